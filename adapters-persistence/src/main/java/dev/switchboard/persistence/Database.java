@@ -1,0 +1,91 @@
+package dev.switchboard.persistence;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.switchboard.core.StoreUnavailableException;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+
+/**
+ * The PostgreSQL database behind every store: a HikariCP pool, the Flyway migrations applied at start-up, and the
+ * JDBI handle the stores share. One per process; thread-safe; {@link #close()} releases the pool.
+ */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+
+    private Database(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+    }
+
+    /**
+     * Opens a pool on {@code jdbcUrl} (user and password may be given separately or inside the URL), applies any
+     * pending migration, and returns the database. Throws {@link StoreUnavailableException} when the server cannot
+     * be reached or a migration fails; the message names the host, never the password.
+     */
+    public static Database open(DatabaseSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(settings.jdbcUrl());
+        settings.user().ifPresent(config::setUsername);
+        settings.password().ifPresent(config::setPassword);
+        config.setMaximumPoolSize(settings.maxPoolSize());
+        config.setMinimumIdle(Math.min(2, settings.maxPoolSize()));
+        config.setPoolName("switchboard");
+        config.setConnectionTimeout(settings.connectionTimeout().toMillis());
+        config.setInitializationFailTimeout(settings.connectionTimeout().toMillis());
+        config.addDataSourceProperty("ApplicationName", "switchboard");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("cannot reach PostgreSQL at " + settings.describe(), e);
+        }
+        try {
+            migrate(dataSource);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw new StoreUnavailableException("migrating PostgreSQL at " + settings.describe() + " failed", e);
+        }
+        return new Database(dataSource);
+    }
+
+    /** Applies the migrations under {@code db/migration}; a second run on an up-to-date schema changes nothing. */
+    static void migrate(DataSource dataSource) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .validateMigrationNaming(true)
+                .load()
+                .migrate();
+    }
+
+    /** The JDBI instance the stores of this module use; never handed out of the adapter. */
+    Jdbi jdbi() {
+        return jdbi;
+    }
+
+    /** The pool, for health checks and metrics in this module. */
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** True when a connection can be borrowed and answers a trivial query within a second. */
+    public boolean isReachable() {
+        try (var connection = dataSource.getConnection()) {
+            return connection.isValid(1);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}
