@@ -37,11 +37,19 @@ final class PersistenceErrors {
         });
     }
 
-    /** The exception to throw for a failed operation; the message carries the SQLSTATE when there is one. */
+    /**
+     * The exception to throw for a failed operation. The message carries the SQLSTATE and the kind of the root
+     * failure; the JDBI exception is deliberately not chained, because its message lists the statement's bound
+     * values, which may include sealed secrets or a webhook's payload.
+     */
     static StoreUnavailableException unavailable(String operation, Throwable cause) {
         String state = sqlState(cause);
-        return new StoreUnavailableException(
-                "could not " + operation + (state == null ? "" : " (SQLSTATE " + state + ")"), cause);
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return new StoreUnavailableException("could not " + operation + " (" + root.getClass().getSimpleName()
+                + (state == null ? "" : ", SQLSTATE " + state) + ")", null);
     }
 
     /** True when the failure, or one of its causes, is a unique-constraint violation. */
