@@ -1,0 +1,102 @@
+package dev.switchboard.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.lang.ArchRule;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The house rules of STYLE.md as ArchUnit rules over a {@link Layout} of package names, so the same rules run over
+ * the real modules and, in {@link HouseRulesTest}, over fixtures that break them on purpose.
+ *
+ * <p>Every rule keeps ArchUnit's default {@code failOnEmptyShould}: a rule whose subject matches no class fails
+ * instead of passing vacuously, so a renamed package cannot silently switch a rule off.
+ */
+final class HouseRules {
+    /** Where each module's classes live ({@code ..} patterns). */
+    record Layout(String core, String persistence, String dialpad, String http, String app, String testkit,
+                  String bench) {
+        List<String> adapters() {
+            return List.of(persistence, dialpad, http);
+        }
+
+        String[] server() {
+            return new String[] {core, persistence, dialpad, http, app};
+        }
+    }
+
+    static final Layout SWITCHBOARD = new Layout("dev.switchboard.core..", "dev.switchboard.persistence..",
+            "dev.switchboard.dialpad..", "dev.switchboard.http..", "dev.switchboard.app..",
+            "dev.switchboard.testkit..", "dev.switchboard.bench..");
+
+    private HouseRules() {
+    }
+
+    /** Every rule by name, in a stable order. */
+    static Map<String, ArchRule> all(Layout layout) {
+        Map<String, ArchRule> rules = new LinkedHashMap<>();
+        rules.put("core depends only on the JDK, slf4j-api and bcrypt", coreIsFrameworkFree(layout));
+        rules.put("core touches no JDBC and no HTTP client", coreHasNoIo(layout));
+        rules.put("core depends on no adapter, app, testkit or bench", coreIsInnermost(layout));
+        for (String adapter : layout.adapters()) {
+            rules.put(adapter + " depends on no other adapter", adapterIsolated(layout, adapter));
+            rules.put("only app depends on " + adapter, onlyAppUses(layout, adapter));
+        }
+        rules.put("Javalin and Jetty only in the HTTP adapter", confined(layout, layout.http(), "io.javalin..",
+                "org.eclipse.jetty.."));
+        rules.put("JDBI, HikariCP, Flyway, PostgreSQL only in the persistence adapter", confined(layout,
+                layout.persistence(), "org.jdbi..", "com.zaxxer.hikari..", "org.flywaydb..", "org.postgresql..",
+                "io.zonky..", "io.github.bucket4j.postgresql.."));
+        rules.put("Nimbus only in the Dialpad adapter", confined(layout, layout.dialpad(), "com.nimbusds.."));
+        rules.put("no server class reaches the testkit", noClasses().that().resideInAnyPackage(layout.server())
+                .should().dependOnClassesThat().resideInAPackage(layout.testkit())
+                .because("the testkit (fake Dialpad, throwaway databases) is for tests and benchmarks only"));
+        return rules;
+    }
+
+    static ArchRule coreIsFrameworkFree(Layout layout) {
+        return classes().that().resideInAPackage(layout.core())
+                .should().onlyDependOnClassesThat().resideInAnyPackage(
+                        layout.core(), "java..", "javax.crypto..", "org.slf4j..", "at.favre.lib.crypto.bcrypt..")
+                .because("core is framework-free: teams embed it in their own JVM services");
+    }
+
+    static ArchRule coreHasNoIo(Layout layout) {
+        return noClasses().that().resideInAPackage(layout.core())
+                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "java.net.http..")
+                .because("databases and remote calls sit behind ports, implemented by adapters");
+    }
+
+    static ArchRule coreIsInnermost(Layout layout) {
+        return noClasses().that().resideInAPackage(layout.core())
+                .should().dependOnClassesThat().resideInAnyPackage(layout.persistence(), layout.dialpad(),
+                        layout.http(), layout.app(), layout.testkit(), layout.bench());
+    }
+
+    static ArchRule adapterIsolated(Layout layout, String adapter) {
+        String[] others = Stream.concat(layout.adapters().stream().filter(other -> !other.equals(adapter)),
+                Stream.of(layout.app())).toArray(String[]::new);
+        return noClasses().that().resideInAPackage(adapter)
+                .should().dependOnClassesThat().resideInAnyPackage(others)
+                .because("adapters talk to each other only through core's ports, wired by app");
+    }
+
+    static ArchRule onlyAppUses(Layout layout, String adapter) {
+        return noClasses().that().resideInAnyPackage(layout.server())
+                .and().resideOutsideOfPackages(adapter, layout.app())
+                .should().dependOnClassesThat().resideInAPackage(adapter)
+                .because("app wires the adapters with plain constructors");
+    }
+
+    /** No server class outside {@code home} may use any of {@code libraries}; testkit and benchmarks may. */
+    static ArchRule confined(Layout layout, String home, String... libraries) {
+        return noClasses().that().resideInAnyPackage(layout.server())
+                .and().resideOutsideOfPackage(home)
+                .should().dependOnClassesThat().resideInAnyPackage(libraries)
+                .because("each library stays inside the one adapter that wraps it");
+    }
+}

@@ -1,0 +1,70 @@
+package dev.switchboard.architecture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Guards the guards: the rules fail on fixtures that break them, pass where they hold, and never match nothing. */
+class HouseRulesTest {
+    private static final String F = "dev.switchboard.architecture.fixtures.";
+    private static final HouseRules.Layout FIXTURES = new HouseRules.Layout(F + "core..", F + "persistence..",
+            F + "dialpad..", F + "http..", F + "app..", F + "testkit..", F + "bench..");
+
+    private static JavaClasses fixtures;
+    private static Map<String, com.tngtech.archunit.lang.ArchRule> rules;
+
+    @BeforeAll
+    static void importFixtures() {
+        fixtures = new ClassFileImporter().importPackages("dev.switchboard.architecture.fixtures");
+        rules = HouseRules.all(FIXTURES);
+    }
+
+    @Test
+    void coreRulesWhenCoreUsesJdbcAndAnAdapterThenFail() {
+        assertThatThrownBy(() -> rules.get("core touches no JDBC and no HTTP client").check(fixtures))
+                .hasMessageContaining("CoreUsingJdbc");
+        assertThatThrownBy(() -> rules.get("core depends only on the JDK, slf4j-api and bcrypt").check(fixtures))
+                .hasMessageContaining("org.jdbi.v3.core.Jdbi");
+        assertThatThrownBy(() -> rules.get("core depends on no adapter, app, testkit or bench").check(fixtures))
+                .hasMessageContaining("HttpThing");
+    }
+
+    @Test
+    void adapterRulesWhenOneAdapterUsesAnotherThenFail() {
+        assertThatThrownBy(() -> rules.get(F + "persistence.. depends on no other adapter").check(fixtures))
+                .hasMessageContaining("StoreUsingHttp");
+        assertThatThrownBy(() -> rules.get("only app depends on " + F + "http..").check(fixtures))
+                .hasMessageContaining("StoreUsingHttp");
+        assertThatCode(() -> rules.get("only app depends on " + F + "dialpad..").check(fixtures))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void libraryRulesWhenJdbiUsedOutsidePersistenceThenFail() {
+        assertThatThrownBy(() -> rules.get("JDBI, HikariCP, Flyway, PostgreSQL only in the persistence adapter")
+                .check(fixtures)).hasMessageContaining("HttpThing");
+        assertThatCode(() -> rules.get("Nimbus only in the Dialpad adapter").check(fixtures))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void testkitRuleWhenServerClassUsesTheTestkitThenFails() {
+        assertThatThrownBy(() -> rules.get("no server class reaches the testkit").check(fixtures))
+                .hasMessageContaining("FakeThing");
+    }
+
+    @Test
+    void rulesWhenTheirSubjectMatchesNoClassThenFailInsteadOfPassing() {
+        HouseRules.Layout empty = new HouseRules.Layout("nowhere.core..", "nowhere.persistence..",
+                "nowhere.dialpad..", "nowhere.http..", "nowhere.app..", "nowhere.testkit..", "nowhere.bench..");
+        HouseRules.all(empty).forEach((name, rule) ->
+                assertThatThrownBy(() -> rule.check(fixtures)).as(name).hasMessageContaining("failed to check any classes"));
+        assertThat(HouseRules.all(empty)).hasSize(HouseRules.all(HouseRules.SWITCHBOARD).size());
+    }
+}
