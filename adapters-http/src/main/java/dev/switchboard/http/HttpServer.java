@@ -1,32 +1,130 @@
 package dev.switchboard.http;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.switchboard.core.StoreUnavailableException;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The Javalin server that carries every route of the contract. Built once with its collaborators, started on a
- * host and port (port 0 picks a free one, which tests use), stopped on shutdown.
+ * The Javalin server that carries every route of the contract, with the edge behaviour every route shares:
+ * request ids, security headers, the JSON error model (a 404/405/413 of the framework answers in the same shape as
+ * ours), a 1 MiB body limit, and 503 when the database is unavailable.
  *
- * <p>Not thread-safe to start or stop concurrently; request handling itself is concurrent.
+ * <p>Built once from its route groups and started; {@link #close()} stops it. Request handling is concurrent.
  */
 public final class HttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
     private final Javalin javalin;
 
     private HttpServer(Javalin javalin) {
         this.javalin = javalin;
     }
 
-    /** Builds and starts the server on {@code host:port}; returns once it accepts connections. */
-    public static HttpServer start(String host, int port) {
-        Objects.requireNonNull(host, "host");
+    /** The JSON mapper of every answer: snake_case names, ISO-8601 instants, unknown input fields ignored. */
+    public static ObjectMapper objectMapper() {
+        return new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /** Builds and starts the server with {@code groups}; returns once it accepts connections. */
+    public static HttpServer start(HttpSettings settings, List<RouteGroup> groups) {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(groups, "groups");
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = settings.maxBodyBytes();
+            config.http.prefer405over404 = true;
+            config.router.ignoreTrailingSlashes = true;
+            config.jsonMapper(new JavalinJackson(objectMapper(), false));
+            config.jetty.host = settings.host();
+            config.jetty.port = settings.port();
+            config.jetty.modifyServer(server -> server.setStopTimeout(5_000));
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setSendServerVersion(false);
+                http.setSendXPoweredBy(false);
+            });
+
+            config.routes.before(ctx -> {
+                Edge.begin(ctx);
+                long declared = ctx.req().getContentLengthLong();
+                if (declared > settings.maxBodyBytes()) {
+                    throw Problems.payloadTooLarge(settings.maxBodyBytes());
+                }
+            });
+            config.routes.after(Edge::end);
+
             config.routes.get("/", ctx -> ctx.json(Map.of("message", "CTI Server is running")));
             config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+            groups.forEach(group -> group.addTo(config.routes));
+
+            config.routes.exception(Problem.class, HttpServer::answer);
+            config.routes.exception(StoreUnavailableException.class, (e, ctx) -> {
+                LOG.warn("database unavailable: {}", e.getMessage());
+                answer(Problems.unavailable("The service is temporarily unavailable; please retry."), ctx);
+            });
+            config.routes.exception(HttpResponseException.class,
+                    (e, ctx) -> answer(translate(e, settings.maxBodyBytes()), ctx));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("unhandled failure on {} {}", ctx.method(), ctx.endpoint() == null ? "" : ctx.path(), e);
+                answer(Problems.internal(), ctx);
+            });
         });
-        javalin.start(host, port);
+        javalin.start();
         return new HttpServer(javalin);
+    }
+
+    /** Writes a problem as the contract's JSON error, with its headers and the edge headers. */
+    static void answer(Problem problem, Context ctx) {
+        if (ctx.attribute(Edge.REQUEST_ID_ATTRIBUTE) == null) {
+            Edge.begin(ctx);
+        }
+        Edge.securityHeaders(ctx);
+        problem.headers().forEach(ctx::header);
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", problem.code());
+        body.put("message", problem.getMessage());
+        ctx.status(problem.status()).json(body);
+    }
+
+    /** The framework's own errors (no route, wrong method, body too large) in our error model. */
+    private static Problem translate(HttpResponseException e, long maxBodyBytes) {
+        int status = e.getStatus();
+        if (status == HttpStatus.NOT_FOUND.getCode()) {
+            return Problems.notFound("not_found", "No route matches this path.");
+        }
+        if (status == HttpStatus.METHOD_NOT_ALLOWED.getCode()) {
+            return Problems.methodNotAllowed(String.join(", ", e.getDetails().values()));
+        }
+        if (status == HttpStatus.CONTENT_TOO_LARGE.getCode()) {
+            return Problems.payloadTooLarge(maxBodyBytes);
+        }
+        if (status >= 400 && status < 500) {
+            return new Problem(status, "bad_request", "The request could not be understood.", Map.of());
+        }
+        return Problems.internal();
+    }
+
+    /** Starts a server with only the built-in routes ({@code /} and {@code /health}). */
+    public static HttpServer start(String host, int port) {
+        return start(HttpSettings.of(host, port), List.of());
     }
 
     /** The port the server listens on, useful when it was started on port 0. */
