@@ -18,7 +18,8 @@ import java.util.UUID;
 public interface ConnectionStore {
     /**
      * Stores the connection of {@code connection.appId()}, replacing any previous one (a reconnect), with its refresh
-     * health as given and no lease.
+     * health as given and no lease. The app must exist (callers check it first); a lease held on the replaced
+     * connection is dropped, so a refresher still working on the old grant cannot overwrite the new tokens.
      */
     void save(Connection connection);
 

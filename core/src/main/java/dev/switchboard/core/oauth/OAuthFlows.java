@@ -105,7 +105,9 @@ public final class OAuthFlows {
     /**
      * Starts a flow ({@code GET /auth/dialpad/connect}); the caller has already checked that {@code app_id} is a
      * UUID. Checks, in the contract's order, that the app exists, is active, and that {@code connectToken} (null
-     * when absent) is valid for it and unused, using the token up. Audited as {@code oauth_initiated}.
+     * when absent) is valid for it and unused, using the token up. Audited as {@code oauth_initiated}. The token is
+     * used up before the flow is saved, so a store failure in between costs the operator a new connect link, never
+     * a second use of the old one.
      */
     public FlowStart begin(UUID appId, String connectToken, Optional<String> clientIp) {
         Objects.requireNonNull(appId, "appId");
