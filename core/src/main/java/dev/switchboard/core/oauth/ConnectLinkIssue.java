@@ -1,0 +1,35 @@
+package dev.switchboard.core.oauth;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/** Result of {@link OAuthFlows#createConnectLink}. */
+public sealed interface ConnectLinkIssue {
+    /**
+     * A new single-use connect token for {@code appId}. The HTTP layer builds
+     * {@code $PUBLIC_BASE_URL/auth/dialpad/connect?app_id=…&connect_token=…} from it.
+     *
+     * @param token secret until used: shown once in the response, never logged
+     */
+    record Issued(UUID appId, String token, Instant expiresAt) implements ConnectLinkIssue {
+        public Issued {
+            Objects.requireNonNull(appId, "appId");
+            Objects.requireNonNull(token, "token");
+            Objects.requireNonNull(expiresAt, "expiresAt");
+        }
+
+        @Override
+        public String toString() {
+            return "Issued[appId=" + appId + ", token=(redacted), expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    /** No app has this id (404). */
+    record AppNotFound() implements ConnectLinkIssue {
+    }
+
+    /** The app is deactivated (403). */
+    record AppInactive() implements ConnectLinkIssue {
+    }
+}
