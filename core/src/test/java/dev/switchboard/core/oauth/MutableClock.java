@@ -8,13 +8,14 @@ import java.time.ZoneOffset;
 
 /** A clock the test moves by hand. */
 final class MutableClock extends Clock {
-    private Instant now;
+    // volatile: refresher worker threads read it while the test moves it
+    private volatile Instant now;
 
     MutableClock(Instant now) {
         this.now = now;
     }
 
-    void advance(Duration duration) {
+    synchronized void advance(Duration duration) {
         now = now.plus(duration);
     }
 
