@@ -1,0 +1,47 @@
+package dev.switchboard.core.apikey;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One line of an app's API key audit trail. Hints only: never a key, never a hash.
+ *
+ * @param appId   the app whose key changed
+ * @param action  created, rotated or revoked
+ * @param oldHint hint of the key that stopped working (rotated, revoked); empty for created
+ * @param newHint hint of the key that started working (created, rotated); empty for revoked
+ * @param actor   who did it, e.g. {@code internal_api}
+ * @param at      when
+ */
+public record ApiKeyAuditEntry(UUID appId, ApiKeyAction action, Optional<String> oldHint, Optional<String> newHint,
+                               String actor, Instant at) {
+    public ApiKeyAuditEntry {
+        Objects.requireNonNull(appId, "appId");
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(oldHint, "oldHint");
+        Objects.requireNonNull(newHint, "newHint");
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(at, "at");
+        oldHint.ifPresent(ApiKeyAuditEntry::checkHint);
+        newHint.ifPresent(ApiKeyAuditEntry::checkHint);
+        boolean shapeOk = switch (action) {
+            case CREATED -> oldHint.isEmpty() && newHint.isPresent();
+            case ROTATED -> oldHint.isPresent() && newHint.isPresent();
+            case REVOKED -> oldHint.isPresent() && newHint.isEmpty();
+        };
+        if (!shapeOk) {
+            throw new IllegalArgumentException("the hints do not fit the action " + action.code());
+        }
+        if (actor.isBlank()) {
+            throw new IllegalArgumentException("an actor is required");
+        }
+    }
+
+    private static void checkHint(String hint) {
+        if (!ApiKeys.isHint(hint)) {
+            throw new IllegalArgumentException("not a key hint");
+        }
+    }
+}
