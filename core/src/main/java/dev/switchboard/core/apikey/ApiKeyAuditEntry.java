@@ -12,11 +12,14 @@ import java.util.UUID;
  * @param action  created, rotated or revoked
  * @param oldHint hint of the key that stopped working (rotated, revoked); empty for created
  * @param newHint hint of the key that started working (created, rotated); empty for revoked
- * @param actor   who did it, e.g. {@code internal_api}
+ * @param actor   who did it, e.g. {@code internal_api}: 1 to {@value #MAX_ACTOR_LENGTH} characters
  * @param at      when
  */
 public record ApiKeyAuditEntry(UUID appId, ApiKeyAction action, Optional<String> oldHint, Optional<String> newHint,
                                String actor, Instant at) {
+    /** Longest actor accepted. */
+    public static final int MAX_ACTOR_LENGTH = 100;
+
     public ApiKeyAuditEntry {
         Objects.requireNonNull(appId, "appId");
         Objects.requireNonNull(action, "action");
@@ -34,9 +37,16 @@ public record ApiKeyAuditEntry(UUID appId, ApiKeyAction action, Optional<String>
         if (!shapeOk) {
             throw new IllegalArgumentException("the hints do not fit the action " + action.code());
         }
-        if (actor.isBlank()) {
-            throw new IllegalArgumentException("an actor is required");
+        checkActor(actor);
+    }
+
+    /** Throws IllegalArgumentException unless {@code actor} has 1 to {@value #MAX_ACTOR_LENGTH} characters. */
+    public static String checkActor(String actor) {
+        Objects.requireNonNull(actor, "actor");
+        if (actor.isBlank() || actor.length() > MAX_ACTOR_LENGTH) {
+            throw new IllegalArgumentException("an actor has 1 to " + MAX_ACTOR_LENGTH + " characters");
         }
+        return actor;
     }
 
     private static void checkHint(String hint) {

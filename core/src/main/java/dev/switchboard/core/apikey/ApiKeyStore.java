@@ -13,7 +13,8 @@ import java.util.UUID;
  * misses or invents a change; lookup prefixes are unique over all keys, revoked ones included. Rows of revoked
  * keys are kept (so a check can tell "revoked" from "unknown" and the trail keeps its meaning).
  *
- * <p>Every method but {@link #findByLookupPrefix} is scoped to one app. Implementations are thread-safe and throw
+ * <p>Every method but {@link #findByLookupPrefix} is scoped to one app. An {@code actor} has 1 to
+ * {@value ApiKeyAuditEntry#MAX_ACTOR_LENGTH} characters (else IllegalArgumentException, nothing written). Implementations are thread-safe and throw
  * {@link dev.switchboard.core.StoreUnavailableException} when the backing store cannot be reached, in which case
  * nothing was written.
  */
