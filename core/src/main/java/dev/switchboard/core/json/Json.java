@@ -7,6 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -460,7 +461,7 @@ public final class Json {
             writeArray(out, items, depth);
         } else if (value instanceof Object[] array) {
             enter(depth);
-            writeArray(out, List.of(array), depth);
+            writeArray(out, Arrays.asList(array), depth);
         } else {
             throw new JsonException("cannot write a " + value.getClass().getSimpleName() + " as JSON", -1);
         }

@@ -135,6 +135,11 @@ class JsonTest {
     }
 
     @Test
+    void writeWhenObjectArrayWithNullThenJsonArray() {
+        assertThat(Json.write(new Object[] {"a", null, 1})).isEqualTo("[\"a\",null,1]");
+    }
+
+    @Test
     void writeWhenUnsupportedThenJsonException() {
         assertThatThrownBy(() -> Json.write(Double.NaN)).isInstanceOf(JsonException.class);
         assertThatThrownBy(() -> Json.write(Map.of(1, "x"))).isInstanceOf(JsonException.class);
