@@ -64,7 +64,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setServerConfig("listen_addresses", "localhost")
                     // no Unix socket: with trust authentication it would admit every local user
                     .setServerConfig("unix_socket_directories", "")
-                    // the library defaults to off for fast tests; this data must survive a crash
+                    // the library turns durability off (-F, synchronous_commit=off) for fast tests; this data must
+                    // survive a crash, and a later -c wins over -F
+                    .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();

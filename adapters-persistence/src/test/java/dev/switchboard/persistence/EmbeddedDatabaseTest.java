@@ -16,7 +16,7 @@ class EmbeddedDatabaseTest {
     Path temp;
 
     @Test
-    void startWhenStartedAgainOnTheSameDirectoryThenDataAndPortAreKeptAndOnlyLoopbackListens() throws Exception {
+    void startWhenStartedAgainOnTheSameDirectoryThenDataAndPortAreKeptAndOnlyLoopbackListensDurably() throws Exception {
         Path directory = temp.resolve("data").resolve("postgres");
         int firstPort;
         try (EmbeddedDatabase embedded = EmbeddedDatabase.start(directory);
@@ -26,9 +26,12 @@ class EmbeddedDatabaseTest {
             try (Connection connection = connect(embedded); Statement statement = connection.createStatement()) {
                 statement.execute("CREATE TABLE kept (value text)");
                 statement.execute("INSERT INTO kept VALUES ('still here')");
-                try (ResultSet rows = statement.executeQuery("SHOW listen_addresses")) {
+                try (ResultSet rows = statement.executeQuery("SELECT current_setting('listen_addresses'), "
+                        + "current_setting('fsync'), current_setting('synchronous_commit')")) {
                     assertThat(rows.next()).isTrue();
                     assertThat(rows.getString(1)).isEqualTo("localhost");
+                    assertThat(rows.getString(2)).isEqualTo("on");
+                    assertThat(rows.getString(3)).isEqualTo("on");
                 }
             }
         }
