@@ -5,6 +5,7 @@ import dev.switchboard.core.config.Configuration;
 import dev.switchboard.core.config.ConfigurationReader;
 import dev.switchboard.core.config.ConfigurationResult;
 import dev.switchboard.core.config.LoggingConfig;
+import java.security.SecureRandom;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +41,19 @@ public final class Main {
             return;
         }
         Configuration configuration = ((ConfigurationResult.Valid) result).configuration();
+        RefresherConfig.Reading refresher = RefresherConfig.read(System.getenv());
+        if (refresher instanceof RefresherConfig.Reading.Invalid invalid) {
+            for (String problem : invalid.problems()) {
+                System.err.println("configuration problem: " + problem);
+                log.error("configuration problem: {}", problem);
+            }
+            System.exit(1);
+            return;
+        }
         Switchboard switchboard;
         try {
-            switchboard = Switchboard.start(configuration);
+            switchboard = Switchboard.start(configuration,
+                    ((RefresherConfig.Reading.Valid) refresher).config(), new SecureRandom());
         } catch (SwitchboardException e) {
             // the message is written for operators and never carries a secret; the stack trace would add nothing
             System.err.println("Switchboard could not start: " + e.getMessage());

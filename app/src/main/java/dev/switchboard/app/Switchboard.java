@@ -3,12 +3,23 @@ package dev.switchboard.app;
 import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.config.Configuration;
 import dev.switchboard.core.config.DatabaseConfig;
+import dev.switchboard.core.config.DialpadConfig;
 import dev.switchboard.core.config.Secret;
+import dev.switchboard.core.oauth.TokenRefresher;
+import dev.switchboard.core.secrets.SecretCipher;
+import dev.switchboard.dialpad.DialpadClientSettings;
+import dev.switchboard.dialpad.DialpadEndpoints;
+import dev.switchboard.dialpad.NimbusDialpadClient;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
 import dev.switchboard.persistence.EmbeddedDatabase;
+import dev.switchboard.persistence.JdbiAuditLog;
+import dev.switchboard.persistence.JdbiConnectionStore;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running Switchboard: the wiring of every adapter with plain constructors. {@link #start} resolves the sandbox
- * secrets, starts the embedded PostgreSQL or reaches the external one, applies the migrations, and starts the HTTP
- * server; {@link #close()} stops them in the reverse order.
+ * secrets, starts the embedded PostgreSQL or reaches the external one, applies the migrations, starts the HTTP
+ * server and, when a Dialpad OAuth client is configured, the background {@link TokenRefresher}; {@link #close()}
+ * stops them in the reverse order.
  *
  * <p>Start-up failures are {@link SwitchboardException}s with one clear message each (for example
  * {@link dev.switchboard.core.StoreUnavailableException} when the database cannot be reached); whatever was
@@ -32,13 +44,15 @@ public final class Switchboard implements AutoCloseable {
     private final Optional<EmbeddedDatabase> embedded;
     private final Database database;
     private final HttpServer http;
+    private final Optional<TokenRefresher> refresher;
 
     private Switchboard(Configuration configuration, Optional<EmbeddedDatabase> embedded, Database database,
-                        HttpServer http) {
+                        HttpServer http, Optional<TokenRefresher> refresher) {
         this.configuration = configuration;
         this.embedded = embedded;
         this.database = database;
         this.http = http;
+        this.refresher = refresher;
     }
 
     /** Starts with a fresh {@link SecureRandom}; see {@link #start(Configuration, SecureRandom)}. */
@@ -46,9 +60,16 @@ public final class Switchboard implements AutoCloseable {
         return start(configuration, new SecureRandom());
     }
 
-    /** Starts everything {@code configuration} describes; returns once the HTTP server accepts connections. */
+    /** Starts with the default refresher configuration; see {@link #start(Configuration, RefresherConfig, SecureRandom)}. */
     public static Switchboard start(Configuration configuration, SecureRandom random) {
+        return start(configuration, RefresherConfig.defaults(), random);
+    }
+
+    /** Starts everything {@code configuration} describes; returns once the HTTP server accepts connections. */
+    public static Switchboard start(Configuration configuration, RefresherConfig refresherConfig,
+                                    SecureRandom random) {
         Objects.requireNonNull(configuration, "configuration");
+        Objects.requireNonNull(refresherConfig, "refresherConfig");
         Objects.requireNonNull(random, "random");
         Configuration resolved = SandboxSecrets.resolve(configuration, random);
 
@@ -86,7 +107,49 @@ public final class Switchboard implements AutoCloseable {
         }
         LOG.info("Switchboard ({}) listening on {}:{}, public URL {}", resolved.environment().code(),
                 resolved.host(), http.port(), resolved.publicBaseUrl());
-        return new Switchboard(resolved, embedded, database, http);
+
+        Optional<TokenRefresher> refresher;
+        try {
+            refresher = startRefresher(resolved, refresherConfig, database, random);
+        } catch (RuntimeException e) {
+            http.close();
+            database.close();
+            embedded.ifPresent(EmbeddedDatabase::close);
+            throw e;
+        }
+        return new Switchboard(resolved, embedded, database, http, refresher);
+    }
+
+    /**
+     * Starts refreshing every connection in the background, when there is a Dialpad client to refresh with: without
+     * one no connection can exist (sandbox without {@code DIALPAD_SANDBOX_CLIENT_ID}).
+     */
+    private static Optional<TokenRefresher> startRefresher(Configuration configuration, RefresherConfig config,
+                                                           Database database, SecureRandom random) {
+        DialpadConfig dialpad = configuration.dialpad();
+        if (dialpad.client().isEmpty()) {
+            LOG.info("no Dialpad OAuth client configured: background token refresh is off");
+            return Optional.empty();
+        }
+        DialpadConfig.Client client = dialpad.client().get();
+        NimbusDialpadClient server = NimbusDialpadClient.create(DialpadClientSettings.of(
+                new DialpadEndpoints(dialpad.baseUrl()), client.clientId(), client.clientSecret().value(),
+                dialpad.redirectUri()));
+        SecretCipher cipher = SecretCipher.fromBase64Key(
+                configuration.secrets().requireTokenEncryptionKey().value(), random);
+        TokenRefresher refresher = TokenRefresher.create(JdbiConnectionStore.create(database, cipher), server,
+                config.policy(), JdbiAuditLog.create(database), Clock.systemUTC(), random,
+                TokenRefresher.uniqueOwner(hostName()), config.settings());
+        refresher.start();
+        return Optional.of(refresher);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "switchboard";
+        }
     }
 
     /** The port the HTTP server listens on (the chosen one when started on port 0). */
@@ -99,16 +162,29 @@ public final class Switchboard implements AutoCloseable {
         return configuration;
     }
 
-    /** Stops the HTTP server, then the pool, then the embedded PostgreSQL if there is one. */
+    /** The background token refresher, when one runs (a Dialpad client is configured). */
+    public Optional<TokenRefresher> refresher() {
+        return refresher;
+    }
+
+    /**
+     * Stops the token refresher (letting refreshes in flight finish), the HTTP server, then the pool, then the
+     * embedded PostgreSQL if there is one.
+     */
     @Override
     public void close() {
         try {
-            http.close();
+            // first, so refreshes in flight still have the database to store their rotated tokens in
+            refresher.ifPresent(TokenRefresher::close);
         } finally {
             try {
-                database.close();
+                http.close();
             } finally {
-                embedded.ifPresent(EmbeddedDatabase::close);
+                try {
+                    database.close();
+                } finally {
+                    embedded.ifPresent(EmbeddedDatabase::close);
+                }
             }
         }
         LOG.info("Switchboard stopped");
