@@ -147,7 +147,8 @@ final class ApiResources {
         }
         JsonNode json = parsed.get();
         // older material names the webhook "webhook_id"; Dialpad's spec says "endpoint_id"
-        Optional<Long> endpointId = longValue(json.has("endpoint_id") ? json.get("endpoint_id") : json.get("webhook_id"));
+        Optional<Long> endpointId = longValue(json.has("endpoint_id") ? json.get("endpoint_id")
+                : json.get("webhook_id"));
         if (endpointId.isEmpty()) {
             return HttpMessages.apiError(400, "endpoint_id is required");
         }

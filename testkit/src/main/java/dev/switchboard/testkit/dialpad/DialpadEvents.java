@@ -49,6 +49,10 @@ public final class DialpadEvents {
         return target;
     }
 
+    private static Map<String, Object> defaultTarget() {
+        return targetJson(DEFAULT_TARGET_ID, "user", "Sam Agent", DEFAULT_INTERNAL_NUMBER);
+    }
+
     private static Map<String, Object> contactJson(String id, String name, String phone) {
         Map<String, Object> contact = new LinkedHashMap<>();
         contact.put("id", id);
@@ -76,7 +80,7 @@ public final class DialpadEvents {
         private String direction = "inbound";
         private String externalNumber = DEFAULT_EXTERNAL_NUMBER;
         private String internalNumber = DEFAULT_INTERNAL_NUMBER;
-        private Map<String, Object> target = targetJson(DEFAULT_TARGET_ID, "user", "Sam Agent", DEFAULT_INTERNAL_NUMBER);
+        private Map<String, Object> target = defaultTarget();
         private Map<String, Object> contact = contactJson("contact-1", "Alex Caller", DEFAULT_EXTERNAL_NUMBER);
         private Long entryPointCallId;
         private Long masterCallId;
@@ -275,7 +279,7 @@ public final class DialpadEvents {
         private Instant createdAt = Instant.parse("2025-01-15T10:00:00Z");
         private Instant eventTimestamp;
         private String status = "pending";
-        private Map<String, Object> target = targetJson(DEFAULT_TARGET_ID, "user", "Sam Agent", DEFAULT_INTERNAL_NUMBER);
+        private Map<String, Object> target = defaultTarget();
         private final Map<String, Object> extra = new LinkedHashMap<>();
 
         private SmsEventBuilder(long messageId) {

@@ -73,7 +73,11 @@ import java.util.concurrent.atomic.LongAdder;
  * The fake logs nothing: requests carry tokens and secrets.
  *
  * <p>Thread-safe. Requests are served by a fixed pool of {@link Settings#threads()} threads, so that many slow
- * requests can be in flight at once without one thread per connection.
+ * requests can be in flight at once without one thread per connection. Loading this class sets two JDK HttpServer
+ * properties unless they are already set: {@code sun.net.httpserver.nodelay=true} (otherwise every answer waits
+ * ~40 ms for a delayed ACK) and {@code sun.net.httpserver.maxIdleConnections=16384} (otherwise, past 200 idle
+ * connections, kept-alive connections are closed under clients that reuse them). The JDK reads both once, when the
+ * JVM's first JDK HttpServer is created.
  */
 public final class FakeDialpad implements AutoCloseable {
     /** The organisation a consent grants unless told otherwise. */
@@ -85,6 +89,22 @@ public final class FakeDialpad implements AutoCloseable {
     public static final String ORGANISATION_HEADER = "X-Fake-Dialpad-Organisation-Id";
 
     private static final int MAX_BODY_BYTES = 1 << 20;
+    private static final String MAX_IDLE_CONNECTIONS = "sun.net.httpserver.maxIdleConnections";
+    private static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
+    static {
+        // Both are read once, when the JVM's first JDK HttpServer is created, so they are set before that.
+        // Past 200 idle keep-alive connections (the JDK default) the JDK server closes a connection right after
+        // answering on it, without "Connection: close", so a client reusing it at once fails with no response.
+        if (System.getProperty(MAX_IDLE_CONNECTIONS) == null) {
+            System.setProperty(MAX_IDLE_CONNECTIONS, "16384");
+        }
+        // The server writes headers and body separately; with Nagle's algorithm on, each answer then waits about
+        // 40 ms for the client's delayed ACK, which would swamp any latency a test asks for.
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
+    }
 
     /**
      * How to start the fake.
@@ -584,7 +604,10 @@ public final class FakeDialpad implements AutoCloseable {
         peakInFlight.set(inFlight.get());
     }
 
-    /** Ends faults and latency and puts every behaviour switch back to its default. */
+    /**
+     * Ends faults and latency and puts every behaviour switch back to its default; the default organisation, the
+     * clock, clients, grants and resources stay.
+     */
     public void resetBehaviour() {
         faults.clear();
         latencies.clear();

@@ -170,7 +170,8 @@ final class HttpMessages {
             return Optional.empty();
         }
         try {
-            return Optional.of(new String[] {decode(decoded.substring(0, colon)), decode(decoded.substring(colon + 1))});
+            String id = decode(decoded.substring(0, colon));
+            return Optional.of(new String[] {id, decode(decoded.substring(colon + 1))});
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
