@@ -27,8 +27,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class NimbusDialpadClientTest {
     // RFC 7636 Appendix B.
-    static final String VERIFIER = "dBjftJeZ4CVP-mA92-IyRyzY3BJM3jlhDDbOH5cQ0sw";
-    static final String CHALLENGE = "E9Melhoe2OwVw7Rh3Yy2Wfa-vXMD1ZFrl4dr2u-q6gg";
+    static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    static final String CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
     static final String CLIENT_ID = "switchboard-test-client";
     static final String CLIENT_SECRET = "client-secret-0123456789abcdef";
     static final URI REDIRECT = URI.create("http://localhost:4000/auth/dialpad/callback?env=sandbox");
