@@ -9,7 +9,8 @@ import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import dev.switchboard.core.webhook.DialpadWebhookAdmin;
 import java.net.URI;
-import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,15 +133,16 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
             HTTPRequest request = new HTTPRequest(HTTPRequest.Method.GET, pageUri(cursor));
             authorize(request, accessToken);
             DialpadReply reply = transport.send(DialpadCall.WEBHOOK_LIST, request);
-            Optional<ObjectNode> body;
             if (reply instanceof DialpadReply.Failed failed) {
                 return new Unavailable(failed.reason());
             }
             DialpadReply.Answered answer = (DialpadReply.Answered) reply;
             if (answer.status() != 200) {
-                return refusedOrUnavailable(DialpadCall.WEBHOOK_LIST, answer.status());
+                return NimbusDialpadClient.isRefusal(answer.status())
+                        ? refusal(DialpadCall.WEBHOOK_LIST, answer.status())
+                        : unavailable(DialpadCall.WEBHOOK_LIST, answer.status());
             }
-            body = DialpadJson.object(answer.body());
+            Optional<ObjectNode> body = DialpadJson.object(answer.body());
             if (body.isEmpty()) {
                 return new Unavailable("Dialpad's webhook listing was not a JSON object");
             }
@@ -176,14 +178,14 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
         if (status >= 200 && status < 300) {
             String id = DialpadJson.object(answer.body()).map(created -> DialpadJson.id(created, "id")).orElse(null);
             try {
-                Created created = new Created(id);
+                Created created = new Created(Objects.requireNonNullElse(id, ""));
                 LOG.info("Dialpad {} succeeded", call);
                 return created;
-            } catch (IllegalArgumentException | NullPointerException unusable) {
+            } catch (IllegalArgumentException unusable) {
                 return new Unavailable("Dialpad's answer to the " + call + " has no usable id");
             }
         }
-        return refusedOrUnavailable(call, status);
+        return NimbusDialpadClient.isRefusal(status) ? refusal(call, status) : unavailable(call, status);
     }
 
     private Removal delete(DialpadCall call, URI uri, String accessToken) {
@@ -203,10 +205,9 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
             LOG.info("Dialpad {}: nothing to delete", call);
             return new NotFound();
         }
-        return (Removal) refusedOrUnavailable(call, status);
+        return NimbusDialpadClient.isRefusal(status) ? refusal(call, status) : unavailable(call, status);
     }
 
-    // Refused and Unavailable implement all three outcome interfaces, so one helper serves them all.
     private static Refused refusal(DialpadCall call, int status) {
         String code = switch (status) {
             case 400 -> "bad_request";
@@ -222,29 +223,20 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
             case 403 -> "Dialpad does not allow the " + call + " with the app's access token.";
             default -> "Dialpad refused the " + call + " (HTTP " + status + ").";
         };
-        return new Refused(status, code, description);
+        Refused refused = new Refused(status, code, description);
+        LOG.info("Dialpad {} did not succeed: {}", call, refused);
+        return refused;
     }
 
-    private static <T> T refusedOrUnavailable(DialpadCall call, int status) {
-        Object outcome = NimbusDialpadClient.isRefusal(status)
-                ? refusal(call, status)
-                : new Unavailable(NimbusDialpadClient.unusableStatus(status, call));
-        LOG.info("Dialpad {} did not succeed: {}", call, outcome);
-        @SuppressWarnings("unchecked")
-        T typed = (T) outcome;
-        return typed;
+    private static Unavailable unavailable(DialpadCall call, int status) {
+        Unavailable unavailable = new Unavailable(NimbusDialpadClient.unusableStatus(status, call));
+        LOG.info("Dialpad {} did not succeed: {}", call, unavailable);
+        return unavailable;
     }
 
     private URI pageUri(String cursor) {
         URI base = endpoints.webhooks();
-        if (cursor == null) {
-            return base;
-        }
-        try {
-            return new URI(base.getScheme(), base.getRawAuthority(), base.getPath(), "cursor=" + cursor, null);
-        } catch (URISyntaxException unusable) {
-            throw new IllegalStateException("a listing URL could not be built", unusable);
-        }
+        return cursor == null ? base : URI.create(base + "?cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
     }
 
     private static Optional<RemoteWebhook> remoteWebhook(JsonNode item) {

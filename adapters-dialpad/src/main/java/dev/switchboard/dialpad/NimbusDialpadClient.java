@@ -28,6 +28,7 @@ import dev.switchboard.core.oauth.Revocation;
 import dev.switchboard.core.oauth.TokenGrant;
 import dev.switchboard.core.oauth.TokenResponse;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -85,7 +86,7 @@ public final class NimbusDialpadClient implements DialpadAuthorizationServer {
      */
     public static NimbusDialpadClient create(DialpadEndpoints endpoints, String clientId, String clientSecret,
                                              URI redirectUri, DialpadClientAuth clientAuth,
-                                             java.time.Duration connectTimeout, java.time.Duration readTimeout) {
+                                             Duration connectTimeout, Duration readTimeout) {
         return create(new DialpadClientSettings(endpoints, clientId, clientSecret, redirectUri, clientAuth,
                 connectTimeout, readTimeout));
     }
