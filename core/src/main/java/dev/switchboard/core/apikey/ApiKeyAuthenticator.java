@@ -1,0 +1,61 @@
+package dev.switchboard.core.apikey;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Authenticates a presented API key ({@code x-app-api-key} or a bearer token) to an app.
+ *
+ * <p>Steps: a missing key is {@link ApiKeyCheck.Reason#MISSING}; anything not exactly {@code raw_} + 64 lowercase
+ * hex digits is {@link ApiKeyCheck.Reason#MALFORMED} (so no long input reaches bcrypt); the store is asked for the
+ * one key with the same lookup prefix; no such key, or a bcrypt mismatch, is {@link ApiKeyCheck.Reason#UNKNOWN}.
+ * Only for the genuine key does the result say {@link ApiKeyCheck.Reason#REVOKED} or
+ * {@link ApiKeyCheck.Reason#APP_INACTIVE}, so a guesser learns nothing about other apps' keys.
+ *
+ * <p>A check costs at most one bcrypt comparison whatever the number of keys, and none at all for a missing,
+ * malformed or unknown-prefix key (no dummy comparison is made: the prefix is 64 random bits, so telling
+ * "no such prefix" apart by timing gives a guesser nothing, and skipping it keeps junk requests cheap).
+ *
+ * <p>No caching here: a decorator in the HTTP adapter may add it. Thread-safe; a store failure propagates as
+ * {@link dev.switchboard.core.StoreUnavailableException}.
+ */
+public final class ApiKeyAuthenticator {
+    private final ApiKeys keys;
+    private final ApiKeyStore store;
+
+    private ApiKeyAuthenticator(ApiKeys keys, ApiKeyStore store) {
+        this.keys = keys;
+        this.store = store;
+    }
+
+    /** An authenticator comparing with {@code keys} against the hashes of {@code store}. */
+    public static ApiKeyAuthenticator create(ApiKeys keys, ApiKeyStore store) {
+        return new ApiKeyAuthenticator(Objects.requireNonNull(keys, "keys"), Objects.requireNonNull(store, "store"));
+    }
+
+    /** Checks {@code presented} (null or blank when no key was sent). Surrounding whitespace is ignored. */
+    public ApiKeyCheck authenticate(String presented) {
+        if (presented == null || presented.isBlank()) {
+            return new ApiKeyCheck.Rejected(ApiKeyCheck.Reason.MISSING);
+        }
+        String key = presented.strip();
+        if (!ApiKeys.isWellFormed(key)) {
+            return new ApiKeyCheck.Rejected(ApiKeyCheck.Reason.MALFORMED);
+        }
+        Optional<ApiKeyCandidate> found = store.findByLookupPrefix(ApiKeys.lookupPrefixOf(key));
+        if (found.isEmpty()) {
+            return new ApiKeyCheck.Rejected(ApiKeyCheck.Reason.UNKNOWN);
+        }
+        ApiKeyCandidate candidate = found.get();
+        if (!keys.validateApiKey(key, candidate.bcryptHash())) {
+            return new ApiKeyCheck.Rejected(ApiKeyCheck.Reason.UNKNOWN);
+        }
+        if (!candidate.keyActive()) {
+            return new ApiKeyCheck.Rejected(ApiKeyCheck.Reason.REVOKED);
+        }
+        if (!candidate.appActive()) {
+            return new ApiKeyCheck.Rejected(ApiKeyCheck.Reason.APP_INACTIVE);
+        }
+        return new ApiKeyCheck.Authenticated(candidate.appId(), candidate.hint());
+    }
+}

@@ -1,0 +1,53 @@
+package dev.switchboard.core.apikey;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Where API keys (their hashes, lookup prefixes and hints: never a key) and the key audit trail live.
+ *
+ * <p>Promises: an app has at most one active key at any moment, also under concurrent writes from several
+ * instances; every write changes the keys and appends its audit entry in one transaction, so the trail never
+ * misses or invents a change; lookup prefixes are unique over all keys, revoked ones included. Rows of revoked
+ * keys are kept (so a check can tell "revoked" from "unknown" and the trail keeps its meaning).
+ *
+ * <p>Every method but {@link #findByLookupPrefix} is scoped to one app. An {@code actor} has 1 to
+ * {@value ApiKeyAuditEntry#MAX_ACTOR_LENGTH} characters (else IllegalArgumentException, nothing written). Implementations are thread-safe and throw
+ * {@link dev.switchboard.core.StoreUnavailableException} when the backing store cannot be reached, in which case
+ * nothing was written.
+ */
+public interface ApiKeyStore {
+    /**
+     * Makes {@code key} the app's one active key. When the app already has an active key, that key is revoked at
+     * {@code at} in the same transaction and the entry is {@link ApiKeyAction#ROTATED} (old and new hints);
+     * otherwise it is {@link ApiKeyAction#CREATED}.
+     *
+     * @return the audit entry written, or empty when there is no app with this id (nothing is written)
+     * @throws IllegalStateException when another key already uses this lookup prefix (a 64-bit collision: the
+     *                               caller may issue a fresh key and try again)
+     */
+    Optional<ApiKeyAuditEntry> createOrRotate(UUID appId, StoredApiKey key, String actor, Instant at);
+
+    /**
+     * Revokes the app's active key at {@code at}, so it stops authenticating, and appends a
+     * {@link ApiKeyAction#REVOKED} entry.
+     *
+     * @return the audit entry written, or empty when the app has no active key (or does not exist)
+     */
+    Optional<ApiKeyAuditEntry> revoke(UUID appId, String actor, Instant at);
+
+    /** The state of the app's key: its active key, else its most recent revoked key, else none. */
+    ApiKeyStatus status(UUID appId);
+
+    /** The app's key audit trail, oldest first; empty for an unknown app. */
+    List<ApiKeyAuditEntry> audit(UUID appId);
+
+    /**
+     * The key, active or not, whose lookup prefix is {@code lookupPrefix}, with its app's active flag; empty when
+     * there is none. This is the one query not scoped by app: it is how a presented key finds its app. An index
+     * makes it one row read whatever the number of keys.
+     */
+    Optional<ApiKeyCandidate> findByLookupPrefix(String lookupPrefix);
+}

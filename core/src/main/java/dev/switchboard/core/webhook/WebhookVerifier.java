@@ -1,0 +1,300 @@
+package dev.switchboard.core.webhook;
+
+import dev.switchboard.core.json.Json;
+import dev.switchboard.core.json.JsonException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Decides whether a webhook delivery really comes from the holder of the webhook secret.
+ *
+ * <h2>Dialpad's JWT ({@link #verifyJwt})</h2>
+ * The body is an RFC 7515 compact JWS (section 7.1), surrounding whitespace ignored, whatever the Content-Type:
+ * <ol>
+ *   <li>exactly three segments separated by dots, each non-empty and canonical base64url without padding
+ *       (RFC 7515 section 2), else {@link WebhookCheck.Reason#MALFORMED};</li>
+ *   <li>the protected header must be a JSON object (else MALFORMED) whose {@code alg} is exactly {@code "HS256"}
+ *       and which has no {@code crit} member (section 4.1.11: we understand no extension), else
+ *       {@link WebhookCheck.Reason#UNSUPPORTED_ALGORITHM}. This rejects {@code none}, HS384/HS512, RS256 (the
+ *       key-confusion attack) and a missing {@code alg}. Other header members ({@code typ}, {@code kid}...) are
+ *       ignored: no key is ever looked up from the token;</li>
+ *   <li>the signature must equal HMAC-SHA256 (RFC 2104, FIPS 180-4) of {@code ASCII(header "." payload)} keyed
+ *       with the secret (section 5.2), compared with {@link MessageDigest#isEqual}, else
+ *       {@link WebhookCheck.Reason#BAD_SIGNATURE}; the payload is not parsed before this succeeds;</li>
+ *   <li>the payload must be a JSON object (else MALFORMED);</li>
+ *   <li>if the payload has an {@code exp} claim (RFC 7519 section 4.1.4) it must be a number (else MALFORMED),
+ *       and the delivery is {@link WebhookCheck.Reason#EXPIRED} once the injected clock reaches
+ *       {@code exp + leeway}. Dialpad documents no time claim, so a token without {@code exp} is accepted; replays
+ *       of a genuine delivery are absorbed by event deduplication, not here. {@code nbf} and {@code iat} are not
+ *       checked.</li>
+ * </ol>
+ *
+ * <h2>The predecessor's {@code x-dialpad-signature} ({@link #verifyLegacy})</h2>
+ * HMAC-SHA256 of the raw body bytes keyed with the secret, given as 64 hex digits (any case) or as base64
+ * (standard or URL-safe alphabet, padding optional). A missing header is MISSING_SIGNATURE, one that is neither
+ * encoding of 32 bytes or does not match is BAD_SIGNATURE; only after it verifies must the body be a JSON object
+ * (else MALFORMED).
+ *
+ * <p>A secret given as a String is used as its UTF-8 bytes. An empty secret never verifies anything (the result
+ * is BAD_SIGNATURE), so a missing configuration cannot turn into "anyone may post".
+ *
+ * <p>Stateless apart from the clock; thread-safe.
+ */
+public final class WebhookVerifier {
+    /** The predecessor's signature header. */
+    public static final String SIGNATURE_HEADER = "x-dialpad-signature";
+    /** How long after {@code exp} a token is still accepted, for clock skew between Dialpad and us. */
+    public static final Duration DEFAULT_LEEWAY = Duration.ofMinutes(2);
+
+    private static final String ALGORITHM = "HS256";
+    private static final int HMAC_SHA256_BYTES = 32;
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
+    private final Clock clock;
+    private final Duration leeway;
+
+    private WebhookVerifier(Clock clock, Duration leeway) {
+        this.clock = clock;
+        this.leeway = leeway;
+    }
+
+    /** A verifier that checks {@code exp} against {@code clock} with {@link #DEFAULT_LEEWAY}. */
+    public static WebhookVerifier create(Clock clock) {
+        return create(clock, DEFAULT_LEEWAY);
+    }
+
+    /** A verifier that checks {@code exp} against {@code clock} with the given non-negative leeway. */
+    public static WebhookVerifier create(Clock clock, Duration leeway) {
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(leeway, "leeway");
+        if (leeway.isNegative()) {
+            throw new IllegalArgumentException("the leeway must not be negative");
+        }
+        return new WebhookVerifier(clock, leeway);
+    }
+
+    /**
+     * Checks a delivery on the shared endpoint: with a {@code x-dialpad-signature} header (non-null) it is a
+     * legacy delivery ({@link #verifyLegacy}), without one it must be a JWT ({@link #verifyJwt}).
+     */
+    public WebhookCheck check(byte[] body, String legacySignature, byte[] secret) {
+        return legacySignature == null ? verifyJwt(body, secret) : verifyLegacy(body, legacySignature, secret);
+    }
+
+    /** {@link #verifyJwt(byte[], byte[])} with the UTF-8 bytes of {@code secret}. */
+    public WebhookCheck verifyJwt(byte[] body, String secret) {
+        return verifyJwt(body, utf8(secret));
+    }
+
+    /**
+     * Verifies a body that is a compact JWS signed HS256 with {@code secret}; see the class documentation for the
+     * order of the checks. Never throws for any content of {@code body}; null arguments are programmer errors.
+     */
+    public WebhookCheck verifyJwt(byte[] body, byte[] secret) {
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(secret, "secret");
+        String token = asciiTrimmed(body);
+        if (token == null) {
+            return rejected(WebhookCheck.Reason.MALFORMED);
+        }
+        int firstDot = token.indexOf('.');
+        int secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
+        if (secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0) {
+            return rejected(WebhookCheck.Reason.MALFORMED);
+        }
+        String headerSegment = token.substring(0, firstDot);
+        String payloadSegment = token.substring(firstDot + 1, secondDot);
+        String signatureSegment = token.substring(secondDot + 1);
+        byte[] headerBytes = decodeSegment(headerSegment);
+        byte[] payloadBytes = decodeSegment(payloadSegment);
+        if (headerBytes == null || payloadBytes == null) {
+            return rejected(WebhookCheck.Reason.MALFORMED);
+        }
+        Map<String, Object> header;
+        try {
+            header = Json.parseObject(headerBytes);
+        } catch (JsonException e) {
+            return rejected(WebhookCheck.Reason.MALFORMED);
+        }
+        // the algorithm is judged before the signature, so "alg":"none" with an empty signature reads as what it is
+        if (!ALGORITHM.equals(header.get("alg")) || header.containsKey("crit")) {
+            return rejected(WebhookCheck.Reason.UNSUPPORTED_ALGORITHM);
+        }
+        byte[] signature = decodeSegment(signatureSegment);
+        if (signature == null) {
+            return rejected(WebhookCheck.Reason.MALFORMED);
+        }
+        byte[] signingInput = (headerSegment + "." + payloadSegment).getBytes(StandardCharsets.US_ASCII);
+        if (!macMatches(secret, signingInput, signature)) {
+            return rejected(WebhookCheck.Reason.BAD_SIGNATURE);
+        }
+        Map<String, Object> payload;
+        try {
+            payload = Json.parseObject(payloadBytes);
+        } catch (JsonException e) {
+            return rejected(WebhookCheck.Reason.MALFORMED);
+        }
+        if (payload.containsKey("exp")) {
+            if (!(payload.get("exp") instanceof Number exp)) {
+                return rejected(WebhookCheck.Reason.MALFORMED);
+            }
+            if (isExpired(exp)) {
+                return rejected(WebhookCheck.Reason.EXPIRED);
+            }
+        }
+        return new WebhookCheck.Accepted(payload);
+    }
+
+    /** {@link #verifyLegacy(byte[], String, byte[])} with the UTF-8 bytes of {@code secret}. */
+    public WebhookCheck verifyLegacy(byte[] body, String signature, String secret) {
+        return verifyLegacy(body, signature, utf8(secret));
+    }
+
+    /**
+     * Verifies a legacy delivery: {@code signature} (the header value, null when absent) must be the HMAC-SHA256
+     * of exactly {@code body} under {@code secret}, and {@code body} a JSON object. Never throws for any content of
+     * {@code body} or {@code signature}.
+     */
+    public WebhookCheck verifyLegacy(byte[] body, String signature, byte[] secret) {
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(secret, "secret");
+        if (signature == null || signature.isBlank()) {
+            return rejected(WebhookCheck.Reason.MISSING_SIGNATURE);
+        }
+        byte[] presented = decodeLegacySignature(signature.strip());
+        if (presented == null || !macMatches(secret, body, presented)) {
+            return rejected(WebhookCheck.Reason.BAD_SIGNATURE);
+        }
+        try {
+            return new WebhookCheck.Accepted(Json.parseObject(body));
+        } catch (JsonException e) {
+            return rejected(WebhookCheck.Reason.MALFORMED);
+        }
+    }
+
+    /**
+     * HMAC-SHA256 (RFC 2104 with SHA-256; test vectors in RFC 4231) of {@code data} under {@code key}. The key
+     * must not be empty.
+     */
+    public static byte[] hmacSha256(byte[] key, byte[] data) {
+        Objects.requireNonNull(data, "data");
+        if (key == null || key.length == 0) {
+            throw new IllegalArgumentException("an HMAC key must not be empty");
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+        }
+    }
+
+    private static boolean macMatches(byte[] secret, byte[] data, byte[] presented) {
+        if (secret.length == 0) {
+            return false;
+        }
+        byte[] expected = hmacSha256(secret, data);
+        try {
+            return MessageDigest.isEqual(expected, presented);
+        } finally {
+            Arrays.fill(expected, (byte) 0);
+        }
+    }
+
+    private boolean isExpired(Number exp) {
+        BigDecimal expiry = exp instanceof BigDecimal big ? big : BigDecimal.valueOf(exp.longValue());
+        Instant now = clock.instant();
+        BigDecimal nowSeconds = BigDecimal.valueOf(now.getEpochSecond()).add(BigDecimal.valueOf(now.getNano(), 9));
+        // RFC 7519 4.1.4: the current time must be before exp; the leeway only widens that window
+        return nowSeconds.compareTo(expiry.add(BigDecimal.valueOf(leeway.toSeconds()))) >= 0;
+    }
+
+    /** The body as ASCII with surrounding whitespace removed, or null when any other byte is outside ASCII. */
+    private static String asciiTrimmed(byte[] body) {
+        int start = 0;
+        int end = body.length;
+        while (start < end && isWhitespace(body[start])) {
+            start++;
+        }
+        while (end > start && isWhitespace(body[end - 1])) {
+            end--;
+        }
+        for (int i = start; i < end; i++) {
+            if (body[i] < 0x21 || body[i] > 0x7e) {
+                return null;
+            }
+        }
+        return new String(body, start, end - start, StandardCharsets.US_ASCII);
+    }
+
+    private static boolean isWhitespace(byte b) {
+        return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+    }
+
+    /**
+     * Decodes one JWS segment: non-empty, only the base64url alphabet, no padding, and canonical (re-encoding gives
+     * the same text, so one signature has exactly one spelling). Null when it is not.
+     */
+    private static byte[] decodeSegment(String segment) {
+        if (segment.isEmpty() || segment.length() % 4 == 1) {
+            return null;
+        }
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            boolean alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_';
+            if (!alphabet) {
+                return null;
+            }
+        }
+        byte[] decoded;
+        try {
+            decoded = Base64.getUrlDecoder().decode(segment);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return BASE64URL.encodeToString(decoded).equals(segment) ? decoded : null;
+    }
+
+    /** The 32 bytes a legacy header encodes (hex, base64 or base64url), or null when it encodes no such thing. */
+    private static byte[] decodeLegacySignature(String value) {
+        try {
+            byte[] decoded;
+            if (value.length() == 2 * HMAC_SHA256_BYTES && value.chars().allMatch(WebhookVerifier::isHexDigit)) {
+                decoded = HexFormat.of().parseHex(value);
+            } else if (value.indexOf('-') >= 0 || value.indexOf('_') >= 0) {
+                decoded = Base64.getUrlDecoder().decode(value);
+            } else {
+                decoded = Base64.getDecoder().decode(value);
+            }
+            return decoded.length == HMAC_SHA256_BYTES ? decoded : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static boolean isHexDigit(int c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    private static byte[] utf8(String secret) {
+        return Objects.requireNonNull(secret, "secret").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static WebhookCheck rejected(WebhookCheck.Reason reason) {
+        return new WebhookCheck.Rejected(reason);
+    }
+}
