@@ -8,6 +8,7 @@ import com.nimbusds.common.contenttype.ContentType;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import dev.switchboard.core.webhook.DialpadWebhookAdmin;
+import dev.switchboard.core.webhook.DialpadWebhookSecret;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -58,17 +59,17 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
     }
 
     @Override
-    public Creation createWebhook(String accessToken, URI hookUrl, String secret) {
+    public Creation createWebhook(String accessToken, URI hookUrl, DialpadWebhookSecret secret) {
         requireText(accessToken, "accessToken");
         Objects.requireNonNull(hookUrl, "hookUrl");
-        requireText(secret, "secret");
+        Objects.requireNonNull(secret, "secret");
         String scheme = hookUrl.getScheme() == null ? "" : hookUrl.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("https") || scheme.equals("http")) || hookUrl.getHost() == null) {
             throw new IllegalArgumentException("a hook URL must be an absolute http(s) URL");
         }
         ObjectNode body = DialpadJson.MAPPER.createObjectNode();
         body.put("hook_url", hookUrl.toString());
-        body.put("secret", secret);
+        body.put("secret", secret.value());
         return create(DialpadCall.WEBHOOK_CREATE, endpoints.webhooks(), accessToken, body);
     }
 

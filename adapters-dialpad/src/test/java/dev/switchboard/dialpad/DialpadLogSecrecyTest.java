@@ -12,6 +12,7 @@ import dev.switchboard.core.oauth.Revocation;
 import dev.switchboard.core.oauth.TokenGrant;
 import dev.switchboard.core.oauth.TokenResponse;
 import dev.switchboard.core.webhook.DialpadWebhookAdmin;
+import dev.switchboard.core.webhook.DialpadWebhookSecret;
 import dev.switchboard.testkit.dialpad.AuthorizeOutcome;
 import dev.switchboard.testkit.dialpad.DialpadEndpoint;
 import dev.switchboard.testkit.dialpad.FakeDialpad;
@@ -80,7 +81,8 @@ class DialpadLogSecrecyTest {
         assertThat(client.refresh(refreshed.refreshToken())).isInstanceOf(TokenGrant.Unavailable.class);
         assertThat(client.companyId(refreshed.accessToken())).isInstanceOf(CompanyLookup.Found.class);
         String webhookId = ((DialpadWebhookAdmin.Created) webhooks.createWebhook(refreshed.accessToken(),
-                URI.create("https://switchboard.example/webhooks/dialpad/app"), WEBHOOK_SECRET)).id();
+                URI.create("https://switchboard.example/webhooks/dialpad/app"),
+                new DialpadWebhookSecret(WEBHOOK_SECRET))).id();
         assertThat(webhooks.createCallSubscription(refreshed.accessToken(), webhookId, List.of("all")))
                 .isInstanceOf(DialpadWebhookAdmin.Created.class);
         assertThat(webhooks.listWebhooks(refreshed.accessToken())).isInstanceOf(DialpadWebhookAdmin.Listed.class);

@@ -11,6 +11,7 @@ import dev.switchboard.core.webhook.DialpadWebhookAdmin.Refused;
 import dev.switchboard.core.webhook.DialpadWebhookAdmin.RemoteWebhook;
 import dev.switchboard.core.webhook.DialpadWebhookAdmin.Removed;
 import dev.switchboard.core.webhook.DialpadWebhookAdmin.Unavailable;
+import dev.switchboard.core.webhook.DialpadWebhookSecret;
 import dev.switchboard.testkit.dialpad.DialpadEndpoint;
 import dev.switchboard.testkit.dialpad.DialpadEvent;
 import dev.switchboard.testkit.dialpad.FakeDialpad;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
 class DialpadWebhooksClientTest {
     static final String CLIENT_ID = "switchboard-webhooks-client";
     static final URI HOOK = URI.create("https://switchboard.example/webhooks/dialpad/6c1f2f0e-4c4e-4d55-9d4b-1f0f3c1b2a10");
-    static final String SECRET = "per-app-webhook-secret-9f8e7d6c";
+    static final String SECRET_VALUE = "per-app-webhook-secret-9f8e7d6c";
+    static final DialpadWebhookSecret SECRET = new DialpadWebhookSecret(SECRET_VALUE);
     static final AtomicLong ORGANISATIONS = new AtomicLong(7_000_000_000L);
 
     static FakeDialpad fake;
@@ -68,7 +70,7 @@ class DialpadWebhooksClientTest {
         assertThat(webhooks).hasSize(1);
         assertThat(Long.toString(webhooks.get(0).id())).isEqualTo(id);
         assertThat(webhooks.get(0).hookUrl()).isEqualTo(HOOK.toString());
-        assertThat(webhooks.get(0).signingSecret()).contains(SECRET);
+        assertThat(webhooks.get(0).signingSecret()).contains(SECRET_VALUE);
     }
 
     @Test
@@ -114,7 +116,7 @@ class DialpadWebhooksClientTest {
         DialpadWebhookAdmin.Listing listing = client.listWebhooks(token);
 
         assertThat(listing).isEqualTo(new Listed(List.of(new RemoteWebhook(id, HOOK.toString(), true))));
-        assertThat(listing.toString()).doesNotContain(SECRET);
+        assertThat(listing.toString()).doesNotContain(SECRET_VALUE);
     }
 
     @Test

@@ -19,11 +19,12 @@ import java.util.regex.Pattern;
 public interface DialpadWebhookAdmin {
     /**
      * Creates a webhook endpoint at Dialpad ({@code POST /api/v2/webhooks} with {@code hook_url} and
-     * {@code secret}); Dialpad then signs each delivery as an HS256 JWT with {@code secret}.
+     * {@code secret}); Dialpad then signs each delivery as an HS256 JWT with {@code secret}. Dialpad echoes the
+     * secret in its answer; implementations drop it.
      *
      * @return {@link Created} with Dialpad's webhook id, {@link Refused} or {@link Unavailable}
      */
-    Creation createWebhook(String accessToken, URI hookUrl, String secret);
+    Creation createWebhook(String accessToken, URI hookUrl, DialpadWebhookSecret secret);
 
     /**
      * Subscribes webhook {@code webhookId} to the company's call events in {@code callStates}
