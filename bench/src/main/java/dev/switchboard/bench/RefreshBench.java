@@ -18,6 +18,7 @@ import dev.switchboard.testkit.dialpad.DialpadEndpoint;
 import dev.switchboard.testkit.dialpad.FakeDialpad;
 import dev.switchboard.testkit.dialpad.IssuedTokens;
 import dev.switchboard.testkit.dialpad.OAuthClient;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.sql.PreparedStatement;
@@ -86,6 +87,7 @@ public final class RefreshBench {
             try (TokenRefresher refresher = TokenRefresher.create(store, server, RefreshPolicy.defaults(),
                     JdbiAuditLog.create(database), Clock.systemUTC(), random, TokenRefresher.uniqueOwner("bench"),
                     settings)) {
+                long cpuStart = processCpuNanos();
                 long start = System.nanoTime();
                 refresher.start();
                 TokenRefresher.Snapshot snapshot = refresher.snapshot();
@@ -94,7 +96,12 @@ public final class RefreshBench {
                     snapshot = refresher.snapshot();
                 }
                 long elapsed = System.nanoTime() - start;
+                long cpu = processCpuNanos() - cpuStart;
                 print(connections, latency, elapsed, snapshot, dialpad);
+                System.out.printf(Locale.ROOT, "JVM CPU during refresh:    %.1f s (%.2f ms per refresh, refresher,"
+                        + " client and fake together; %d processors, system load %.1f)%n", seconds(cpu),
+                        cpu / 1e6 / connections, Runtime.getRuntime().availableProcessors(),
+                        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             }
         }
     }
@@ -160,6 +167,11 @@ public final class RefreshBench {
         System.out.printf(Locale.ROOT, "refresh-token reuse:       %d%n", dialpad.refreshTokenReuseCount());
         System.out.printf(Locale.ROOT, "ideal (n x latency / c):   %.2f s%n",
                 connections * latency.toMillis() / 1000.0 / snapshot.concurrency());
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
     }
 
     private static double seconds(long nanos) {
