@@ -5,10 +5,12 @@ import dev.switchboard.core.config.Configuration;
 import dev.switchboard.core.config.DatabaseConfig;
 import dev.switchboard.core.config.Secret;
 import dev.switchboard.http.HttpServer;
+import dev.switchboard.http.HttpSettings;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
 import dev.switchboard.persistence.EmbeddedDatabase;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -77,7 +79,8 @@ public final class Switchboard implements AutoCloseable {
 
         HttpServer http;
         try {
-            http = HttpServer.start(resolved.host(), resolved.port());
+            http = HttpServer.start(HttpSettings.of(resolved.host(), resolved.port()),
+                    AdministrationWiring.routes(resolved, database, random, Clock.systemUTC()));
         } catch (RuntimeException e) {
             database.close();
             embedded.ifPresent(EmbeddedDatabase::close);
