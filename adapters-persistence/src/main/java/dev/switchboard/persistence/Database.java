@@ -47,7 +47,7 @@ public final class Database implements AutoCloseable {
             throw new StoreUnavailableException("cannot reach PostgreSQL at " + settings.describe(), e);
         }
         try {
-            migrate(dataSource);
+            migrate(settings);
         } catch (RuntimeException e) {
             dataSource.close();
             throw new StoreUnavailableException("migrating PostgreSQL at " + settings.describe() + " failed", e);
@@ -55,10 +55,15 @@ public final class Database implements AutoCloseable {
         return new Database(dataSource);
     }
 
-    /** Applies the migrations under {@code db/migration}; a second run on an up-to-date schema changes nothing. */
-    static void migrate(DataSource dataSource) {
+    /**
+     * Applies the migrations under {@code db/migration}; a second run on an up-to-date schema changes nothing.
+     * Flyway gets connections of its own rather than the pool's: it holds two at once (its lock and its work), which
+     * would wait forever on a pool of one.
+     */
+    static void migrate(DatabaseSettings settings) {
         Flyway.configure()
-                .dataSource(dataSource)
+                .dataSource(settings.jdbcUrl(), settings.user().orElse(null), settings.password().orElse(null))
+                .connectRetries(0)
                 .locations("classpath:db/migration")
                 .validateMigrationNaming(true)
                 .load()

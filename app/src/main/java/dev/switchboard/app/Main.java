@@ -1,21 +1,55 @@
 package dev.switchboard.app;
 
-import dev.switchboard.http.HttpServer;
+import dev.switchboard.core.SwitchboardException;
+import dev.switchboard.core.config.Configuration;
+import dev.switchboard.core.config.ConfigurationReader;
+import dev.switchboard.core.config.ConfigurationResult;
+import dev.switchboard.core.config.LoggingConfig;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts Switchboard from the environment. */
+/**
+ * Starts Switchboard from the environment. Exits with status 1, after one line per problem on stderr and in the
+ * log, when the configuration is invalid or a dependency (the database, the port) is not available.
+ */
 public final class Main {
-    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** System property that selects the log appender in logback.xml (JSON or TEXT). */
+    static final String LOG_FORMAT_PROPERTY = "switchboard.log.format";
+    /** System property that sets the root level in logback.xml. */
+    static final String LOG_LEVEL_PROPERTY = "switchboard.log.level";
 
     private Main() {
     }
 
     public static void main(String[] args) {
-        String host = System.getenv().getOrDefault("HOST", "0.0.0.0");
-        int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "4000"));
-        HttpServer server = HttpServer.start(host, port);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "switchboard-shutdown"));
-        LOG.info("Switchboard listening on {}:{}", host, server.port());
+        ConfigurationResult result = ConfigurationReader.read(System.getenv());
+        // logback reads these when the first logger is created, which is why no logger exists before this line
+        LoggingConfig logging = result instanceof ConfigurationResult.Valid valid
+                ? valid.configuration().logging() : LoggingConfig.DEFAULTS;
+        System.setProperty(LOG_FORMAT_PROPERTY, logging.format().name());
+        System.setProperty(LOG_LEVEL_PROPERTY, logging.level().toUpperCase(Locale.ROOT));
+        Logger log = LoggerFactory.getLogger(Main.class);
+
+        if (result instanceof ConfigurationResult.Invalid invalid) {
+            for (String problem : invalid.problems()) {
+                System.err.println("configuration problem: " + problem);
+                log.error("configuration problem: {}", problem);
+            }
+            System.exit(1);
+            return;
+        }
+        Configuration configuration = ((ConfigurationResult.Valid) result).configuration();
+        Switchboard switchboard;
+        try {
+            switchboard = Switchboard.start(configuration);
+        } catch (SwitchboardException e) {
+            // the message is written for operators and never carries a secret; the stack trace would add nothing
+            System.err.println("Switchboard could not start: " + e.getMessage());
+            log.error("Switchboard could not start: {}", e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(switchboard::close, "switchboard-shutdown"));
     }
 }
