@@ -95,6 +95,23 @@ public final class OAuthRoutes implements RouteGroup {
         }
     }
 
+    /**
+     * The three OAuth paths when no Dialpad OAuth client is configured (a sandbox started without
+     * {@code DIALPAD_SANDBOX_CLIENT_ID}): each answers 503 {@code dialpad_not_configured}, so the operator sees why
+     * instead of a redirect to a Dialpad page that would refuse an unknown client.
+     */
+    public static RouteGroup unconfigured() {
+        return routes -> {
+            io.javalin.http.Handler refuse = ctx -> {
+                throw new Problem(503, "dialpad_not_configured",
+                        "No Dialpad OAuth client is configured on this server.", Map.of());
+            };
+            routes.get("/auth/dialpad/connect", refuse);
+            routes.get("/auth/dialpad/callback", refuse);
+            routes.post("/auth/dialpad/disconnect/{app_id}", refuse);
+        };
+    }
+
     @Override
     public void addTo(RoutesConfig routes) {
         routes.get("/auth/dialpad/connect", this::connect);
