@@ -25,6 +25,8 @@ class ConfigurationReaderTest {
         env.put("TOKEN_ENCRYPTION_KEY", KEY);
         env.put("DIALPAD_WEBHOOK_SECRET", WEBHOOK);
         env.put("DATABASE_URL", "postgresql://switchboard:pw@db.internal:5432/switchboard");
+        env.put("DIALPAD_PROD_CLIENT_ID", "prod-client");
+        env.put("DIALPAD_PROD_CLIENT_SECRET", "prod-client-secret");
         return env;
     }
 
@@ -356,6 +358,15 @@ class ConfigurationReaderTest {
     }
 
     @Test
+    void readWhenProductionHasNoDialpadClientThenRefused() {
+        List<String> problems = problems(with(production(), "DIALPAD_PROD_CLIENT_ID", null,
+                "DIALPAD_PROD_CLIENT_SECRET", null));
+
+        assertThat(problems).singleElement().satisfies(p -> assertThat(p)
+                .startsWith("DIALPAD_PROD_CLIENT_ID (or CLIENT_ID) and DIALPAD_PROD_CLIENT_SECRET").contains("production"));
+    }
+
+    @Test
     void readWhenFiveThingsAreWrongThenAllFiveAreListed() {
         Map<String, String> env = with(production(), "PUBLIC_BASE_URL", "http://cti.example.com",
                 "INTERNAL_API_SECRET", "short-internal", "SESSION_SECRET", null, "TOKEN_ENCRYPTION_KEY", "tooShortKey",
@@ -374,7 +385,7 @@ class ConfigurationReaderTest {
         Map<String, String> env = with(production(), "INTERNAL_API_SECRET", "internal-too-short",
                 "SESSION_SECRET", "session-too-short", "TOKEN_ENCRYPTION_KEY", "key-that-is-wrong",
                 "DATABASE_URL", "postgresql://user:db-password-value@h1,h2/db",
-                "DIALPAD_PROD_CLIENT_SECRET", "client-secret-value");
+                "DIALPAD_PROD_CLIENT_ID", null, "DIALPAD_PROD_CLIENT_SECRET", "client-secret-value");
 
         List<String> problems = problems(env);
 

@@ -1,0 +1,138 @@
+package dev.switchboard.persistence;
+
+import dev.switchboard.core.messages.Message;
+import dev.switchboard.core.messages.MessageDirection;
+import dev.switchboard.core.messages.MessageFilter;
+import dev.switchboard.core.messages.MessageInsert;
+import dev.switchboard.core.messages.MessagePage;
+import dev.switchboard.core.messages.MessageStore;
+import dev.switchboard.core.messages.SmsEvent;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** {@link MessageStore} on the {@code messages} table. Thread-safe. */
+public final class JdbiMessageStore implements MessageStore {
+    private static final String COLUMNS = "id, app_id, dialpad_message_id, direction, from_number, to_numbers, body, "
+            + "dialpad_user_id, created_at";
+
+    private final Jdbi jdbi;
+
+    private JdbiMessageStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** A store on {@code database}. */
+    public static JdbiMessageStore create(Database database) {
+        return new JdbiMessageStore(Objects.requireNonNull(database, "database").jdbi());
+    }
+
+    @Override
+    public MessageInsert insert(UUID appId, SmsEvent event, Instant receivedAt) {
+        Objects.requireNonNull(appId, "appId");
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(receivedAt, "receivedAt");
+        return PersistenceErrors.call("store a message", () -> jdbi.withHandle(handle -> {
+            Optional<Message> inserted = handle.createQuery("INSERT INTO messages (" + COLUMNS + ") VALUES (:id, :app, "
+                            + ":dp, :direction, :from, :to, :body, :user, :created) "
+                            + "ON CONFLICT (app_id, dialpad_message_id) DO NOTHING RETURNING " + COLUMNS)
+                    .bind("id", UUID.randomUUID())
+                    .bind("app", appId)
+                    .bind("dp", event.dialpadMessageId())
+                    .bind("direction", event.direction().jsonName())
+                    .bind("from", event.fromNumber().orElse(null))
+                    .bindArray("to", String.class, event.toNumbers())
+                    .bind("body", event.text().orElse(null))
+                    .bind("user", event.dialpadUserId().orElse(null))
+                    .bind("created", Sql.at(event.createdAt().orElse(receivedAt)))
+                    .map(JdbiMessageStore::row)
+                    .findOne();
+            if (inserted.isPresent()) {
+                return new MessageInsert.Inserted(inserted.get());
+            }
+            // ON CONFLICT waited for the other insert to commit, so the row is visible to this new statement.
+            return new MessageInsert.Duplicate(handle.createQuery("SELECT " + COLUMNS + " FROM messages "
+                            + "WHERE app_id = :app AND dialpad_message_id = :dp")
+                    .bind("app", appId)
+                    .bind("dp", event.dialpadMessageId())
+                    .map(JdbiMessageStore::row)
+                    .one());
+        }));
+    }
+
+    @Override
+    public Optional<Message> find(UUID appId, UUID id) {
+        Objects.requireNonNull(appId, "appId");
+        Objects.requireNonNull(id, "id");
+        return PersistenceErrors.call("read a message", () -> jdbi.withHandle(handle -> handle
+                .createQuery("SELECT " + COLUMNS + " FROM messages WHERE app_id = :app AND id = :id")
+                .bind("app", appId)
+                .bind("id", id)
+                .map(JdbiMessageStore::row)
+                .findOne()));
+    }
+
+    @Override
+    public Optional<Message> findByDialpadId(UUID appId, String dialpadMessageId) {
+        Objects.requireNonNull(appId, "appId");
+        Objects.requireNonNull(dialpadMessageId, "dialpadMessageId");
+        return PersistenceErrors.call("read a message", () -> jdbi.withHandle(handle -> handle
+                .createQuery("SELECT " + COLUMNS + " FROM messages WHERE app_id = :app AND dialpad_message_id = :dp")
+                .bind("app", appId)
+                .bind("dp", dialpadMessageId)
+                .map(JdbiMessageStore::row)
+                .findOne()));
+    }
+
+    @Override
+    public MessagePage list(UUID appId, MessageFilter filter) {
+        Objects.requireNonNull(appId, "appId");
+        Objects.requireNonNull(filter, "filter");
+        List<String> where = new ArrayList<>(List.of("app_id = :app"));
+        filter.direction().ifPresent(d -> where.add("direction = :direction"));
+        filter.createdFrom().ifPresent(f -> where.add("created_at >= :created_from"));
+        filter.createdTo().ifPresent(t -> where.add("created_at < :created_to"));
+        filter.fromNumber().ifPresent(n -> where.add("from_number = :from_number"));
+        filter.toNumber().ifPresent(n -> where.add(":to_number = ANY (to_numbers)"));
+        filter.dialpadUserId().ifPresent(u -> where.add("dialpad_user_id = :user"));
+        String condition = String.join(" AND ", where);
+        return PersistenceErrors.call("list messages", () -> jdbi.withHandle(handle -> {
+            long total = bindFilter(handle.createQuery("SELECT count(*) FROM messages WHERE " + condition), appId,
+                    filter).mapTo(Long.class).one();
+            List<Message> messages = bindFilter(handle.createQuery("SELECT " + COLUMNS + " FROM messages WHERE "
+                    + condition + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset"), appId, filter)
+                    .bind("limit", filter.limit())
+                    .bind("offset", filter.offset())
+                    .map(JdbiMessageStore::row)
+                    .list();
+            return new MessagePage(messages, total, filter.limit(), filter.offset());
+        }));
+    }
+
+    private static <S extends SqlStatement<S>> S bindFilter(S statement, UUID appId, MessageFilter filter) {
+        statement.bind("app", appId);
+        filter.direction().ifPresent(d -> statement.bind("direction", d.jsonName()));
+        filter.createdFrom().ifPresent(f -> statement.bind("created_from", Sql.at(f)));
+        filter.createdTo().ifPresent(t -> statement.bind("created_to", Sql.at(t)));
+        filter.fromNumber().ifPresent(n -> statement.bind("from_number", n));
+        filter.toNumber().ifPresent(n -> statement.bind("to_number", n));
+        filter.dialpadUserId().ifPresent(u -> statement.bind("user", u));
+        return statement;
+    }
+
+    private static Message row(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Message(Sql.uuid(rs, "id"), Sql.uuid(rs, "app_id"), rs.getString("dialpad_message_id"),
+                MessageDirection.fromJson(rs.getString("direction"))
+                        .orElseThrow(() -> new SQLException("unknown message direction in the database")),
+                Sql.optionalText(rs, "from_number"), Sql.textArray(rs, "to_numbers"), Sql.optionalText(rs, "body"),
+                Sql.optionalText(rs, "dialpad_user_id"), Sql.instant(rs, "created_at"));
+    }
+}

@@ -1,0 +1,172 @@
+package dev.switchboard.persistence;
+
+import dev.switchboard.core.webhook.DeduplicationKey;
+import dev.switchboard.core.webhook.NewWebhookEvent;
+import dev.switchboard.core.webhook.WebhookEvent;
+import dev.switchboard.core.webhook.WebhookEventKind;
+import dev.switchboard.core.webhook.WebhookEventStatus;
+import dev.switchboard.core.webhook.WebhookEventStore;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/**
+ * {@link WebhookEventStore} on the {@code webhook_events} table. Thread-safe.
+ *
+ * <p>{@link #store} is one autocommitted {@code INSERT ... ON CONFLICT DO NOTHING} with a client-made id, so a new
+ * event costs one round trip and nothing is returned; only a duplicate pays a second query for the stored id. The
+ * insert waits for a concurrent insert of the same key to commit, so the duplicate's look-up always finds it.
+ */
+public final class JdbiWebhookEventStore implements WebhookEventStore {
+    private static final int MAX_ERROR_LENGTH = 1000;
+    private static final String COLUMNS = "id, app_id, organisation_id, kind, dedup_key, payload, status, attempts, "
+            + "last_error, received_at, next_attempt_at, processed_at";
+    private static final String INSERT = "INSERT INTO webhook_events (id, app_id, organisation_id, kind, dedup_key, "
+            + "payload, status, attempts, received_at, next_attempt_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?, 'received', 0, ?, ?) ON CONFLICT DO NOTHING";
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    private JdbiWebhookEventStore(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    /** A store on {@code database}; {@code clock} stamps processing times. */
+    public static JdbiWebhookEventStore create(Database database, Clock clock) {
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(clock, "clock");
+        return new JdbiWebhookEventStore(database.jdbi(), clock);
+    }
+
+    @Override
+    public Stored store(NewWebhookEvent event) {
+        Objects.requireNonNull(event, "event");
+        UUID id = UUID.randomUUID();
+        return PersistenceErrors.call("store a webhook event", () -> jdbi.withHandle(handle -> {
+            int inserted = handle.execute(INSERT, id, event.appId().orElse(null), event.organisationId().orElse(null),
+                    event.kind().jsonName(), event.deduplicationKey().value(), event.payload(),
+                    Sql.at(event.receivedAt()), Sql.at(event.receivedAt()));
+            if (inserted == 1) {
+                return new Stored(id, false);
+            }
+            return new Stored(existingId(handle, event), true);
+        }));
+    }
+
+    private static UUID existingId(Handle handle, NewWebhookEvent event) {
+        var query = event.appId().isPresent()
+                ? handle.createQuery("SELECT id FROM webhook_events WHERE app_id = :app AND dedup_key = :key")
+                        .bind("app", event.appId().get())
+                : handle.createQuery("SELECT id FROM webhook_events WHERE app_id IS NULL "
+                        + "AND coalesce(organisation_id, '') = :org AND dedup_key = :key")
+                        .bind("org", event.organisationId().orElse(""));
+        return query.bind("key", event.deduplicationKey().value()).mapTo(UUID.class).findOne()
+                .orElseThrow(() -> new IllegalStateException("a conflicting webhook event vanished"));
+    }
+
+    @Override
+    public List<WebhookEvent> claim(int limit, Instant now, Duration lease, String owner) {
+        if (limit < 1 || limit > 1000) {
+            throw new IllegalArgumentException("limit must be between 1 and 1000");
+        }
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(owner, "owner");
+        if (lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("the lease must be positive");
+        }
+        // Skipping locked rows lets claimers on other instances take the next events instead of queueing behind
+        // each other; the lease keeps a claimed event away from them after this transaction commits.
+        String sql = "WITH due AS (SELECT id FROM webhook_events WHERE status <> 'processed' "
+                + "AND next_attempt_at <= :now AND (lease_until IS NULL OR lease_until <= :now) "
+                + "ORDER BY next_attempt_at, received_at LIMIT :limit FOR UPDATE SKIP LOCKED) "
+                + "UPDATE webhook_events e SET lease_owner = :owner, lease_until = :until FROM due WHERE e.id = due.id "
+                + "RETURNING " + prefixed("e.");
+        return PersistenceErrors.call("claim webhook events", () -> jdbi.inTransaction(handle -> handle
+                .createQuery(sql)
+                .bind("now", Sql.at(now))
+                .bind("until", Sql.at(now.plus(lease)))
+                .bind("limit", limit)
+                .bind("owner", owner)
+                .map(JdbiWebhookEventStore::row)
+                .list()
+                .stream()
+                .sorted(java.util.Comparator.comparing((WebhookEvent e) -> e.nextAttemptAt().orElse(e.receivedAt()))
+                        .thenComparing(WebhookEvent::receivedAt))
+                .toList()));
+    }
+
+    @Override
+    public boolean markProcessed(UUID id) {
+        Objects.requireNonNull(id, "id");
+        return PersistenceErrors.call("mark a webhook event processed", () -> jdbi.withHandle(handle -> handle
+                .createUpdate("UPDATE webhook_events SET status = 'processed', processed_at = :at, "
+                        + "next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL WHERE id = :id")
+                .bind("id", id)
+                .bind("at", Sql.at(clock.instant()))
+                .execute() == 1));
+    }
+
+    @Override
+    public boolean markFailed(UUID id, String error, Instant nextAttemptAt) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(error, "error");
+        Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
+        return PersistenceErrors.call("mark a webhook event failed", () -> jdbi.withHandle(handle -> handle
+                .createUpdate("UPDATE webhook_events SET status = 'failed', attempts = attempts + 1, "
+                        + "last_error = :error, next_attempt_at = :next, lease_owner = NULL, lease_until = NULL "
+                        + "WHERE id = :id AND status <> 'processed'")
+                .bind("id", id)
+                .bind("error", Sql.cut(error, MAX_ERROR_LENGTH))
+                .bind("next", Sql.at(nextAttemptAt))
+                .execute() == 1));
+    }
+
+    @Override
+    public Optional<WebhookEvent> find(UUID id) {
+        Objects.requireNonNull(id, "id");
+        return PersistenceErrors.call("read a webhook event", () -> jdbi.withHandle(handle -> handle
+                .createQuery("SELECT " + COLUMNS + " FROM webhook_events WHERE id = :id")
+                .bind("id", id)
+                .map(JdbiWebhookEventStore::row)
+                .findOne()));
+    }
+
+    @Override
+    public long backlog() {
+        return PersistenceErrors.call("count the webhook backlog", () -> jdbi.withHandle(handle -> handle
+                .createQuery("SELECT count(*) FROM webhook_events WHERE status <> 'processed'")
+                .mapTo(Long.class)
+                .one()));
+    }
+
+    private static String prefixed(String prefix) {
+        return prefix + COLUMNS.replace(", ", ", " + prefix);
+    }
+
+    private static WebhookEvent row(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new WebhookEvent(
+                Sql.uuid(rs, "id"),
+                Optional.ofNullable(Sql.uuid(rs, "app_id")),
+                Sql.optionalText(rs, "organisation_id"),
+                WebhookEventKind.fromJson(rs.getString("kind")),
+                new DeduplicationKey(rs.getString("dedup_key")),
+                rs.getString("payload"),
+                WebhookEventStatus.fromJson(rs.getString("status")),
+                rs.getInt("attempts"),
+                Sql.optionalText(rs, "last_error"),
+                Sql.instant(rs, "received_at"),
+                Sql.optionalInstant(rs, "next_attempt_at"),
+                Sql.optionalInstant(rs, "processed_at"));
+    }
+}

@@ -1,0 +1,28 @@
+package dev.switchboard.core.messages;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** Which way a message goes, seen from the Dialpad user: {@code inbound} or {@code outbound} in JSON. */
+public enum MessageDirection {
+    INBOUND, OUTBOUND;
+
+    /** The lowercase JSON name. */
+    public String jsonName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The direction named {@code json}, compared case-insensitively, or empty. */
+    public static Optional<MessageDirection> fromJson(String json) {
+        if (json == null) {
+            return Optional.empty();
+        }
+        String lower = json.strip().toLowerCase(Locale.ROOT);
+        for (MessageDirection direction : values()) {
+            if (direction.jsonName().equals(lower)) {
+                return Optional.of(direction);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.switchboard.core.webhook;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The durable inbox of webhook events. A delivery is answered 2xx only after {@link #store} returned, so the
+ * store must have written the event durably by then. Implementations are thread-safe and shared by every instance;
+ * they throw {@link dev.switchboard.core.StoreUnavailableException} when the backing store fails (the webhook
+ * endpoint then answers 503 so Dialpad retries).
+ */
+public interface WebhookEventStore {
+    /** Result of storing one event: its id, and whether it was already stored (a redelivery). */
+    record Stored(UUID id, boolean duplicate) {
+        public Stored {
+            Objects.requireNonNull(id, "id");
+        }
+    }
+
+    /**
+     * Stores the event unless one with the same deduplication key is stored for the same app (for an unrouted
+     * event: for the same organisation, or among organisation-less unrouted events). Idempotent and safe under
+     * concurrency: of any number of concurrent stores of one event, exactly one returns {@code duplicate=false}
+     * and all return the same id.
+     */
+    Stored store(NewWebhookEvent event);
+
+    /**
+     * Claims up to {@code limit} events due at {@code now} (received, or failed with a next attempt due) that no
+     * live lease holds, oldest due first, and leases them to {@code owner} until {@code now + lease}. Claimers on
+     * any number of instances never get the same event while its lease lasts (row locks skipped, not waited on).
+     * A claimed event that is neither marked processed nor failed before its lease ends is claimed again.
+     */
+    List<WebhookEvent> claim(int limit, Instant now, Duration lease, String owner);
+
+    /** Marks the event processed (never claimed again); false when there is no such event. */
+    boolean markProcessed(UUID id);
+
+    /**
+     * Marks the event failed with {@code error} (one line, no secret; cut to 1000 characters), counts the attempt
+     * and makes it due again at {@code nextAttemptAt}; false when there is no such event. Other events are
+     * claimed meanwhile: a failing event never blocks those behind it.
+     */
+    boolean markFailed(UUID id, String error, Instant nextAttemptAt);
+
+    /** The event with this id, or empty. Administrative: not scoped by app. */
+    Optional<WebhookEvent> find(UUID id);
+
+    /** How many events are not processed yet (received or failed). */
+    long backlog();
+}
