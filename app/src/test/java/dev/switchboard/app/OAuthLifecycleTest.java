@@ -352,7 +352,8 @@ class OAuthLifecycleTest {
         }
 
         List<String> lines = appender.list.stream().map(OAuthLifecycleTest::everything).toList();
-        assertThat(lines).isNotEmpty();
+        assertThat(lines).anyMatch(line -> line.contains("Dialpad connected") && line.contains("oauth_exchanged"))
+                .anyMatch(line -> line.contains("oauth_deauthorized"));
         assertThat(secrets).doesNotContainNull().allSatisfy(secret -> assertThat(secret).isNotBlank());
         for (String secret : secrets) {
             assertThat(lines).as("log lines containing a secret").noneMatch(line -> line.contains(secret));
