@@ -8,7 +8,6 @@ import dev.switchboard.dialpad.DialpadEndpoints;
 import dev.switchboard.dialpad.DialpadWebhooksClient;
 import dev.switchboard.http.AuditExportRoutes;
 import dev.switchboard.http.DialpadWebhookRoutes;
-import dev.switchboard.http.InternalAuth;
 import dev.switchboard.http.RouteGroup;
 import dev.switchboard.http.UserMappingRoutes;
 import dev.switchboard.http.VoicemailRoutes;
@@ -31,7 +30,10 @@ final class AdministrationWiring {
     private AdministrationWiring() {
     }
 
-    /** The route groups; the internal bearer check of {@code /internal/*} is registered by the first of them. */
+    /**
+     * The route groups. They register no bearer check of their own: the one before-handler of {@code /internal/*}
+     * comes with {@link dev.switchboard.http.AppRoutes} (see {@link OAuthWiring}), so it runs exactly once.
+     */
     static List<RouteGroup> routes(Configuration configuration, Database database, SecureRandom random, Clock clock) {
         SecretCipher cipher = SecretCipher.fromBase64Key(
                 configuration.secrets().requireTokenEncryptionKey().value(), random);
@@ -42,9 +44,7 @@ final class AdministrationWiring {
                 JdbiConnectionStore.create(database, cipher),
                 DialpadWebhooksClient.create(DialpadEndpoints.of(configuration.dialpad().baseUrl().toString())),
                 webhooks, audit, configuration.publicBaseUrl(), random, clock);
-        InternalAuth internalAuth = InternalAuth.withSecret(configuration.secrets().requireInternalApiSecret().value());
         return List.of(
-                routes -> routes.before("/internal/*", internalAuth::require),
                 UserMappingRoutes.create(apps, JdbiUserMappingStore.create(database, clock), audit, clock),
                 VoicemailRoutes.create(apps, JdbiVoicemailStore.create(database)),
                 DialpadWebhookRoutes.create(apps, webhooks, provisioner),

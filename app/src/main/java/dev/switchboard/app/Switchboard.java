@@ -6,12 +6,15 @@ import dev.switchboard.core.config.DatabaseConfig;
 import dev.switchboard.core.config.Secret;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.HttpSettings;
+import dev.switchboard.http.RouteGroup;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
 import dev.switchboard.persistence.EmbeddedDatabase;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -48,10 +51,19 @@ public final class Switchboard implements AutoCloseable {
         return start(configuration, new SecureRandom());
     }
 
-    /** Starts everything {@code configuration} describes; returns once the HTTP server accepts connections. */
+    /** Starts everything {@code configuration} describes on the system clock; see {@link #start(Configuration, SecureRandom, Clock)}. */
     public static Switchboard start(Configuration configuration, SecureRandom random) {
+        return start(configuration, random, Clock.systemUTC());
+    }
+
+    /**
+     * Starts everything {@code configuration} describes; returns once the HTTP server accepts connections.
+     * {@code clock} is what every service reads the time from (tests move it to expire flows).
+     */
+    public static Switchboard start(Configuration configuration, SecureRandom random, Clock clock) {
         Objects.requireNonNull(configuration, "configuration");
         Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(clock, "clock");
         Configuration resolved = SandboxSecrets.resolve(configuration, random);
 
         Optional<EmbeddedDatabase> embedded = Optional.empty();
@@ -77,10 +89,19 @@ public final class Switchboard implements AutoCloseable {
         }
         LOG.info("database {} is reachable and migrated", settings.describe());
 
+        List<RouteGroup> routes;
+        try {
+            routes = new ArrayList<>(OAuthWiring.routes(resolved, database, random, clock));
+            routes.addAll(AdministrationWiring.routes(resolved, database, random, clock));
+        } catch (RuntimeException e) {
+            database.close();
+            embedded.ifPresent(EmbeddedDatabase::close);
+            throw e;
+        }
+
         HttpServer http;
         try {
-            http = HttpServer.start(HttpSettings.of(resolved.host(), resolved.port()),
-                    AdministrationWiring.routes(resolved, database, random, Clock.systemUTC()));
+            http = HttpServer.start(HttpSettings.of(resolved.host(), resolved.port()), routes);
         } catch (RuntimeException e) {
             database.close();
             embedded.ifPresent(EmbeddedDatabase::close);
