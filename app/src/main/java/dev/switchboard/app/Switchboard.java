@@ -6,6 +6,7 @@ import dev.switchboard.core.config.DatabaseConfig;
 import dev.switchboard.core.config.Secret;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.HttpSettings;
+import dev.switchboard.http.Metrics;
 import dev.switchboard.http.RouteGroup;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
@@ -37,13 +38,15 @@ public final class Switchboard implements AutoCloseable {
     private final Optional<EmbeddedDatabase> embedded;
     private final Database database;
     private final HttpServer http;
+    private final EdgeWiring edge;
 
     private Switchboard(Configuration configuration, Optional<EmbeddedDatabase> embedded, Database database,
-                        HttpServer http) {
+                        HttpServer http, EdgeWiring edge) {
         this.configuration = configuration;
         this.embedded = embedded;
         this.database = database;
         this.http = http;
+        this.edge = edge;
     }
 
     /** Starts with a fresh {@link SecureRandom}; see {@link #start(Configuration, SecureRandom)}. */
@@ -99,10 +102,12 @@ public final class Switchboard implements AutoCloseable {
             throw e;
         }
 
+        EdgeWiring edge = EdgeWiring.build(resolved, database, clock);
         HttpServer http;
         try {
-            http = HttpServer.start(HttpSettings.of(resolved.host(), resolved.port()), routes);
+            http = HttpServer.start(HttpSettings.of(resolved.host(), resolved.port()), edge.policy(), routes);
         } catch (RuntimeException e) {
+            edge.close();
             database.close();
             embedded.ifPresent(EmbeddedDatabase::close);
             throw new SwitchboardException("could not listen on " + resolved.host() + ":" + resolved.port()
@@ -110,12 +115,17 @@ public final class Switchboard implements AutoCloseable {
         }
         LOG.info("Switchboard ({}) listening on {}:{}, public URL {}", resolved.environment().code(),
                 resolved.host(), http.port(), resolved.publicBaseUrl());
-        return new Switchboard(resolved, embedded, database, http);
+        return new Switchboard(resolved, embedded, database, http, edge);
     }
 
     /** The port the HTTP server listens on (the chosen one when started on port 0). */
     public int port() {
         return http.port();
+    }
+
+    /** The metrics served at {@code /metrics}; components register their meters on its registry. */
+    public Metrics metrics() {
+        return edge.metrics();
     }
 
     /** The configuration in use, generated sandbox secrets included. */
@@ -130,6 +140,7 @@ public final class Switchboard implements AutoCloseable {
             http.close();
         } finally {
             try {
+                edge.close();
                 database.close();
             } finally {
                 embedded.ifPresent(EmbeddedDatabase::close);
