@@ -11,6 +11,9 @@ import dev.switchboard.dialpad.DialpadClientSettings;
 import dev.switchboard.dialpad.DialpadEndpoints;
 import dev.switchboard.dialpad.NimbusDialpadClient;
 import dev.switchboard.http.HttpServer;
+import dev.switchboard.http.HttpSettings;
+import dev.switchboard.http.Metrics;
+import dev.switchboard.http.RouteGroup;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
 import dev.switchboard.persistence.EmbeddedDatabase;
@@ -21,6 +24,8 @@ import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -44,14 +49,16 @@ public final class Switchboard implements AutoCloseable {
     private final Optional<EmbeddedDatabase> embedded;
     private final Database database;
     private final HttpServer http;
+    private final EdgeWiring edge;
     private final Optional<TokenRefresher> refresher;
 
     private Switchboard(Configuration configuration, Optional<EmbeddedDatabase> embedded, Database database,
-                        HttpServer http, Optional<TokenRefresher> refresher) {
+                        HttpServer http, EdgeWiring edge, Optional<TokenRefresher> refresher) {
         this.configuration = configuration;
         this.embedded = embedded;
         this.database = database;
         this.http = http;
+        this.edge = edge;
         this.refresher = refresher;
     }
 
@@ -60,17 +67,33 @@ public final class Switchboard implements AutoCloseable {
         return start(configuration, new SecureRandom());
     }
 
-    /** Starts with the default refresher configuration; see {@link #start(Configuration, RefresherConfig, SecureRandom)}. */
+    /** Starts everything {@code configuration} describes on the system clock; see {@link #start(Configuration, SecureRandom, Clock)}. */
     public static Switchboard start(Configuration configuration, SecureRandom random) {
-        return start(configuration, RefresherConfig.defaults(), random);
+        return start(configuration, random, Clock.systemUTC());
     }
 
-    /** Starts everything {@code configuration} describes; returns once the HTTP server accepts connections. */
+    /** Starts with the default refresher configuration; see {@link #start(Configuration, RefresherConfig, SecureRandom, Clock)}. */
+    public static Switchboard start(Configuration configuration, SecureRandom random, Clock clock) {
+        return start(configuration, RefresherConfig.defaults(), random, clock);
+    }
+
+    /** Starts on the system clock; see {@link #start(Configuration, RefresherConfig, SecureRandom, Clock)}. */
     public static Switchboard start(Configuration configuration, RefresherConfig refresherConfig,
                                     SecureRandom random) {
+        return start(configuration, refresherConfig, random, Clock.systemUTC());
+    }
+
+    /**
+     * Starts everything {@code configuration} describes; returns once the HTTP server accepts connections.
+     * {@code clock} is what every service reads the time from (tests move it to expire flows);
+     * {@code refresherConfig} sets the background token refresher's concurrency and margin.
+     */
+    public static Switchboard start(Configuration configuration, RefresherConfig refresherConfig,
+                                    SecureRandom random, Clock clock) {
         Objects.requireNonNull(configuration, "configuration");
         Objects.requireNonNull(refresherConfig, "refresherConfig");
         Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(clock, "clock");
         Configuration resolved = SandboxSecrets.resolve(configuration, random);
 
         Optional<EmbeddedDatabase> embedded = Optional.empty();
@@ -96,10 +119,22 @@ public final class Switchboard implements AutoCloseable {
         }
         LOG.info("database {} is reachable and migrated", settings.describe());
 
+        List<RouteGroup> routes;
+        try {
+            routes = new ArrayList<>(OAuthWiring.routes(resolved, database, random, clock));
+            routes.addAll(AdministrationWiring.routes(resolved, database, random, clock));
+        } catch (RuntimeException e) {
+            database.close();
+            embedded.ifPresent(EmbeddedDatabase::close);
+            throw e;
+        }
+
+        EdgeWiring edge = EdgeWiring.build(resolved, database, clock);
         HttpServer http;
         try {
-            http = HttpServer.start(resolved.host(), resolved.port());
+            http = HttpServer.start(HttpSettings.of(resolved.host(), resolved.port()), edge.policy(), routes);
         } catch (RuntimeException e) {
+            edge.close();
             database.close();
             embedded.ifPresent(EmbeddedDatabase::close);
             throw new SwitchboardException("could not listen on " + resolved.host() + ":" + resolved.port()
@@ -110,14 +145,15 @@ public final class Switchboard implements AutoCloseable {
 
         Optional<TokenRefresher> refresher;
         try {
-            refresher = startRefresher(resolved, refresherConfig, database, random);
+            refresher = startRefresher(resolved, refresherConfig, database, random, clock);
         } catch (RuntimeException e) {
             http.close();
+            edge.close();
             database.close();
             embedded.ifPresent(EmbeddedDatabase::close);
             throw e;
         }
-        return new Switchboard(resolved, embedded, database, http, refresher);
+        return new Switchboard(resolved, embedded, database, http, edge, refresher);
     }
 
     /**
@@ -125,7 +161,7 @@ public final class Switchboard implements AutoCloseable {
      * one no connection can exist (sandbox without {@code DIALPAD_SANDBOX_CLIENT_ID}).
      */
     private static Optional<TokenRefresher> startRefresher(Configuration configuration, RefresherConfig config,
-                                                           Database database, SecureRandom random) {
+                                                           Database database, SecureRandom random, Clock clock) {
         DialpadConfig dialpad = configuration.dialpad();
         if (dialpad.client().isEmpty()) {
             LOG.info("no Dialpad OAuth client configured: background token refresh is off");
@@ -138,7 +174,7 @@ public final class Switchboard implements AutoCloseable {
         SecretCipher cipher = SecretCipher.fromBase64Key(
                 configuration.secrets().requireTokenEncryptionKey().value(), random);
         TokenRefresher refresher = TokenRefresher.create(JdbiConnectionStore.create(database, cipher), server,
-                config.policy(), JdbiAuditLog.create(database), Clock.systemUTC(), random,
+                config.policy(), JdbiAuditLog.create(database), clock, random,
                 TokenRefresher.uniqueOwner(hostName()), config.settings());
         refresher.start();
         return Optional.of(refresher);
@@ -155,6 +191,11 @@ public final class Switchboard implements AutoCloseable {
     /** The port the HTTP server listens on (the chosen one when started on port 0). */
     public int port() {
         return http.port();
+    }
+
+    /** The metrics served at {@code /metrics}; components register their meters on its registry. */
+    public Metrics metrics() {
+        return edge.metrics();
     }
 
     /** The configuration in use, generated sandbox secrets included. */
@@ -181,6 +222,7 @@ public final class Switchboard implements AutoCloseable {
                 http.close();
             } finally {
                 try {
+                    edge.close();
                     database.close();
                 } finally {
                     embedded.ifPresent(EmbeddedDatabase::close);
