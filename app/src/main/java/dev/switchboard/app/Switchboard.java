@@ -4,11 +4,14 @@ import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.config.Configuration;
 import dev.switchboard.core.config.DatabaseConfig;
 import dev.switchboard.core.config.Secret;
+import dev.switchboard.http.AppAuthenticator;
 import dev.switchboard.http.HttpServer;
+import dev.switchboard.http.HttpSettings;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
 import dev.switchboard.persistence.EmbeddedDatabase;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,13 +35,15 @@ public final class Switchboard implements AutoCloseable {
     private final Optional<EmbeddedDatabase> embedded;
     private final Database database;
     private final HttpServer http;
+    private final AppAuthenticator appAuthenticator;
 
     private Switchboard(Configuration configuration, Optional<EmbeddedDatabase> embedded, Database database,
-                        HttpServer http) {
+                        HttpServer http, AppAuthenticator appAuthenticator) {
         this.configuration = configuration;
         this.embedded = embedded;
         this.database = database;
         this.http = http;
+        this.appAuthenticator = appAuthenticator;
     }
 
     /** Starts with a fresh {@link SecureRandom}; see {@link #start(Configuration, SecureRandom)}. */
@@ -75,9 +80,10 @@ public final class Switchboard implements AutoCloseable {
         }
         LOG.info("database {} is reachable and migrated", settings.describe());
 
+        ApiWiring api = ApiWiring.create(resolved, database, random, Clock.systemUTC());
         HttpServer http;
         try {
-            http = HttpServer.start(resolved.host(), resolved.port());
+            http = HttpServer.start(HttpSettings.of(resolved.host(), resolved.port()), api.routes());
         } catch (RuntimeException e) {
             database.close();
             embedded.ifPresent(EmbeddedDatabase::close);
@@ -86,12 +92,17 @@ public final class Switchboard implements AutoCloseable {
         }
         LOG.info("Switchboard ({}) listening on {}:{}, public URL {}", resolved.environment().code(),
                 resolved.host(), http.port(), resolved.publicBaseUrl());
-        return new Switchboard(resolved, embedded, database, http);
+        return new Switchboard(resolved, embedded, database, http, api.authenticator());
     }
 
     /** The port the HTTP server listens on (the chosen one when started on port 0). */
     public int port() {
         return http.port();
+    }
+
+    /** The cached API key check of this instance (the one {@code /api/*} uses), for its counters. */
+    AppAuthenticator appAuthenticator() {
+        return appAuthenticator;
     }
 
     /** The configuration in use, generated sandbox secrets included. */
