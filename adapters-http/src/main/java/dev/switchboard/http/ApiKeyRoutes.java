@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code POST /internal/apps/{app_id}/api-key}: creates the app's key, or rotates it (the old key stops
- *       working at once here and within 2 s on every other instance). 200 {@code {"api_key", "key_hint",
+ *       working at once on this instance and within 2 s on every other one). 200 {@code {"api_key", "key_hint",
  *       "warning"}}, the key shown this once. 200 rather than 201 for both, as the predecessor answered, so its
  *       clients keep working; {@code …/status} and {@code …/audit} tell a creation from a rotation.</li>
  *   <li>{@code POST /internal/apps/{app_id}/api-key/revoke}: 200 {@code {"message", "app_id", "revoked": true}};
@@ -120,6 +120,7 @@ public final class ApiKeyRoutes implements RouteGroup {
                 }
             }
         }
+        authenticator.forgetApp(appId);
         Map<String, String> details = new LinkedHashMap<>();
         entry.oldHint().ifPresent(hint -> details.put("old_hint", hint));
         details.put("new_hint", key.hint());
@@ -138,6 +139,7 @@ public final class ApiKeyRoutes implements RouteGroup {
         UUID appId = existingApp(ctx);
         ApiKeyAuditEntry entry = store.revoke(appId, ACTOR, clock.instant())
                 .orElseThrow(() -> Problems.notFound("no_active_key", "This app has no active API key to revoke."));
+        authenticator.forgetApp(appId);
         audit.record(new AuditEvent(entry.at(), AuditEventType.API_KEY_REVOKED, Optional.of(appId), ACTOR,
                 clientIp(ctx), Map.of("old_hint", entry.oldHint().orElseThrow())));
         LOG.info("API key revoked for app {}: {}", appId, entry.oldHint().orElseThrow());

@@ -221,6 +221,15 @@ public final class AppAuthenticator {
         }
     }
 
+    /**
+     * Forgets the verified keys of {@code appId} on this instance, so a key this instance just rotated or revoked
+     * is refused here at once (other instances notice within {@link Settings#revalidateAfter()}).
+     */
+    public void forgetApp(UUID appId) {
+        Objects.requireNonNull(appId, "appId");
+        verified.asMap().values().removeIf(entry -> entry.appId().equals(appId));
+    }
+
     /** Forgets every cached answer (keys are then checked in full again). */
     public void invalidateAll() {
         verified.invalidateAll();
