@@ -4,6 +4,7 @@ import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.config.Configuration;
 import dev.switchboard.core.config.DatabaseConfig;
 import dev.switchboard.core.config.Secret;
+import dev.switchboard.http.AppAuthenticator;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.HttpSettings;
 import dev.switchboard.http.Metrics;
@@ -39,14 +40,16 @@ public final class Switchboard implements AutoCloseable {
     private final Database database;
     private final HttpServer http;
     private final EdgeWiring edge;
+    private final AppAuthenticator appAuthenticator;
 
     private Switchboard(Configuration configuration, Optional<EmbeddedDatabase> embedded, Database database,
-                        HttpServer http, EdgeWiring edge) {
+                        HttpServer http, EdgeWiring edge, AppAuthenticator appAuthenticator) {
         this.configuration = configuration;
         this.embedded = embedded;
         this.database = database;
         this.http = http;
         this.edge = edge;
+        this.appAuthenticator = appAuthenticator;
     }
 
     /** Starts with a fresh {@link SecureRandom}; see {@link #start(Configuration, SecureRandom)}. */
@@ -93,9 +96,12 @@ public final class Switchboard implements AutoCloseable {
         LOG.info("database {} is reachable and migrated", settings.describe());
 
         List<RouteGroup> routes;
+        ApiWiring api;
         try {
             routes = new ArrayList<>(OAuthWiring.routes(resolved, database, random, clock));
             routes.addAll(AdministrationWiring.routes(resolved, database, random, clock));
+            api = ApiWiring.create(resolved, database, random, clock);
+            routes.addAll(api.routes());
         } catch (RuntimeException e) {
             database.close();
             embedded.ifPresent(EmbeddedDatabase::close);
@@ -115,7 +121,7 @@ public final class Switchboard implements AutoCloseable {
         }
         LOG.info("Switchboard ({}) listening on {}:{}, public URL {}", resolved.environment().code(),
                 resolved.host(), http.port(), resolved.publicBaseUrl());
-        return new Switchboard(resolved, embedded, database, http, edge);
+        return new Switchboard(resolved, embedded, database, http, edge, api.authenticator());
     }
 
     /** The port the HTTP server listens on (the chosen one when started on port 0). */
@@ -126,6 +132,11 @@ public final class Switchboard implements AutoCloseable {
     /** The metrics served at {@code /metrics}; components register their meters on its registry. */
     public Metrics metrics() {
         return edge.metrics();
+    }
+
+    /** The cached API key check of this instance (the one {@code /api/*} uses), for its counters. */
+    AppAuthenticator appAuthenticator() {
+        return appAuthenticator;
     }
 
     /** The configuration in use, generated sandbox secrets included. */
