@@ -4,12 +4,18 @@ import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.config.Configuration;
 import dev.switchboard.core.config.DatabaseConfig;
 import dev.switchboard.core.config.Secret;
+import dev.switchboard.core.config.ProcessingConfig;
+import dev.switchboard.core.push.PushPublisher;
+import dev.switchboard.core.webhook.EventProcessor;
 import dev.switchboard.http.HttpServer;
+import dev.switchboard.http.HttpSettings;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
 import dev.switchboard.persistence.EmbeddedDatabase;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -27,18 +33,23 @@ import org.slf4j.LoggerFactory;
 public final class Switchboard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Switchboard.class);
     private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+    /** Until the /ws publisher is wired, processed changes are stored but pushed nowhere. */
+    private static final PushPublisher NO_SOCKETS = event -> LOG.debug("push {} for app {} has no publisher yet",
+            event.type().wireName(), event.appId());
 
     private final Configuration configuration;
     private final Optional<EmbeddedDatabase> embedded;
     private final Database database;
     private final HttpServer http;
+    private final EventPipeline events;
 
     private Switchboard(Configuration configuration, Optional<EmbeddedDatabase> embedded, Database database,
-                        HttpServer http) {
+                        HttpServer http, EventPipeline events) {
         this.configuration = configuration;
         this.embedded = embedded;
         this.database = database;
         this.http = http;
+        this.events = events;
     }
 
     /** Starts with a fresh {@link SecureRandom}; see {@link #start(Configuration, SecureRandom)}. */
@@ -48,7 +59,13 @@ public final class Switchboard implements AutoCloseable {
 
     /** Starts everything {@code configuration} describes; returns once the HTTP server accepts connections. */
     public static Switchboard start(Configuration configuration, SecureRandom random) {
+        return start(configuration, ProcessingConfig.DEFAULTS, random);
+    }
+
+    /** Starts everything, with {@code processing} saying how many event workers this instance runs. */
+    public static Switchboard start(Configuration configuration, ProcessingConfig processing, SecureRandom random) {
         Objects.requireNonNull(configuration, "configuration");
+        Objects.requireNonNull(processing, "processing");
         Objects.requireNonNull(random, "random");
         Configuration resolved = SandboxSecrets.resolve(configuration, random);
 
@@ -75,10 +92,20 @@ public final class Switchboard implements AutoCloseable {
         }
         LOG.info("database {} is reachable and migrated", settings.describe());
 
+        EventPipeline events;
+        try {
+            events = EventPipeline.start(resolved, processing, database, NO_SOCKETS, Clock.systemUTC(), random);
+        } catch (RuntimeException e) {
+            database.close();
+            embedded.ifPresent(EmbeddedDatabase::close);
+            throw e;
+        }
+
         HttpServer http;
         try {
-            http = HttpServer.start(resolved.host(), resolved.port());
+            http = HttpServer.start(HttpSettings.of(resolved.host(), resolved.port()), List.of(events.routes()));
         } catch (RuntimeException e) {
+            events.close();
             database.close();
             embedded.ifPresent(EmbeddedDatabase::close);
             throw new SwitchboardException("could not listen on " + resolved.host() + ":" + resolved.port()
@@ -86,7 +113,7 @@ public final class Switchboard implements AutoCloseable {
         }
         LOG.info("Switchboard ({}) listening on {}:{}, public URL {}", resolved.environment().code(),
                 resolved.host(), http.port(), resolved.publicBaseUrl());
-        return new Switchboard(resolved, embedded, database, http);
+        return new Switchboard(resolved, embedded, database, http, events);
     }
 
     /** The port the HTTP server listens on (the chosen one when started on port 0). */
@@ -99,11 +126,17 @@ public final class Switchboard implements AutoCloseable {
         return configuration;
     }
 
-    /** Stops the HTTP server, then the pool, then the embedded PostgreSQL if there is one. */
+    /** The webhook event processor (its workers run only when {@code EVENT_WORKERS} is above 0). */
+    EventProcessor eventProcessor() {
+        return events.processor();
+    }
+
+    /** Stops the HTTP server, then event processing, then the pool, then the embedded PostgreSQL if there is one. */
     @Override
     public void close() {
         try {
             http.close();
+            events.close();
         } finally {
             try {
                 database.close();
