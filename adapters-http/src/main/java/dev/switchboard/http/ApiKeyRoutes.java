@@ -244,6 +244,6 @@ public final class ApiKeyRoutes implements RouteGroup {
     }
 
     private static Optional<String> clientIp(Context ctx) {
-        return Optional.ofNullable(ctx.ip()).filter(ip -> !ip.isBlank());
+        return Optional.ofNullable(ClientAddress.of(ctx)).filter(ip -> !ip.isBlank());
     }
 }

@@ -3,7 +3,10 @@ package dev.switchboard.app;
 import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.config.Configuration;
 import dev.switchboard.core.config.DatabaseConfig;
+import dev.switchboard.core.config.ProcessingConfig;
 import dev.switchboard.core.config.Secret;
+import dev.switchboard.core.push.PushPublisher;
+import dev.switchboard.core.webhook.EventProcessor;
 import dev.switchboard.http.AppAuthenticator;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.HttpSettings;
@@ -34,6 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class Switchboard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Switchboard.class);
     private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+    /** Until the /ws publisher is wired, processed changes are stored but pushed nowhere. */
+    private static final PushPublisher NO_SOCKETS = event -> LOG.debug("push {} for app {} has no publisher yet",
+            event.type().wireName(), event.appId());
 
     private final Configuration configuration;
     private final Optional<EmbeddedDatabase> embedded;
@@ -41,15 +47,17 @@ public final class Switchboard implements AutoCloseable {
     private final HttpServer http;
     private final EdgeWiring edge;
     private final AppAuthenticator appAuthenticator;
+    private final EventPipeline events;
 
     private Switchboard(Configuration configuration, Optional<EmbeddedDatabase> embedded, Database database,
-                        HttpServer http, EdgeWiring edge, AppAuthenticator appAuthenticator) {
+                        HttpServer http, EdgeWiring edge, AppAuthenticator appAuthenticator, EventPipeline events) {
         this.configuration = configuration;
         this.embedded = embedded;
         this.database = database;
         this.http = http;
         this.edge = edge;
         this.appAuthenticator = appAuthenticator;
+        this.events = events;
     }
 
     /** Starts with a fresh {@link SecureRandom}; see {@link #start(Configuration, SecureRandom)}. */
@@ -67,7 +75,22 @@ public final class Switchboard implements AutoCloseable {
      * {@code clock} is what every service reads the time from (tests move it to expire flows).
      */
     public static Switchboard start(Configuration configuration, SecureRandom random, Clock clock) {
+        return start(configuration, ProcessingConfig.DEFAULTS, random, clock);
+    }
+
+    /** Starts everything, with {@code processing} saying how many event workers this instance runs. */
+    public static Switchboard start(Configuration configuration, ProcessingConfig processing, SecureRandom random) {
+        return start(configuration, processing, random, Clock.systemUTC());
+    }
+
+    /**
+     * Starts everything {@code configuration} describes, with {@code processing} event workers and every service
+     * reading the time from {@code clock}; returns once the HTTP server accepts connections.
+     */
+    public static Switchboard start(Configuration configuration, ProcessingConfig processing, SecureRandom random,
+                                    Clock clock) {
         Objects.requireNonNull(configuration, "configuration");
+        Objects.requireNonNull(processing, "processing");
         Objects.requireNonNull(random, "random");
         Objects.requireNonNull(clock, "clock");
         Configuration resolved = SandboxSecrets.resolve(configuration, random);
@@ -97,12 +120,18 @@ public final class Switchboard implements AutoCloseable {
 
         List<RouteGroup> routes;
         ApiWiring api;
+        EventPipeline events = null;
         try {
+            events = EventPipeline.start(resolved, processing, database, NO_SOCKETS, clock, random);
             routes = new ArrayList<>(OAuthWiring.routes(resolved, database, random, clock));
             routes.addAll(AdministrationWiring.routes(resolved, database, random, clock));
             api = ApiWiring.create(resolved, database, random, clock);
             routes.addAll(api.routes());
+            routes.add(events.routes());
         } catch (RuntimeException e) {
+            if (events != null) {
+                events.close();
+            }
             database.close();
             embedded.ifPresent(EmbeddedDatabase::close);
             throw e;
@@ -114,6 +143,7 @@ public final class Switchboard implements AutoCloseable {
             http = HttpServer.start(HttpSettings.of(resolved.host(), resolved.port()), edge.policy(), routes);
         } catch (RuntimeException e) {
             edge.close();
+            events.close();
             database.close();
             embedded.ifPresent(EmbeddedDatabase::close);
             throw new SwitchboardException("could not listen on " + resolved.host() + ":" + resolved.port()
@@ -121,7 +151,7 @@ public final class Switchboard implements AutoCloseable {
         }
         LOG.info("Switchboard ({}) listening on {}:{}, public URL {}", resolved.environment().code(),
                 resolved.host(), http.port(), resolved.publicBaseUrl());
-        return new Switchboard(resolved, embedded, database, http, edge, api.authenticator());
+        return new Switchboard(resolved, embedded, database, http, edge, api.authenticator(), events);
     }
 
     /** The port the HTTP server listens on (the chosen one when started on port 0). */
@@ -132,6 +162,11 @@ public final class Switchboard implements AutoCloseable {
     /** The metrics served at {@code /metrics}; components register their meters on its registry. */
     public Metrics metrics() {
         return edge.metrics();
+    }
+
+    /** The event processor of this instance (running only when it has event workers). */
+    EventProcessor eventProcessor() {
+        return events.processor();
     }
 
     /** The cached API key check of this instance (the one {@code /api/*} uses), for its counters. */
@@ -149,6 +184,7 @@ public final class Switchboard implements AutoCloseable {
     public void close() {
         try {
             http.close();
+            events.close();
         } finally {
             try {
                 edge.close();
