@@ -32,7 +32,7 @@ final class AdminRequests {
 
     /** The address recorded in audit events. */
     static Optional<String> clientIp(Context ctx) {
-        return Optional.ofNullable(ctx.ip()).filter(ip -> !ip.isBlank());
+        return Optional.ofNullable(ClientAddress.of(ctx)).filter(ip -> !ip.isBlank());
     }
 
     /** Path parameter {@code name} as a UUID; 400 {@code code} otherwise. */

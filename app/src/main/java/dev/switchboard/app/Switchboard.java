@@ -4,12 +4,16 @@ import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.config.Configuration;
 import dev.switchboard.core.config.DatabaseConfig;
 import dev.switchboard.core.config.DialpadConfig;
+import dev.switchboard.core.config.ProcessingConfig;
 import dev.switchboard.core.config.Secret;
 import dev.switchboard.core.oauth.TokenRefresher;
+import dev.switchboard.core.push.PushPublisher;
 import dev.switchboard.core.secrets.SecretCipher;
+import dev.switchboard.core.webhook.EventProcessor;
 import dev.switchboard.dialpad.DialpadClientSettings;
 import dev.switchboard.dialpad.DialpadEndpoints;
 import dev.switchboard.dialpad.NimbusDialpadClient;
+import dev.switchboard.http.AppAuthenticator;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.HttpSettings;
 import dev.switchboard.http.Metrics;
@@ -44,21 +48,29 @@ import org.slf4j.LoggerFactory;
 public final class Switchboard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Switchboard.class);
     private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+    /** Until the /ws publisher is wired, processed changes are stored but pushed nowhere. */
+    private static final PushPublisher NO_SOCKETS = event -> LOG.debug("push {} for app {} has no publisher yet",
+            event.type().wireName(), event.appId());
 
     private final Configuration configuration;
     private final Optional<EmbeddedDatabase> embedded;
     private final Database database;
     private final HttpServer http;
     private final EdgeWiring edge;
+    private final AppAuthenticator appAuthenticator;
+    private final EventPipeline events;
     private final Optional<TokenRefresher> refresher;
 
     private Switchboard(Configuration configuration, Optional<EmbeddedDatabase> embedded, Database database,
-                        HttpServer http, EdgeWiring edge, Optional<TokenRefresher> refresher) {
+                        HttpServer http, EdgeWiring edge, AppAuthenticator appAuthenticator, EventPipeline events,
+                        Optional<TokenRefresher> refresher) {
         this.configuration = configuration;
         this.embedded = embedded;
         this.database = database;
         this.http = http;
         this.edge = edge;
+        this.appAuthenticator = appAuthenticator;
+        this.events = events;
         this.refresher = refresher;
     }
 
@@ -72,25 +84,42 @@ public final class Switchboard implements AutoCloseable {
         return start(configuration, random, Clock.systemUTC());
     }
 
-    /** Starts with the default refresher configuration; see {@link #start(Configuration, RefresherConfig, SecureRandom, Clock)}. */
+    /**
+     * Starts everything {@code configuration} describes; returns once the HTTP server accepts connections.
+     * {@code clock} is what every service reads the time from (tests move it to expire flows).
+     */
     public static Switchboard start(Configuration configuration, SecureRandom random, Clock clock) {
-        return start(configuration, RefresherConfig.defaults(), random, clock);
+        return start(configuration, ProcessingConfig.DEFAULTS, random, clock);
     }
 
-    /** Starts on the system clock; see {@link #start(Configuration, RefresherConfig, SecureRandom, Clock)}. */
-    public static Switchboard start(Configuration configuration, RefresherConfig refresherConfig,
-                                    SecureRandom random) {
-        return start(configuration, refresherConfig, random, Clock.systemUTC());
+    /** Starts everything, with {@code processing} saying how many event workers this instance runs. */
+    public static Switchboard start(Configuration configuration, ProcessingConfig processing, SecureRandom random) {
+        return start(configuration, processing, random, Clock.systemUTC());
     }
 
     /**
-     * Starts everything {@code configuration} describes; returns once the HTTP server accepts connections.
-     * {@code clock} is what every service reads the time from (tests move it to expire flows);
-     * {@code refresherConfig} sets the background token refresher's concurrency and margin.
+     * Starts everything {@code configuration} describes, with {@code processing} event workers and every service
+     * reading the time from {@code clock}; returns once the HTTP server accepts connections.
      */
-    public static Switchboard start(Configuration configuration, RefresherConfig refresherConfig,
-                                    SecureRandom random, Clock clock) {
+    public static Switchboard start(Configuration configuration, ProcessingConfig processing, SecureRandom random,
+                                    Clock clock) {
+        return start(configuration, processing, RefresherConfig.defaults(), random, clock);
+    }
+
+    /** Starts with default event processing and {@code refresher} for the background token refresh. */
+    public static Switchboard start(Configuration configuration, RefresherConfig refresher, SecureRandom random) {
+        return start(configuration, ProcessingConfig.DEFAULTS, refresher, random, Clock.systemUTC());
+    }
+
+    /**
+     * Starts everything {@code configuration} describes, with {@code processing} event workers, the background token
+     * refresher as {@code refresherConfig} says, and every service reading the time from {@code clock}; returns once
+     * the HTTP server accepts connections.
+     */
+    public static Switchboard start(Configuration configuration, ProcessingConfig processing,
+                                    RefresherConfig refresherConfig, SecureRandom random, Clock clock) {
         Objects.requireNonNull(configuration, "configuration");
+        Objects.requireNonNull(processing, "processing");
         Objects.requireNonNull(refresherConfig, "refresherConfig");
         Objects.requireNonNull(random, "random");
         Objects.requireNonNull(clock, "clock");
@@ -120,10 +149,19 @@ public final class Switchboard implements AutoCloseable {
         LOG.info("database {} is reachable and migrated", settings.describe());
 
         List<RouteGroup> routes;
+        ApiWiring api;
+        EventPipeline events = null;
         try {
+            events = EventPipeline.start(resolved, processing, database, NO_SOCKETS, clock, random);
             routes = new ArrayList<>(OAuthWiring.routes(resolved, database, random, clock));
             routes.addAll(AdministrationWiring.routes(resolved, database, random, clock));
+            api = ApiWiring.create(resolved, database, random, clock);
+            routes.addAll(api.routes());
+            routes.add(events.routes());
         } catch (RuntimeException e) {
+            if (events != null) {
+                events.close();
+            }
             database.close();
             embedded.ifPresent(EmbeddedDatabase::close);
             throw e;
@@ -135,6 +173,7 @@ public final class Switchboard implements AutoCloseable {
             http = HttpServer.start(HttpSettings.of(resolved.host(), resolved.port()), edge.policy(), routes);
         } catch (RuntimeException e) {
             edge.close();
+            events.close();
             database.close();
             embedded.ifPresent(EmbeddedDatabase::close);
             throw new SwitchboardException("could not listen on " + resolved.host() + ":" + resolved.port()
@@ -148,12 +187,13 @@ public final class Switchboard implements AutoCloseable {
             refresher = startRefresher(resolved, refresherConfig, database, random, clock);
         } catch (RuntimeException e) {
             http.close();
+            events.close();
             edge.close();
             database.close();
             embedded.ifPresent(EmbeddedDatabase::close);
             throw e;
         }
-        return new Switchboard(resolved, embedded, database, http, edge, refresher);
+        return new Switchboard(resolved, embedded, database, http, edge, api.authenticator(), events, refresher);
     }
 
     /**
@@ -198,9 +238,14 @@ public final class Switchboard implements AutoCloseable {
         return edge.metrics();
     }
 
-    /** The configuration in use, generated sandbox secrets included. */
-    public Configuration configuration() {
-        return configuration;
+    /** The event processor of this instance (running only when it has event workers). */
+    EventProcessor eventProcessor() {
+        return events.processor();
+    }
+
+    /** The cached API key check of this instance (the one {@code /api/*} uses), for its counters. */
+    AppAuthenticator appAuthenticator() {
+        return appAuthenticator;
     }
 
     /** The background token refresher, when one runs (a Dialpad client is configured). */
@@ -208,25 +253,28 @@ public final class Switchboard implements AutoCloseable {
         return refresher;
     }
 
+    /** The configuration in use, generated sandbox secrets included. */
+    public Configuration configuration() {
+        return configuration;
+    }
+
     /**
-     * Stops the token refresher (letting refreshes in flight finish), the HTTP server, then the pool, then the
-     * embedded PostgreSQL if there is one.
+     * Stops the token refresher (letting refreshes in flight finish), the HTTP server and event processing, then the
+     * pool, then the embedded PostgreSQL if there is one.
      */
     @Override
     public void close() {
         try {
             // first, so refreshes in flight still have the database to store their rotated tokens in
             refresher.ifPresent(TokenRefresher::close);
+            http.close();
+            events.close();
         } finally {
             try {
-                http.close();
+                edge.close();
+                database.close();
             } finally {
-                try {
-                    edge.close();
-                    database.close();
-                } finally {
-                    embedded.ifPresent(EmbeddedDatabase::close);
-                }
+                embedded.ifPresent(EmbeddedDatabase::close);
             }
         }
         LOG.info("Switchboard stopped");

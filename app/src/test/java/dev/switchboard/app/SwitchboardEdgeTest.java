@@ -99,9 +99,10 @@ class SwitchboardEdgeTest {
                 .withRateLimits(new RateLimitConfig(RateLimitConfig.Store.MEMORY, 100, 1, 1000, 10));
         try (Switchboard first = Switchboard.start(config, new SecureRandom());
              Switchboard second = Switchboard.start(config, new SecureRandom())) {
-            assertThat(get(first, "/internal/anything").statusCode()).isEqualTo(404);
+            // unauthenticated, so 401, but counted against the per-instance budget all the same
+            assertThat(get(first, "/internal/anything").statusCode()).isEqualTo(401);
             assertThat(get(first, "/internal/anything").statusCode()).isEqualTo(429);
-            assertThat(get(second, "/internal/anything").statusCode()).isEqualTo(404);
+            assertThat(get(second, "/internal/anything").statusCode()).isEqualTo(401);
         }
     }
 
@@ -158,6 +159,8 @@ class SwitchboardEdgeTest {
         env.put("SESSION_SECRET", "session-secret-0123456789abcdefghijk");
         env.put("TOKEN_ENCRYPTION_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
         env.put("DIALPAD_WEBHOOK_SECRET", "webhook-secret-value");
+        env.put("DIALPAD_PROD_CLIENT_ID", "prod-client");
+        env.put("DIALPAD_PROD_CLIENT_SECRET", "prod-client-secret");
         env.put("DATABASE_URL", testDatabase.jdbcUrl());
         env.put("DB_MAX_CLIENTS", "2");
         env.put("TRUST_PROXY", "loopback");
