@@ -1,15 +1,26 @@
 package dev.switchboard.app;
 
 import dev.switchboard.core.SwitchboardException;
+import dev.switchboard.core.apikey.ApiKeyAuthenticator;
+import dev.switchboard.core.apikey.ApiKeys;
 import dev.switchboard.core.config.Configuration;
 import dev.switchboard.core.config.DatabaseConfig;
 import dev.switchboard.core.config.Secret;
+import dev.switchboard.core.push.PushPublisher;
+import dev.switchboard.http.AppKeyCheck;
 import dev.switchboard.http.HttpServer;
+import dev.switchboard.http.HttpSettings;
+import dev.switchboard.http.PushSettings;
+import dev.switchboard.http.PushSocket;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
 import dev.switchboard.persistence.EmbeddedDatabase;
+import dev.switchboard.persistence.JdbiApiKeyStore;
+import dev.switchboard.persistence.PostgresPushChannel;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -31,13 +42,17 @@ public final class Switchboard implements AutoCloseable {
     private final Configuration configuration;
     private final Optional<EmbeddedDatabase> embedded;
     private final Database database;
+    private final PostgresPushChannel push;
+    private final PushSocket pushSocket;
     private final HttpServer http;
 
     private Switchboard(Configuration configuration, Optional<EmbeddedDatabase> embedded, Database database,
-                        HttpServer http) {
+                        PostgresPushChannel push, PushSocket pushSocket, HttpServer http) {
         this.configuration = configuration;
         this.embedded = embedded;
         this.database = database;
+        this.push = push;
+        this.pushSocket = pushSocket;
         this.http = http;
     }
 
@@ -48,8 +63,14 @@ public final class Switchboard implements AutoCloseable {
 
     /** Starts everything {@code configuration} describes; returns once the HTTP server accepts connections. */
     public static Switchboard start(Configuration configuration, SecureRandom random) {
+        return start(configuration, random, PushSettings.DEFAULTS);
+    }
+
+    /** As {@link #start(Configuration, SecureRandom)}, with the {@code /ws} timings given (tests shorten them). */
+    static Switchboard start(Configuration configuration, SecureRandom random, PushSettings pushSettings) {
         Objects.requireNonNull(configuration, "configuration");
         Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(pushSettings, "pushSettings");
         Configuration resolved = SandboxSecrets.resolve(configuration, random);
 
         Optional<EmbeddedDatabase> embedded = Optional.empty();
@@ -75,10 +96,19 @@ public final class Switchboard implements AutoCloseable {
         }
         LOG.info("database {} is reachable and migrated", settings.describe());
 
+        // every instance listens, its own publishes included: that is the one path a push takes to a socket
+        PostgresPushChannel push = PostgresPushChannel.start(database, Clock.systemUTC());
+        JdbiApiKeyStore apiKeyStore = JdbiApiKeyStore.create(database);
+        AppKeyCheck appKeys = AppKeyCheck.of(ApiKeyAuthenticator.create(ApiKeys.create(random), apiKeyStore),
+                apiKeyStore);
+        PushSocket pushSocket = PushSocket.create(appKeys, push, pushSettings);
+
         HttpServer http;
         try {
-            http = HttpServer.start(resolved.host(), resolved.port());
+            http = HttpServer.start(HttpSettings.of(resolved.host(), resolved.port()), List.of(pushSocket));
         } catch (RuntimeException e) {
+            pushSocket.close();
+            push.close();
             database.close();
             embedded.ifPresent(EmbeddedDatabase::close);
             throw new SwitchboardException("could not listen on " + resolved.host() + ":" + resolved.port()
@@ -86,7 +116,7 @@ public final class Switchboard implements AutoCloseable {
         }
         LOG.info("Switchboard ({}) listening on {}:{}, public URL {}", resolved.environment().code(),
                 resolved.host(), http.port(), resolved.publicBaseUrl());
-        return new Switchboard(resolved, embedded, database, http);
+        return new Switchboard(resolved, embedded, database, push, pushSocket, http);
     }
 
     /** The port the HTTP server listens on (the chosen one when started on port 0). */
@@ -99,13 +129,28 @@ public final class Switchboard implements AutoCloseable {
         return configuration;
     }
 
-    /** Stops the HTTP server, then the pool, then the embedded PostgreSQL if there is one. */
+    /** Where processed events are published for every instance's {@code /ws} clients. */
+    PushPublisher pushPublisher() {
+        return push;
+    }
+
+    /** WebSocket clients connected to this instance now; a gauge for metrics. */
+    public int openPushSockets() {
+        return pushSocket.openSockets();
+    }
+
+    /**
+     * Closes the push sockets (1001) and stops their upkeep, then the HTTP server, the push listener, the pool, and
+     * the embedded PostgreSQL if there is one.
+     */
     @Override
     public void close() {
         try {
+            pushSocket.close();
             http.close();
         } finally {
             try {
+                push.close();
                 database.close();
             } finally {
                 embedded.ifPresent(EmbeddedDatabase::close);
