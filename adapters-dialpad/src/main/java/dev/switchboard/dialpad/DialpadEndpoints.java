@@ -71,6 +71,16 @@ public record DialpadEndpoints(URI base) {
         return resolve("/api/v2/subscriptions/sms");
     }
 
+    /** {@code /api/v2/subscriptions/call/{id}}. */
+    public URI callSubscription(String id) {
+        return resolve("/api/v2/subscriptions/call/" + pathSegment(id));
+    }
+
+    /** {@code /api/v2/subscriptions/sms/{id}}. */
+    public URI smsSubscription(String id) {
+        return resolve("/api/v2/subscriptions/sms/" + pathSegment(id));
+    }
+
     private URI resolve(String path) {
         return URI.create(base + path);
     }
