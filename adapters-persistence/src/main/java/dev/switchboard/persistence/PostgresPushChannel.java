@@ -192,8 +192,7 @@ public final class PostgresPushChannel implements PushPublisher, PushFeed, AutoC
                 // the message of a driver failure may name hosts and users; the kind and state say enough
                 LOG.warn("push listener lost its database connection ({}{}); retrying in {} ms; pushes published "
                                 + "meanwhile do not reach this instance's sockets", e.getClass().getSimpleName(),
-                        e instanceof SQLException sql && sql.getSQLState() != null ? ", SQLSTATE " + sql.getSQLState() : "",
-                        backoff.toMillis());
+                        sqlState(e), backoff.toMillis());
             } finally {
                 listening.set(false);
             }
@@ -276,6 +275,10 @@ public final class PostgresPushChannel implements PushPublisher, PushFeed, AutoC
             Thread.currentThread().interrupt();
             return true;
         }
+    }
+
+    private static String sqlState(Exception e) {
+        return e instanceof SQLException sql && sql.getSQLState() != null ? ", SQLSTATE " + sql.getSQLState() : "";
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -18,7 +18,10 @@ final class PushEventCodec {
     private PushEventCodec() {
     }
 
-    /** The event as a JSON object; a {@code data} value JSON cannot express is a {@link dev.switchboard.core.json.JsonException}. */
+    /**
+     * The event as a JSON object. A {@code data} value JSON cannot express makes {@link #encode} throw
+     * {@link dev.switchboard.core.json.JsonException}.
+     */
     static Map<String, Object> toJsonObject(PushEvent event) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", event.id().toString());

@@ -12,6 +12,7 @@ import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.HttpSettings;
 import dev.switchboard.http.PushSettings;
 import dev.switchboard.http.PushSocket;
+import dev.switchboard.http.RouteGroup;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
 import dev.switchboard.persistence.EmbeddedDatabase;
@@ -20,6 +21,7 @@ import dev.switchboard.persistence.PostgresPushChannel;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -61,15 +63,25 @@ public final class Switchboard implements AutoCloseable {
         return start(configuration, new SecureRandom());
     }
 
-    /** Starts everything {@code configuration} describes; returns once the HTTP server accepts connections. */
+    /** Starts everything {@code configuration} describes on the system clock; see {@link #start(Configuration, SecureRandom, Clock)}. */
     public static Switchboard start(Configuration configuration, SecureRandom random) {
-        return start(configuration, random, PushSettings.DEFAULTS);
+        return start(configuration, random, Clock.systemUTC());
     }
 
-    /** As {@link #start(Configuration, SecureRandom)}, with the {@code /ws} timings given (tests shorten them). */
-    static Switchboard start(Configuration configuration, SecureRandom random, PushSettings pushSettings) {
+    /**
+     * Starts everything {@code configuration} describes; returns once the HTTP server accepts connections.
+     * {@code clock} is what every service reads the time from (tests move it to expire flows).
+     */
+    public static Switchboard start(Configuration configuration, SecureRandom random, Clock clock) {
+        return start(configuration, random, clock, PushSettings.DEFAULTS);
+    }
+
+    /** As {@link #start(Configuration, SecureRandom, Clock)}, with the given {@code /ws} timings (tests shorten). */
+    static Switchboard start(Configuration configuration, SecureRandom random, Clock clock,
+                             PushSettings pushSettings) {
         Objects.requireNonNull(configuration, "configuration");
         Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(pushSettings, "pushSettings");
         Configuration resolved = SandboxSecrets.resolve(configuration, random);
 
@@ -96,16 +108,26 @@ public final class Switchboard implements AutoCloseable {
         }
         LOG.info("database {} is reachable and migrated", settings.describe());
 
+        List<RouteGroup> routes;
+        try {
+            routes = new ArrayList<>(OAuthWiring.routes(resolved, database, random, clock));
+        } catch (RuntimeException e) {
+            database.close();
+            embedded.ifPresent(EmbeddedDatabase::close);
+            throw e;
+        }
+
         // every instance listens, its own publishes included: that is the one path a push takes to a socket
-        PostgresPushChannel push = PostgresPushChannel.start(database, Clock.systemUTC());
+        PostgresPushChannel push = PostgresPushChannel.start(database, clock);
         JdbiApiKeyStore apiKeyStore = JdbiApiKeyStore.create(database);
         AppKeyCheck appKeys = AppKeyCheck.of(ApiKeyAuthenticator.create(ApiKeys.create(random), apiKeyStore),
                 apiKeyStore);
         PushSocket pushSocket = PushSocket.create(appKeys, push, pushSettings);
+        routes.add(pushSocket);
 
         HttpServer http;
         try {
-            http = HttpServer.start(HttpSettings.of(resolved.host(), resolved.port()), List.of(pushSocket));
+            http = HttpServer.start(HttpSettings.of(resolved.host(), resolved.port()), routes);
         } catch (RuntimeException e) {
             pushSocket.close();
             push.close();

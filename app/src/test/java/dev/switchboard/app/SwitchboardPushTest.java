@@ -72,9 +72,9 @@ class SwitchboardPushTest {
         PushSettings fast = PushSettings.DEFAULTS.withPingInterval(Duration.ofMillis(200))
                 .withRecheckInterval(Duration.ofMillis(200));
         instanceA = Switchboard.start(TestConfigurations.sandbox(Files.createTempDirectory("sb-a"), config),
-                new SecureRandom(), fast);
+                new SecureRandom(), Clock.systemUTC(), fast);
         instanceB = Switchboard.start(TestConfigurations.sandbox(Files.createTempDirectory("sb-b"), config),
-                new SecureRandom(), fast);
+                new SecureRandom(), Clock.systemUTC(), fast);
         database = Database.open(DatabaseSettings.of(testDatabase.jdbcUrl(), 2));
         apps = JdbiAppStore.create(database, Clock.systemUTC());
         apiKeys = JdbiApiKeyStore.create(database);

@@ -1,0 +1,108 @@
+package dev.switchboard.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.apikey.ApiKeys;
+import dev.switchboard.core.oauth.BrowserBinding;
+import dev.switchboard.core.oauth.DialpadConnections;
+import dev.switchboard.core.oauth.DialpadEnvironment;
+import dev.switchboard.core.oauth.OAuthFlows;
+import dev.switchboard.core.oauth.Pkce;
+import dev.switchboard.core.oauth.PkcePair;
+import dev.switchboard.core.oauth.RefreshPolicy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+
+/** The real HTTP server with the OAuth and app routes over in-memory ports; one per test class. */
+final class RoutesFixture implements AutoCloseable {
+    static final String INTERNAL_SECRET = "internal-secret-for-route-tests-0123456789";
+
+    final InMemoryPorts.Apps apps = new InMemoryPorts.Apps();
+    final InMemoryPorts.Audit audit = new InMemoryPorts.Audit();
+    final InMemoryPorts.Connections connections = new InMemoryPorts.Connections();
+    final InMemoryPorts.ApiKeyRows apiKeys = new InMemoryPorts.ApiKeyRows();
+    final InMemoryPorts.ScriptedDialpad dialpad = new InMemoryPorts.ScriptedDialpad();
+    final MovableClock clock = new MovableClock(Instant.parse("2025-06-01T08:00:00Z"));
+    final HttpServer server;
+    final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    RoutesFixture(boolean production, Optional<URI> successUrl) {
+        SecureRandom random = new SecureRandom();
+        Pkce pkce = Pkce.using(random);
+        OAuthFlows flows = OAuthFlows.create(apps, new InMemoryPorts.ConnectTokens(), new InMemoryPorts.Flows(),
+                BrowserBinding.of("session-secret-for-route-tests-0123456789", random), () -> {
+                    Pkce.Verifier verifier = pkce.newVerifier();
+                    return new PkcePair(verifier.value(), verifier.challenge());
+                }, audit, clock, random);
+        DialpadConnections dialpadConnections = DialpadConnections.create(dialpad, connections, apps, audit,
+                RefreshPolicy.defaults(), DialpadEnvironment.SANDBOX, clock);
+        InternalAuth internalAuth = InternalAuth.withSecret(INTERNAL_SECRET);
+        server = HttpServer.start(HttpSettings.of("127.0.0.1", 0), List.of(
+                OAuthRoutes.create(flows, dialpadConnections, dialpad, internalAuth,
+                        new OAuthRoutes.Settings(List.of("calls:list", "offline_access"), production, successUrl)),
+                AppRoutes.create(apps, ApiKeys.create(random), apiKeys, connections, flows, audit, internalAuth,
+                        URI.create("https://switchboard.example/"), clock)));
+    }
+
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+    }
+
+    HttpRequest.Builder internal(String path) {
+        return request(path).header("Authorization", "Bearer " + INTERNAL_SECRET);
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> postJson(String path, String json) throws Exception {
+        return send(internal(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws Exception {
+        return HttpServer.objectMapper().readTree(response.body());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    /** A clock the tests move by hand; read from the server's threads. */
+    static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

@@ -1,0 +1,530 @@
+package dev.switchboard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.config.AppEnvironment;
+import dev.switchboard.core.config.Configuration;
+import dev.switchboard.core.config.DatabaseConfig;
+import dev.switchboard.core.config.DialpadConfig;
+import dev.switchboard.core.config.IpRange;
+import dev.switchboard.core.config.LoggingConfig;
+import dev.switchboard.core.config.RateLimitConfig;
+import dev.switchboard.core.config.Secret;
+import dev.switchboard.core.config.SecretSetting;
+import dev.switchboard.core.config.Secrets;
+import dev.switchboard.core.oauth.Connection;
+import dev.switchboard.core.secrets.SecretCipher;
+import dev.switchboard.persistence.Database;
+import dev.switchboard.persistence.DatabaseSettings;
+import dev.switchboard.persistence.JdbiConnectionStore;
+import dev.switchboard.testkit.TestDatabase;
+import dev.switchboard.testkit.dialpad.DialpadEndpoint;
+import dev.switchboard.testkit.dialpad.FakeDialpad;
+import java.net.CookieManager;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Dialpad OAuth lifecycle end to end: the whole server (real HTTP, real PostgreSQL, real Nimbus client) against
+ * the fake Dialpad over real HTTP, driven by browsers that keep cookies and never follow redirects on their own.
+ */
+class OAuthLifecycleTest {
+    private static final String INTERNAL_SECRET = "internal-secret-for-the-lifecycle-test-0123456789";
+    private static final String SESSION_SECRET = "session-secret-for-the-lifecycle-test-0123456789";
+    private static final String CLIENT_ID = "switchboard-lifecycle";
+    private static final String CLIENT_SECRET = "client-secret-of-the-lifecycle-test-0123456789";
+    private static final String REDIRECT_URI = "http://localhost:4000/auth/dialpad/callback";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path data;
+
+    private static TestDatabase testDatabase;
+    private static FakeDialpad dialpad;
+    private static Switchboard switchboard;
+    private static Database verification;
+    private static JdbiConnectionStore connections;
+    private static String encryptionKey;
+    private static final MovableClock CLOCK = new MovableClock(Instant.now());
+
+    @BeforeAll
+    static void start() {
+        testDatabase = TestDatabase.create();
+        dialpad = FakeDialpad.start();
+        dialpad.registerClient(CLIENT_ID, CLIENT_SECRET, REDIRECT_URI);
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        encryptionKey = Base64.getEncoder().encodeToString(key);
+        Secrets secrets = new Secrets(provided(INTERNAL_SECRET), provided(SESSION_SECRET), provided(encryptionKey),
+                provided("webhook-secret-of-the-lifecycle-test-0123456789"));
+        Configuration configuration = new Configuration(AppEnvironment.SANDBOX, "127.0.0.1", 0,
+                URI.create("http://localhost:4000"),
+                new DialpadConfig(Optional.of(new DialpadConfig.Client(CLIENT_ID, new Secret(CLIENT_SECRET))),
+                        URI.create(REDIRECT_URI), dialpad.baseUri(),
+                        List.of("calls:list", "recordings_export", "offline_access")),
+                secrets, new DatabaseConfig.External(testDatabase.jdbcUrl(), Optional.empty(), Optional.empty(), 4),
+                List.<IpRange>of(), RateLimitConfig.DEFAULTS, LoggingConfig.DEFAULTS, Optional.empty(), data);
+        switchboard = Switchboard.start(configuration, new SecureRandom(), CLOCK);
+        verification = Database.open(DatabaseSettings.of(testDatabase.jdbcUrl(), 2));
+        connections = JdbiConnectionStore.create(verification, SecretCipher.fromBase64Key(encryptionKey,
+                new SecureRandom()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (switchboard != null) {
+            switchboard.close();
+        }
+        if (verification != null) {
+            verification.close();
+        }
+        if (dialpad != null) {
+            dialpad.close();
+        }
+        if (testDatabase != null) {
+            testDatabase.close();
+        }
+    }
+
+    @AfterEach
+    void resetTheFake() {
+        dialpad.resetBehaviour();
+    }
+
+    @Test
+    void fullFlowWhenEverythingAnswersThenConnectedWithEncryptedTokensAndTheOrganisation() throws Exception {
+        UUID appId = createApp("Full flow");
+        Browser browser = new Browser();
+
+        HttpResponse<String> callback = connect(browser, appId);
+
+        assertThat(callback.statusCode()).as(callback.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(callback.body());
+        assertThat(body.get("message").asText()).isEqualTo("Dialpad connected");
+        assertThat(body.get("app_id").asText()).isEqualTo(appId.toString());
+        assertThat(body.get("environment").asText()).isEqualTo("sandbox");
+        assertThat(browser.cookie()).isEmpty();
+
+        Connection stored = connections.find(appId).orElseThrow();
+        assertThat(stored.organisationId()).isEqualTo(Long.toString(FakeDialpad.DEFAULT_ORGANISATION_ID));
+        assertThat(dialpad.isActive(stored.accessToken())).isTrue();
+        assertThat(dialpad.isCurrentRefreshToken(stored.refreshToken())).isTrue();
+        String row = rowText("SELECT * FROM dialpad_connections WHERE app_id = '" + appId + "'");
+        assertThat(row).contains(stored.organisationId()).doesNotContain(stored.accessToken())
+                .doesNotContain(stored.refreshToken());
+    }
+
+    @Test
+    void connectWhenInputInvalidThenEachCaseAnswersItsStatus() throws Exception {
+        Browser browser = new Browser();
+        UUID appId = createApp("Validation");
+        assertProblem(browser.get(url("/auth/dialpad/connect")), 400, "missing_app_id");
+        assertProblem(browser.get(url("/auth/dialpad/connect?app_id=12345&connect_token=x")), 400, "invalid_app_id");
+        assertProblem(browser.get(url("/auth/dialpad/connect?app_id=" + UUID.randomUUID() + "&connect_token=x")),
+                404, "app_not_found");
+        assertProblem(browser.get(url("/auth/dialpad/connect?app_id=" + appId + "&connect_token=forged")), 401,
+                "invalid_connect_token");
+
+        String link = connectLink(appId);
+        UUID other = createApp("Other");
+        String otherLink = connectLink(other);
+        assertProblem(browser.get(otherLink.replace(other.toString(), appId.toString())), 401,
+                "invalid_connect_token");
+        assertThat(browser.get(link).statusCode()).isEqualTo(302);
+        assertProblem(browser.get(link), 401, "invalid_connect_token");
+
+        String inactiveLink = connectLink(appId);
+        assertThat(admin("PATCH", "/internal/apps/" + appId, "{\"is_active\": false}").statusCode()).isEqualTo(200);
+        assertProblem(browser.get(inactiveLink), 403, "app_inactive");
+    }
+
+    @Test
+    void callbackWhenStateReplayedThenRefusedAndDialpadAskedOnce() throws Exception {
+        UUID appId = createApp("Replay");
+        Browser browser = new Browser();
+        String callbackUrl = consentedCallbackUrl(browser, appId);
+        String cookie = browser.cookie().orElseThrow();
+        assertThat(browser.get(callbackUrl).statusCode()).isEqualTo(200);
+        long exchanges = dialpad.tokenExchangeCount();
+
+        Browser same = new Browser();
+        same.setCookie(cookie);
+        assertProblem(same.get(callbackUrl), 400, "invalid_state");
+        assertThat(dialpad.tokenExchangeCount()).isEqualTo(exchanges);
+    }
+
+    @Test
+    void callbackWhenNoCookieOrAnotherBrowsersCookieThenRefused() throws Exception {
+        UUID appId = createApp("Browsers");
+        Browser victim = new Browser();
+        String victimCallback = consentedCallbackUrl(victim, appId);
+        assertProblem(new Browser().get(victimCallback), 400, "state_mismatch");
+        assertProblem(victim.get(victimCallback), 400, "invalid_state");
+
+        Browser first = new Browser();
+        Browser attacker = new Browser();
+        String firstCallback = consentedCallbackUrl(first, appId);
+        consentedCallbackUrl(attacker, appId);
+        assertProblem(attacker.get(firstCallback), 400, "state_mismatch");
+        assertThat(connections.find(appId)).isEmpty();
+    }
+
+    @Test
+    void callbackWhenStateExpiredThenRefused() throws Exception {
+        UUID appId = createApp("Expired");
+        Browser browser = new Browser();
+        String callbackUrl = consentedCallbackUrl(browser, appId);
+        CLOCK.advance(Duration.ofMinutes(16));
+
+        assertProblem(browser.get(callbackUrl), 400, "expired_state");
+        assertThat(connections.find(appId)).isEmpty();
+    }
+
+    @Test
+    void callbackWhenConsentDeniedThenClear400AndNothingStored() throws Exception {
+        UUID appId = createApp("Denied");
+        dialpad.denyConsent(true);
+        Browser browser = new Browser();
+        String callbackUrl = consentedCallbackUrl(browser, appId);
+        assertThat(callbackUrl).contains("error=access_denied");
+
+        assertProblem(browser.get(callbackUrl), 400, "consent_denied");
+        assertThat(connections.find(appId)).isEmpty();
+    }
+
+    @Test
+    void callbackWhenRefreshTokenMissingThenErrorNamesOfflineAccess() throws Exception {
+        UUID appId = createApp("No refresh token");
+        dialpad.omitRefreshToken(true);
+
+        HttpResponse<String> response = connect(new Browser(), appId);
+
+        assertProblem(response, 502, "missing_refresh_token");
+        assertThat(JSON.readTree(response.body()).get("message").asText()).contains("offline_access");
+        assertThat(connections.find(appId)).isEmpty();
+    }
+
+    @Test
+    void callbackWhenTokenEndpointFailsThen502InOurOwnWords() throws Exception {
+        UUID appId = createApp("Token endpoint down");
+        dialpad.failNext(DialpadEndpoint.TOKEN, 1, 500, "<html>internal dialpad trace</html>");
+
+        HttpResponse<String> response = connect(new Browser(), appId);
+
+        assertProblem(response, 502, "dialpad_unavailable");
+        assertThat(response.body()).doesNotContain("dialpad trace").doesNotContain("html");
+        assertThat(connections.find(appId)).isEmpty();
+    }
+
+    @Test
+    void disconnectWhenConnectedThenRevokedAtDialpadWithTheCurrentTokenAndSecondIs404() throws Exception {
+        UUID appId = createApp("Disconnect");
+        assertThat(connect(new Browser(), appId).statusCode()).isEqualTo(200);
+        String accessToken = connections.find(appId).orElseThrow().accessToken();
+        long before = dialpad.deauthorizationCount();
+
+        HttpResponse<String> first = admin("POST", "/auth/dialpad/disconnect/" + appId, null);
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(first.body());
+        assertThat(body.get("app_id").asText()).isEqualTo(appId.toString());
+        assertThat(body.get("revoked").asBoolean()).isTrue();
+        assertThat(body.get("message").asText()).isNotBlank();
+        assertThat(dialpad.deauthorizationCount()).isEqualTo(before + 1);
+        assertThat(dialpad.wasDeauthorized(accessToken)).isTrue();
+        assertThat(dialpad.isActive(accessToken)).isFalse();
+        assertThat(connections.find(appId)).isEmpty();
+
+        assertProblem(admin("POST", "/auth/dialpad/disconnect/" + appId, null), 404, "not_connected");
+        assertThat(dialpad.deauthorizationCount()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void disconnectWhenNoOrWrongSecretThen401Or403() throws Exception {
+        UUID appId = createApp("Guarded");
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<String> none = client.send(HttpRequest.newBuilder(url("/auth/dialpad/disconnect/" + appId))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertProblem(none, 401, "missing_authorization");
+        HttpResponse<String> wrong = client.send(HttpRequest.newBuilder(url("/auth/dialpad/disconnect/" + appId))
+                .header("Authorization", "Bearer not-the-secret").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertProblem(wrong, 403, "forbidden");
+    }
+
+    @Test
+    void appDetailsWhenConnectedThenConnectionStateAndNeverAToken() throws Exception {
+        UUID appId = createApp("Details");
+        assertThat(connect(new Browser(), appId).statusCode()).isEqualTo(200);
+        Connection stored = connections.find(appId).orElseThrow();
+
+        HttpResponse<String> response = admin("GET", "/internal/apps/" + appId, null);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.get("connected").asBoolean()).isTrue();
+        JsonNode connection = body.get("connection");
+        assertThat(connection.get("dialpad_org_id").asText()).isEqualTo(stored.organisationId());
+        assertThat(connection.get("environment").asText()).isEqualTo("sandbox");
+        assertThat(Instant.parse(connection.get("token_expires_at").asText())).isEqualTo(stored.expiresAt());
+        assertThat(connection.get("refresh").get("needs_reconnect").asBoolean()).isFalse();
+        assertThat(connection.get("refresh").get("consecutive_failures").asInt()).isZero();
+        assertThat(response.body()).doesNotContain(stored.accessToken()).doesNotContain(stored.refreshToken());
+        assertThat(admin("GET", "/internal/apps", null).body()).doesNotContain(stored.accessToken());
+    }
+
+    @Test
+    void logsOfAWholeFlowWhenCapturedAtDebugThenHoldNoSecret() throws Exception {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Level previous = root.getLevel();
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        root.addAppender(appender);
+        root.setLevel(Level.DEBUG);
+        List<String> secrets = new ArrayList<>(List.of(INTERNAL_SECRET, SESSION_SECRET, CLIENT_SECRET, encryptionKey));
+        try {
+            HttpResponse<String> created = admin("POST", "/internal/apps", "{\"name\": \"Logged\"}");
+            JsonNode app = JSON.readTree(created.body());
+            secrets.add(app.get("api_key").asText());
+            UUID appId = UUID.fromString(app.get("app_id").asText());
+            String link = connectLink(appId);
+            secrets.add(query(URI.create(link)).get("connect_token"));
+
+            Browser browser = new Browser();
+            String callbackUrl = consentedCallbackUrl(browser, link);
+            secrets.add(browser.cookie().orElseThrow());
+            Map<String, String> callbackQuery = query(URI.create(callbackUrl));
+            secrets.add(callbackQuery.get("code"));
+            secrets.add(callbackQuery.get("state"));
+            assertThat(browser.get(callbackUrl).statusCode()).isEqualTo(200);
+            String tokenRequest = dialpad.lastRequest(DialpadEndpoint.TOKEN.path()).orElseThrow().bodyText();
+            Map<String, String> tokenParameters = form(tokenRequest);
+            secrets.add(tokenParameters.get("code_verifier"));
+            Connection stored = connections.find(appId).orElseThrow();
+            secrets.add(stored.accessToken());
+            secrets.add(stored.refreshToken());
+
+            assertThat(browser.get(callbackUrl).statusCode()).isEqualTo(400);
+            dialpad.failNext(DialpadEndpoint.TOKEN, 1, 500, "{\"error\": \"server_error\"}");
+            Browser second = new Browser();
+            String failing = consentedCallbackUrl(second, connectLink(appId));
+            secrets.add(query(URI.create(failing)).get("code"));
+            secrets.add(query(URI.create(failing)).get("state"));
+            assertThat(second.get(failing).statusCode()).isEqualTo(502);
+            assertThat(admin("POST", "/auth/dialpad/disconnect/" + appId, null).statusCode()).isEqualTo(200);
+        } finally {
+            root.detachAppender(appender);
+            root.setLevel(previous);
+        }
+
+        List<String> lines = appender.list.stream().map(OAuthLifecycleTest::everything).toList();
+        assertThat(lines).anyMatch(line -> line.contains("Dialpad connected") && line.contains("oauth_exchanged"))
+                .anyMatch(line -> line.contains("oauth_deauthorized"));
+        assertThat(secrets).doesNotContainNull().allSatisfy(secret -> assertThat(secret).isNotBlank());
+        for (String secret : secrets) {
+            assertThat(lines).as("log lines containing a secret").noneMatch(line -> line.contains(secret));
+        }
+    }
+
+    /** One request-driving browser: its own cookie jar, never following redirects on its own. */
+    private static final class Browser {
+        private final CookieManager cookies = new CookieManager();
+        private final HttpClient client = HttpClient.newBuilder().cookieHandler(cookies)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+
+        HttpResponse<String> get(String url) throws Exception {
+            return get(URI.create(url));
+        }
+
+        HttpResponse<String> get(URI uri) throws Exception {
+            return client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        Optional<String> cookie() {
+            return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("switchboard_oauth"))
+                    .map(HttpCookie::getValue).findFirst();
+        }
+
+        void setCookie(String value) {
+            HttpCookie cookie = new HttpCookie("switchboard_oauth", value);
+            cookie.setPath("/");
+            cookie.setVersion(0);
+            cookies.getCookieStore().add(URI.create("http://127.0.0.1:" + switchboard.port() + "/"), cookie);
+        }
+    }
+
+    /** Creates an app, asks for a connect link, and runs the browser through connect, Dialpad and the callback. */
+    private static HttpResponse<String> connect(Browser browser, UUID appId) throws Exception {
+        return browser.get(consentedCallbackUrl(browser, appId));
+    }
+
+    private static String consentedCallbackUrl(Browser browser, UUID appId) throws Exception {
+        return consentedCallbackUrl(browser, connectLink(appId));
+    }
+
+    /**
+     * Follows a connect link to Dialpad's (the fake's) authorize page and returns the callback URL Dialpad sends the
+     * browser back to, pointed at this server's real port.
+     */
+    private static String consentedCallbackUrl(Browser browser, String link) throws Exception {
+        HttpResponse<String> toDialpad = browser.get(link);
+        assertThat(toDialpad.statusCode()).as(toDialpad.body()).isEqualTo(302);
+        String authorize = toDialpad.headers().firstValue("Location").orElseThrow();
+        assertThat(authorize).startsWith(dialpad.baseUrl() + "/oauth2/authorize?");
+        Map<String, String> parameters = query(URI.create(authorize));
+        assertThat(parameters).containsEntry("code_challenge_method", "S256").containsEntry("response_type", "code")
+                .containsEntry("client_id", CLIENT_ID).containsEntry("redirect_uri", REDIRECT_URI);
+        HttpResponse<String> back = browser.get(authorize);
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
+        URI callback = URI.create(back.headers().firstValue("Location").orElseThrow());
+        assertThat(callback.getPath()).isEqualTo("/auth/dialpad/callback");
+        return "http://127.0.0.1:" + switchboard.port() + callback.getRawPath() + "?" + callback.getRawQuery();
+    }
+
+    private static String connectLink(UUID appId) throws Exception {
+        HttpResponse<String> response = admin("POST", "/internal/apps/" + appId + "/connect-link", null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        URI link = URI.create(JSON.readTree(response.body()).get("connect_url").asText());
+        assertThat(link.toString()).startsWith("http://localhost:4000/auth/dialpad/connect?app_id=" + appId);
+        // the configured public URL is not where the test server listens
+        return "http://127.0.0.1:" + switchboard.port() + link.getRawPath() + "?" + link.getRawQuery();
+    }
+
+    private static UUID createApp(String name) throws Exception {
+        HttpResponse<String> response = admin("POST", "/internal/apps", "{\"name\": \"" + name + "\"}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return UUID.fromString(JSON.readTree(response.body()).get("app_id").asText());
+    }
+
+    private static HttpResponse<String> admin(String method, String path, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url(path))
+                .header("Authorization", "Bearer " + INTERNAL_SECRET);
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json));
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static URI url(String path) {
+        return URI.create("http://127.0.0.1:" + switchboard.port() + path);
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status, String code) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.get("error").asText()).isEqualTo(code);
+        assertThat(body.get("message").asText()).isNotBlank();
+    }
+
+    private static Map<String, String> query(URI uri) {
+        return form(uri.getRawQuery());
+    }
+
+    private static Map<String, String> form(String encoded) {
+        Map<String, String> parameters = new HashMap<>();
+        Arrays.stream(encoded.split("&")).map(pair -> pair.split("=", 2)).forEach(pair -> parameters.put(
+                URLDecoder.decode(pair[0], StandardCharsets.UTF_8),
+                pair.length > 1 ? URLDecoder.decode(pair[1], StandardCharsets.UTF_8) : ""));
+        return parameters;
+    }
+
+    private static String rowText(String sql) throws Exception {
+        StringBuilder text = new StringBuilder();
+        try (java.sql.Connection connection = testDatabase.connect(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            assertThat(rows.next()).isTrue();
+            for (int column = 1; column <= rows.getMetaData().getColumnCount(); column++) {
+                byte[] raw = rows.getBytes(column);
+                text.append(rows.getString(column)).append('|');
+                if (raw != null) {
+                    text.append(new String(raw, StandardCharsets.UTF_8)).append('|');
+                }
+            }
+        }
+        return text.toString();
+    }
+
+    /** Everything a log event could carry into a log line: message, arguments, MDC, key-values, exception. */
+    private static String everything(ILoggingEvent event) {
+        StringBuilder line = new StringBuilder(event.getLoggerName()).append(' ').append(event.getFormattedMessage());
+        if (event.getArgumentArray() != null) {
+            Arrays.stream(event.getArgumentArray()).forEach(argument -> line.append(' ').append(argument));
+        }
+        line.append(' ').append(event.getMDCPropertyMap());
+        if (event.getKeyValuePairs() != null) {
+            event.getKeyValuePairs().forEach(pair -> line.append(' ').append(pair.key).append('=').append(pair.value));
+        }
+        for (var thrown = event.getThrowableProxy(); thrown != null; thrown = thrown.getCause()) {
+            line.append(' ').append(thrown.getClassName()).append(": ").append(thrown.getMessage());
+        }
+        return line.toString();
+    }
+
+    private static SecretSetting provided(String value) {
+        return new SecretSetting.Provided(new Secret(value));
+    }
+
+    /** A clock the test moves by hand; read by the server's threads. */
+    private static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

@@ -1,0 +1,298 @@
+package dev.switchboard.core.oauth;
+
+import dev.switchboard.core.apps.App;
+import dev.switchboard.core.apps.AppStore;
+import dev.switchboard.core.audit.AuditEvent;
+import dev.switchboard.core.audit.AuditEventType;
+import dev.switchboard.core.audit.AuditLog;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of connecting an app to Dialpad and of disconnecting it: what happens after
+ * {@link OAuthFlows#complete} has resumed a flow at the callback, and what {@code POST /auth/dialpad/disconnect}
+ * does.
+ *
+ * <ul>
+ *   <li>{@link #finish}: exchanges the authorization code with the flow's PKCE verifier (RFC 6749 section 4.1.3,
+ *       RFC 7636 section 4.5), checks the token response ({@link TokenResponseCheck#ofExchange}), reads the
+ *       organisation id ({@code GET /api/v2/company}: the token response has none), and stores the connection,
+ *       replacing any previous one. Audited as {@code oauth_exchanged} or {@code oauth_exchange_failed}.</li>
+ *   <li>{@link #declined}: the authorization server sent the browser back with an {@code error} (RFC 6749 section
+ *       4.1.2.1), typically {@code access_denied}; audited as {@code oauth_exchange_failed}.</li>
+ *   <li>{@link #disconnect}: revokes the grant at Dialpad with the connection's current access token and deletes
+ *       the tokens whatever Dialpad answers, so a disconnect always takes effect on our side. Audited as
+ *       {@code oauth_deauthorized} with whether Dialpad confirmed the revocation.</li>
+ * </ul>
+ *
+ * <p>Log lines and audit details carry ids, error codes and reasons, never a token, code or verifier. Every
+ * expected outcome is a value; store failures propagate as {@link dev.switchboard.core.StoreUnavailableException}.
+ * Thread-safe when its ports are.
+ */
+public final class DialpadConnections {
+    /** How long a disconnect holds the refresh lease, so no refresh rotates the token being revoked. */
+    static final Duration DISCONNECT_LEASE = Duration.ofSeconds(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(DialpadConnections.class);
+    private static final String ACTOR_BROWSER = "browser";
+    private static final String ACTOR_INTERNAL = "internal_api";
+    private static final String ACCESS_DENIED = "access_denied";
+    private static final Pattern SAFE_ERROR = Pattern.compile("[a-z0-9_]{1,64}");
+
+    private final DialpadAuthorizationServer dialpad;
+    private final ConnectionStore connections;
+    private final AppStore apps;
+    private final AuditLog audit;
+    private final RefreshPolicy policy;
+    private final DialpadEnvironment environment;
+    private final Clock clock;
+
+    private DialpadConnections(DialpadAuthorizationServer dialpad, ConnectionStore connections, AppStore apps,
+                               AuditLog audit, RefreshPolicy policy, DialpadEnvironment environment, Clock clock) {
+        this.dialpad = dialpad;
+        this.connections = connections;
+        this.apps = apps;
+        this.audit = audit;
+        this.policy = policy;
+        this.environment = environment;
+        this.clock = clock;
+    }
+
+    /**
+     * The service for the Dialpad of {@code environment} (the one {@code dialpad} talks to); {@code policy} sets
+     * when a new connection's first background refresh is due.
+     */
+    public static DialpadConnections create(DialpadAuthorizationServer dialpad, ConnectionStore connections,
+                                            AppStore apps, AuditLog audit, RefreshPolicy policy,
+                                            DialpadEnvironment environment, Clock clock) {
+        return new DialpadConnections(Objects.requireNonNull(dialpad, "dialpad"),
+                Objects.requireNonNull(connections, "connections"), Objects.requireNonNull(apps, "apps"),
+                Objects.requireNonNull(audit, "audit"), Objects.requireNonNull(policy, "policy"),
+                Objects.requireNonNull(environment, "environment"), Objects.requireNonNull(clock, "clock"));
+    }
+
+    /** The Dialpad environment new connections are made with. */
+    public DialpadEnvironment environment() {
+        return environment;
+    }
+
+    /**
+     * Finishes a resumed flow: {@code appId} and {@code verifier} come from {@link FlowCompletion.Resumed},
+     * {@code code} from the callback. The app must still exist and be active (it may have been deactivated while
+     * the browser was at Dialpad); nothing is exchanged otherwise. Dialpad's answers become outcomes; only a store
+     * failure throws.
+     */
+    public ConnectOutcome finish(UUID appId, String code, String verifier, Optional<String> clientIp) {
+        Objects.requireNonNull(appId, "appId");
+        Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(verifier, "verifier");
+        Objects.requireNonNull(clientIp, "clientIp");
+        Optional<App> app = apps.find(appId);
+        if (app.isEmpty()) {
+            return failed(appId, clientIp, "app_not_found", Map.of(), new ConnectOutcome.AppNotFound());
+        }
+        if (!app.get().active()) {
+            return failed(appId, clientIp, "app_inactive", Map.of(), new ConnectOutcome.AppInactive());
+        }
+
+        TokenGrant grant = dialpad.exchange(code, verifier);
+        if (grant instanceof TokenGrant.Refused refused) {
+            return failed(appId, clientIp, "exchange_refused", Map.of("error", refused.errorCode()),
+                    new ConnectOutcome.ExchangeRefused(refused.errorCode()));
+        }
+        if (grant instanceof TokenGrant.Unavailable) {
+            return failed(appId, clientIp, "dialpad_unavailable", Map.of("step", "token"),
+                    new ConnectOutcome.DialpadUnavailable());
+        }
+        Instant receivedAt = clock.instant();
+        TokenResponseCheck check = TokenResponseCheck.ofExchange(((TokenGrant.Tokens) grant).response());
+        if (check instanceof TokenResponseCheck.Invalid invalid) {
+            return failed(appId, clientIp, invalid.failure().code(), Map.of(),
+                    new ConnectOutcome.InvalidTokenResponse(invalid.failure()));
+        }
+        TokenResponseCheck.Valid tokens = (TokenResponseCheck.Valid) check;
+
+        CompanyLookup lookup = dialpad.companyId(tokens.accessToken());
+        if (lookup instanceof CompanyLookup.Refused refused) {
+            return failed(appId, clientIp, "organisation_lookup_refused", Map.of("error", refused.errorCode()),
+                    new ConnectOutcome.OrganisationLookupFailed());
+        }
+        if (lookup instanceof CompanyLookup.Unavailable) {
+            return failed(appId, clientIp, "dialpad_unavailable", Map.of("step", "company"),
+                    new ConnectOutcome.DialpadUnavailable());
+        }
+        String organisationId = ((CompanyLookup.Found) lookup).organisationId();
+
+        Instant expiresAt = tokens.expiresAt(receivedAt);
+        connections.save(Connection.established(appId, organisationId, tokens, environment, receivedAt,
+                policy.dueAt(receivedAt, expiresAt)));
+        audit.record(new AuditEvent(clock.instant(), AuditEventType.OAUTH_EXCHANGED, Optional.of(appId),
+                ACTOR_BROWSER, clientIp, Map.of("organisation_id", organisationId, "environment",
+                environment.code(), "expires_at", expiresAt.toString())));
+        LOG.atInfo().addKeyValue("event", AuditEventType.OAUTH_EXCHANGED.code()).addKeyValue("app_id", appId)
+                .addKeyValue("organisation_id", organisationId).addKeyValue("environment", environment.code())
+                .addKeyValue("expires_at", expiresAt).log("Dialpad connected");
+        return new ConnectOutcome.Connected(appId, organisationId, environment);
+    }
+
+    /**
+     * Records that Dialpad sent the browser back with {@code error} instead of a code (RFC 6749 section 4.1.2.1)
+     * for the resumed flow of {@code appId}. {@code error} is untrusted query text: only a short snake_case value
+     * is kept, anything else is recorded as {@code invalid}.
+     */
+    public ConnectOutcome declined(UUID appId, String error, Optional<String> clientIp) {
+        Objects.requireNonNull(appId, "appId");
+        Objects.requireNonNull(clientIp, "clientIp");
+        String safe = error != null && SAFE_ERROR.matcher(error).matches() ? error : "invalid";
+        if (ACCESS_DENIED.equals(safe)) {
+            return failed(appId, clientIp, "consent_denied", Map.of(), new ConnectOutcome.ConsentDenied());
+        }
+        return failed(appId, clientIp, "authorization_error", Map.of("error", safe),
+                new ConnectOutcome.AuthorizationFailed(safe));
+    }
+
+    /**
+     * Disconnects {@code appId}: revokes the grant at Dialpad ({@code POST /oauth2/deauthorize} with the current
+     * access token) and deletes the connection whether or not Dialpad confirmed. The refresh lease is taken first
+     * when it is free, so a background refresh cannot rotate the access token between reading and revoking it.
+     * Returns {@link DisconnectOutcome.NotConnected} when there is no connection.
+     */
+    public DisconnectOutcome disconnect(UUID appId, Optional<String> clientIp) {
+        Objects.requireNonNull(appId, "appId");
+        Objects.requireNonNull(clientIp, "clientIp");
+        Instant now = clock.instant();
+        String owner = "disconnect:" + UUID.randomUUID();
+        // when a refresher holds the lease, go on with the row as read: once it is deleted the refresher's
+        // recordRefreshed finds no row and changes nothing
+        Optional<Connection> connection = connections.tryLease(appId, owner, now, DISCONNECT_LEASE)
+                .or(() -> connections.find(appId));
+        if (connection.isEmpty()) {
+            return new DisconnectOutcome.NotConnected();
+        }
+        Revocation revocation = dialpad.deauthorize(connection.get().accessToken());
+        boolean revoked = revocation instanceof Revocation.Revoked;
+        boolean deleted = connections.delete(appId);
+        if (!deleted) {
+            // another disconnect won the race; it has audited the deletion
+            return new DisconnectOutcome.NotConnected();
+        }
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("organisation_id", connection.get().organisationId());
+        details.put("revoked", Boolean.toString(revoked));
+        if (revocation instanceof Revocation.Refused refused) {
+            details.put("error", refused.errorCode());
+        } else if (revocation instanceof Revocation.Unavailable) {
+            details.put("error", "dialpad_unavailable");
+        }
+        audit.record(new AuditEvent(clock.instant(), AuditEventType.OAUTH_DEAUTHORIZED, Optional.of(appId),
+                ACTOR_INTERNAL, clientIp, details));
+        LOG.atInfo().addKeyValue("event", AuditEventType.OAUTH_DEAUTHORIZED.code()).addKeyValue("app_id", appId)
+                .addKeyValue("organisation_id", connection.get().organisationId()).addKeyValue("revoked", revoked)
+                .log(revoked ? "Dialpad disconnected and the grant revoked"
+                        : "Dialpad disconnected; Dialpad did not confirm the revocation");
+        return new DisconnectOutcome.Disconnected(appId, connection.get().organisationId(), revoked);
+    }
+
+    private ConnectOutcome failed(UUID appId, Optional<String> clientIp, String reason, Map<String, String> extra,
+                                  ConnectOutcome outcome) {
+        Map<String, String> details = new LinkedHashMap<>(extra);
+        details.put("reason", reason);
+        audit.record(new AuditEvent(clock.instant(), AuditEventType.OAUTH_EXCHANGE_FAILED, Optional.of(appId),
+                ACTOR_BROWSER, clientIp, details));
+        LOG.atWarn().addKeyValue("event", AuditEventType.OAUTH_EXCHANGE_FAILED.code()).addKeyValue("app_id", appId)
+                .addKeyValue("reason", reason).addKeyValue("error", extra.getOrDefault("error", ""))
+                .log("Dialpad connection failed: {}", reason);
+        return outcome;
+    }
+
+    /** Result of {@link #finish} and {@link #declined}. */
+    public sealed interface ConnectOutcome {
+        /** The connection is stored, with its tokens encrypted by the store. */
+        record Connected(UUID appId, String organisationId, DialpadEnvironment environment) implements ConnectOutcome {
+            public Connected {
+                Objects.requireNonNull(appId, "appId");
+                Objects.requireNonNull(organisationId, "organisationId");
+                Objects.requireNonNull(environment, "environment");
+            }
+        }
+
+        /** The user refused consent at Dialpad ({@code error=access_denied}). */
+        record ConsentDenied() implements ConnectOutcome {
+        }
+
+        /** Dialpad answered the authorization request with another error; {@code error} is a short safe code. */
+        record AuthorizationFailed(String error) implements ConnectOutcome {
+            public AuthorizationFailed {
+                Objects.requireNonNull(error, "error");
+            }
+        }
+
+        /** The token endpoint refused the code (RFC 6749 section 5.2), e.g. {@code invalid_grant}. */
+        record ExchangeRefused(String errorCode) implements ConnectOutcome {
+            public ExchangeRefused {
+                RefreshHealth.validErrorCode(errorCode);
+            }
+        }
+
+        /**
+         * The token response cannot be used; a missing refresh token
+         * ({@link TokenResponseCheck.Failure#MISSING_REFRESH_TOKEN}) means the {@code offline_access} scope was not
+         * granted, which {@link #message()} says.
+         */
+        record InvalidTokenResponse(TokenResponseCheck.Failure failure) implements ConnectOutcome {
+            public InvalidTokenResponse {
+                Objects.requireNonNull(failure, "failure");
+            }
+
+            /** One human sentence naming what was wrong; never contains a token. */
+            public String message() {
+                return failure.message();
+            }
+        }
+
+        /** Dialpad could not be reached or answered unusably (token or company endpoint). */
+        record DialpadUnavailable() implements ConnectOutcome {
+        }
+
+        /** Dialpad issued tokens but refused to say which organisation they belong to. */
+        record OrganisationLookupFailed() implements ConnectOutcome {
+        }
+
+        /** The app no longer exists. */
+        record AppNotFound() implements ConnectOutcome {
+        }
+
+        /** The app was deactivated while the flow was under way. */
+        record AppInactive() implements ConnectOutcome {
+        }
+    }
+
+    /** Result of {@link #disconnect}. */
+    public sealed interface DisconnectOutcome {
+        /**
+         * The connection is deleted.
+         *
+         * @param revoked true when Dialpad confirmed the revocation; false when it refused or could not be reached
+         *                (the tokens are deleted on our side all the same)
+         */
+        record Disconnected(UUID appId, String organisationId, boolean revoked) implements DisconnectOutcome {
+            public Disconnected {
+                Objects.requireNonNull(appId, "appId");
+                Objects.requireNonNull(organisationId, "organisationId");
+            }
+        }
+
+        /** The app has no connection (or does not exist). */
+        record NotConnected() implements DisconnectOutcome {
+        }
+    }
+}
