@@ -12,6 +12,7 @@ import dev.switchboard.core.apikey.ApiKeyStore;
  * <p>Implementations are thread-safe, return expected refusals as {@link ApiKeyCheck.Rejected} values, and throw
  * {@link dev.switchboard.core.StoreUnavailableException} when the keys cannot be read. They never log a key.
  */
+@FunctionalInterface
 public interface AppKeyCheck {
     /**
      * Checks a presented key ({@code null} or blank when none was sent) with at most one bcrypt comparison.

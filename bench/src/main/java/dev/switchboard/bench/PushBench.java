@@ -90,11 +90,18 @@ public final class PushBench {
             try {
                 run(publisher, app, Math.min(events, 1_000), rate, onA, onB);
                 System.out.printf(Locale.ROOT, "warm-up done; RSS %d MB%n", rssMegabytes());
+                long[] all = new long[0];
                 for (int round = 1; round <= runs; round++) {
                     List<String> lines = run(publisher, app, events, rate, onA, onB);
                     System.out.printf(Locale.ROOT, "run %d: %s | %s | RSS %d MB%n", round, lines.get(0), lines.get(1),
                             rssMegabytes());
+                    all = concat(all, onA.values(events), onB.values(events));
                 }
+                Arrays.sort(all);
+                System.out.printf(Locale.ROOT, "all runs, both sockets: %d deliveries, p50 %.2f ms, p99 %.2f ms, "
+                                + "max %.2f ms; RSS at end %d MB%n", all.length,
+                        Receiver.millis(Receiver.percentile(all, 50)), Receiver.millis(Receiver.percentile(all, 99)),
+                        Receiver.millis(all.length == 0 ? 0 : all[all.length - 1]), rssMegabytes());
             } finally {
                 onA.close();
                 onB.close();
@@ -135,6 +142,13 @@ public final class PushBench {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
         return List.of(onA.summary("socket on A", events), onB.summary("socket on B", events));
+    }
+
+    private static long[] concat(long[] first, long[] second, long[] third) {
+        long[] joined = Arrays.copyOf(first, first.length + second.length + third.length);
+        System.arraycopy(second, 0, joined, first.length, second.length);
+        System.arraycopy(third, 0, joined, first.length + second.length, third.length);
+        return joined;
     }
 
     private static Configuration configuration(String jdbcUrl, String name) throws IOException {
@@ -209,7 +223,8 @@ public final class PushBench {
             return null;
         }
 
-        String summary(String name, int events) {
+        /** The latencies of the events received in the current run, unsorted. */
+        long[] values(int events) {
             long[] values = new long[events];
             int n = 0;
             for (int i = 0; i < events; i++) {
@@ -218,10 +233,16 @@ public final class PushBench {
                     values[n++] = value;
                 }
             }
-            long[] sorted = Arrays.copyOf(values, n);
+            return Arrays.copyOf(values, n);
+        }
+
+        String summary(String name, int events) {
+            long[] sorted = values(events);
+            int n = sorted.length;
             Arrays.sort(sorted);
-            return String.format(Locale.ROOT, "%s: %d/%d received, %d duplicates, p50 %.2f ms, p99 %.2f ms, max %.2f ms",
-                    name, n, events, duplicates.get(), millis(percentile(sorted, 50)), millis(percentile(sorted, 99)),
+            return String.format(Locale.ROOT,
+                    "%s: %d/%d received, %d duplicates, p50 %.2f ms, p99 %.2f ms, max %.2f ms", name, n, events,
+                    duplicates.get(), millis(percentile(sorted, 50)), millis(percentile(sorted, 99)),
                     millis(n == 0 ? 0 : sorted[n - 1]));
         }
 
