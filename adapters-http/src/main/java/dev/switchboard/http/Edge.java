@@ -33,6 +33,7 @@ final class Edge {
     /** Runs last on every request. */
     static void end(Context ctx) {
         MDC.remove(MDC_REQUEST_ID);
+        MDC.remove(LogFields.APP_ID);
     }
 
     /** The id of the request being handled. */

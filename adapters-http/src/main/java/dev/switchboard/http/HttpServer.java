@@ -29,9 +29,11 @@ public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
     private final Javalin javalin;
+    private final EdgeFilters edge;
 
-    private HttpServer(Javalin javalin) {
+    private HttpServer(Javalin javalin, EdgeFilters edge) {
         this.javalin = javalin;
+        this.edge = edge;
     }
 
     /** The JSON mapper of every answer: snake_case names, ISO-8601 instants, unknown input fields ignored. */
@@ -44,10 +46,20 @@ public final class HttpServer implements AutoCloseable {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
-    /** Builds and starts the server with {@code groups}; returns once it accepts connections. */
+    /** Builds and starts the server with {@code groups} and {@link EdgePolicy#defaults()}. */
     public static HttpServer start(HttpSettings settings, List<RouteGroup> groups) {
+        return start(settings, EdgePolicy.defaults(), groups);
+    }
+
+    /**
+     * Builds and starts the server with {@code groups} behind {@code policy} (client address, https, CORS, rate
+     * limits, request log and metrics, {@code /ready}, {@code /metrics}); returns once it accepts connections.
+     */
+    public static HttpServer start(HttpSettings settings, EdgePolicy policy, List<RouteGroup> groups) {
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(groups, "groups");
+        EdgeFilters edge = new EdgeFilters(policy);
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = settings.maxBodyBytes();
@@ -64,18 +76,26 @@ public final class HttpServer implements AutoCloseable {
 
             config.routes.before(ctx -> {
                 Edge.begin(ctx);
+                edge.before(ctx);
                 long declared = ctx.req().getContentLengthLong();
                 if (declared > settings.maxBodyBytes()) {
                     throw Problems.payloadTooLarge(settings.maxBodyBytes());
                 }
             });
-            config.routes.after(Edge::end);
+            config.routes.after(ctx -> {
+                edge.after(ctx);
+                Edge.end(ctx);
+            });
+            config.requestLogger.http(edge::log);
 
             config.routes.get("/", ctx -> ctx.json(Map.of("message", "CTI Server is running")));
             config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+            config.routes.get("/ready", edge::ready);
+            config.routes.get("/metrics", edge::metrics);
             groups.forEach(group -> group.addTo(config.routes));
 
             config.routes.exception(Problem.class, HttpServer::answer);
+            config.routes.exception(EdgeAnswer.class, EdgeAnswer::writeTo);
             config.routes.exception(StoreUnavailableException.class, (e, ctx) -> {
                 LOG.warn("database unavailable: {}", e.getMessage());
                 answer(Problems.unavailable("The service is temporarily unavailable; please retry."), ctx);
@@ -87,8 +107,13 @@ public final class HttpServer implements AutoCloseable {
                 answer(Problems.internal(), ctx);
             });
         });
-        javalin.start();
-        return new HttpServer(javalin);
+        try {
+            javalin.start();
+        } catch (RuntimeException e) {
+            edge.close();
+            throw e;
+        }
+        return new HttpServer(javalin, edge);
     }
 
     /** Writes a problem as the contract's JSON error, with its headers and the edge headers. */
@@ -134,6 +159,10 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     public void close() {
-        javalin.stop();
+        try {
+            javalin.stop();
+        } finally {
+            edge.close();
+        }
     }
 }

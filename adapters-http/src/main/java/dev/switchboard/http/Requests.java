@@ -27,7 +27,7 @@ final class Requests {
      * {@code X-Forwarded-For} from trusted proxies ({@code TRUST_PROXY}) can be added here alone.
      */
     static Optional<String> clientIp(Context ctx) {
-        return Optional.ofNullable(ctx.ip()).filter(ip -> !ip.isBlank());
+        return Optional.ofNullable(ClientAddress.of(ctx)).filter(ip -> !ip.isBlank());
     }
 
     /** The path parameter {@code app_id} as a UUID; 400 {@code invalid_app_id} otherwise. */

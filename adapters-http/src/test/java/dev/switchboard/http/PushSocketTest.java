@@ -211,8 +211,11 @@ class PushSocketTest {
             if (key != null) {
                 builder.header("x-app-api-key", key);
             }
+            int before = push.openSockets();
             client.socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), client)
                     .get(WAIT_SECONDS, TimeUnit.SECONDS);
+            // the handshake answer can reach the client before the server has registered the socket
+            assertThat(eventually(() -> push.openSockets() > before)).as("socket registered").isTrue();
             return client;
         }
 

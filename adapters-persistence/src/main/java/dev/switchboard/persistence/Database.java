@@ -113,6 +113,23 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * How the pool is used right now, for metrics: connections in use, idle, callers waiting for one, and the maximum.
+     * All zero once the pool is closed.
+     */
+    public PoolUse poolUse() {
+        var pool = dataSource.getHikariPoolMXBean();
+        if (pool == null || dataSource.isClosed()) {
+            return new PoolUse(0, 0, 0, dataSource.getMaximumPoolSize());
+        }
+        return new PoolUse(pool.getActiveConnections(), pool.getIdleConnections(), pool.getThreadsAwaitingConnection(),
+                dataSource.getMaximumPoolSize());
+    }
+
+    /** A snapshot of the pool: connections in use, idle, callers waiting, and the pool's maximum size. */
+    public record PoolUse(int active, int idle, int pending, int max) {
+    }
+
     @Override
     public void close() {
         dataSource.close();

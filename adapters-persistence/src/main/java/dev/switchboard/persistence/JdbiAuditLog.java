@@ -61,6 +61,15 @@ public final class JdbiAuditLog implements AuditLog, AuditTrail {
     @Override
     public List<AuditEvent> read(UUID appId, Instant since, Instant until, int limit) {
         Objects.requireNonNull(appId, "appId");
+        return select(Optional.of(appId), since, until, limit);
+    }
+
+    @Override
+    public List<AuditEvent> readAll(Instant since, Instant until, int limit) {
+        return select(Optional.empty(), since, until, limit);
+    }
+
+    private List<AuditEvent> select(Optional<UUID> appId, Instant since, Instant until, int limit) {
         Objects.requireNonNull(since, "since");
         Objects.requireNonNull(until, "until");
         if (until.isBefore(since)) {
@@ -69,18 +78,19 @@ public final class JdbiAuditLog implements AuditLog, AuditTrail {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT);
         }
-        return PersistenceErrors.call("read the audit trail", () -> jdbi.withHandle(handle -> handle
-                .createQuery("SELECT occurred_at, event, app_id, actor, client_ip, "
-                        + "ARRAY(SELECT key FROM jsonb_each_text(details) ORDER BY key) AS detail_keys, "
-                        + "ARRAY(SELECT value FROM jsonb_each_text(details) ORDER BY key) AS detail_values "
-                        + "FROM audit_log WHERE app_id = :appId AND occurred_at >= :since AND occurred_at < :until "
-                        + "ORDER BY occurred_at, id LIMIT :limit")
-                .bind("appId", appId)
-                .bind("since", OffsetDateTime.ofInstant(since, ZoneOffset.UTC))
-                .bind("until", OffsetDateTime.ofInstant(until, ZoneOffset.UTC))
-                .bind("limit", limit)
-                .map(JdbiAuditLog::event)
-                .list()));
+        String appFilter = appId.isPresent() ? "app_id = :appId AND " : "";
+        return PersistenceErrors.call("read the audit trail", () -> jdbi.withHandle(handle -> {
+            var query = handle.createQuery("SELECT occurred_at, event, app_id, actor, client_ip, "
+                            + "ARRAY(SELECT key FROM jsonb_each_text(details) ORDER BY key) AS detail_keys, "
+                            + "ARRAY(SELECT value FROM jsonb_each_text(details) ORDER BY key) AS detail_values "
+                            + "FROM audit_log WHERE " + appFilter + "occurred_at >= :since AND occurred_at < :until "
+                            + "ORDER BY occurred_at, id LIMIT :limit")
+                    .bind("since", OffsetDateTime.ofInstant(since, ZoneOffset.UTC))
+                    .bind("until", OffsetDateTime.ofInstant(until, ZoneOffset.UTC))
+                    .bind("limit", limit);
+            appId.ifPresent(id -> query.bind("appId", id));
+            return query.map(JdbiAuditLog::event).list();
+        }));
     }
 
     private static AuditEvent event(ResultSet row, StatementContext context) throws SQLException {

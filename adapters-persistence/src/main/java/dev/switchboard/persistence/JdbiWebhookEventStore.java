@@ -11,7 +11,14 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,9 +32,24 @@ import org.jdbi.v3.core.statement.StatementContext;
  * <p>{@link #store} is one autocommitted {@code INSERT ... ON CONFLICT DO NOTHING} with a client-made id, so a new
  * event costs one round trip and nothing is returned; only a duplicate pays a second query for the stored id. The
  * insert waits for a concurrent insert of the same key to commit, so the duplicate's look-up always finds it.
+ *
+ * <p>{@link #storeAll} is the group commit: one transaction holding one multi-row
+ * {@code INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING RETURNING id} for the whole list (rows in a fixed
+ * order, so two instances inserting overlapping batches cannot deadlock), a look-up for the duplicates only, and a
+ * {@code NOTIFY} on {@link #CHANNEL} that PostgreSQL delivers at commit to every listening instance
+ * ({@link PgEventSignal}), so their processors start at once.
  */
 public final class JdbiWebhookEventStore implements WebhookEventStore {
+    /** The channel notified when events were stored; distinct from the push channel. */
+    public static final String CHANNEL = "switchboard_events";
     private static final int MAX_ERROR_LENGTH = 1000;
+    private static final String INSERT_ALL = "INSERT INTO webhook_events (id, app_id, organisation_id, kind, "
+            + "dedup_key, payload, status, attempts, received_at, next_attempt_at) "
+            + "SELECT t.id, t.app_id, t.org, t.kind, t.dedup_key, t.payload, 'received', 0, t.at::timestamptz, "
+            + "t.at::timestamptz FROM unnest(:ids::uuid[], :apps::uuid[], :orgs::text[], :kinds::text[], "
+            + ":keys::text[], :payloads::text[], :ats::text[]) WITH ORDINALITY "
+            + "AS t(id, app_id, org, kind, dedup_key, payload, at, n) ORDER BY t.n "
+            + "ON CONFLICT DO NOTHING RETURNING id";
     private static final String COLUMNS = "id, app_id, organisation_id, kind, dedup_key, payload, status, attempts, "
             + "last_error, received_at, next_attempt_at, processed_at";
     private static final String INSERT = "INSERT INTO webhook_events (id, app_id, organisation_id, kind, dedup_key, "
@@ -62,6 +84,80 @@ public final class JdbiWebhookEventStore implements WebhookEventStore {
             }
             return new Stored(existingId(handle, event), true);
         }));
+    }
+
+    @Override
+    public List<Stored> storeAll(List<NewWebhookEvent> events) {
+        Objects.requireNonNull(events, "events");
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        // one row per distinct event identity; repeats within the list share the first one's row
+        Map<String, Integer> firstOf = new HashMap<>();
+        int[] leader = new int[events.size()];
+        List<Integer> rows = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            NewWebhookEvent event = Objects.requireNonNull(events.get(i), "event");
+            Integer first = firstOf.putIfAbsent(identity(event), i);
+            leader[i] = first == null ? i : first;
+            if (first == null) {
+                rows.add(i);
+            }
+        }
+        rows.sort(Comparator.comparing(i -> identity(events.get(i))));
+        UUID[] fresh = new UUID[events.size()];
+        List<UUID> ids = new ArrayList<>();
+        List<UUID> apps = new ArrayList<>();
+        List<String> orgs = new ArrayList<>();
+        List<String> kinds = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        List<String> payloads = new ArrayList<>();
+        List<String> ats = new ArrayList<>();
+        for (int i : rows) {
+            NewWebhookEvent event = events.get(i);
+            fresh[i] = UUID.randomUUID();
+            ids.add(fresh[i]);
+            apps.add(event.appId().orElse(null));
+            orgs.add(event.organisationId().orElse(null));
+            kinds.add(event.kind().jsonName());
+            keys.add(event.deduplicationKey().value());
+            payloads.add(event.payload());
+            ats.add(event.receivedAt().toString());
+        }
+        return PersistenceErrors.call("store webhook events", () -> jdbi.inTransaction(handle -> {
+            Set<UUID> inserted = new HashSet<>(handle.createQuery(INSERT_ALL)
+                    .bindArray("ids", UUID.class, ids)
+                    .bindArray("apps", UUID.class, apps)
+                    .bindArray("orgs", String.class, orgs)
+                    .bindArray("kinds", String.class, kinds)
+                    .bindArray("keys", String.class, keys)
+                    .bindArray("payloads", String.class, payloads)
+                    .bindArray("ats", String.class, ats)
+                    .mapTo(UUID.class)
+                    .list());
+            if (!inserted.isEmpty()) {
+                handle.execute("NOTIFY " + CHANNEL);
+            }
+            List<Stored> results = new ArrayList<>(events.size());
+            Map<Integer, UUID> existing = new HashMap<>();
+            for (int i = 0; i < events.size(); i++) {
+                int row = leader[i];
+                if (inserted.contains(fresh[row])) {
+                    results.add(new Stored(fresh[row], row != i));
+                } else {
+                    UUID id = existing.computeIfAbsent(row, r -> existingId(handle, events.get(r)));
+                    results.add(new Stored(id, true));
+                }
+            }
+            return results;
+        }));
+    }
+
+    /** What makes two events the same row: the app (or, unrouted, the organisation) and the key. */
+    private static String identity(NewWebhookEvent event) {
+        String owner = event.appId().map(app -> "app:" + app)
+                .orElseGet(() -> "org:" + event.organisationId().orElse(""));
+        return owner + "\n" + event.deduplicationKey().value();
     }
 
     private static UUID existingId(Handle handle, NewWebhookEvent event) {
@@ -115,6 +211,20 @@ public final class JdbiWebhookEventStore implements WebhookEventStore {
                 .bind("id", id)
                 .bind("at", Sql.at(clock.instant()))
                 .execute() == 1));
+    }
+
+    @Override
+    public int markAllProcessed(Collection<UUID> ids) {
+        Objects.requireNonNull(ids, "ids");
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return PersistenceErrors.call("mark webhook events processed", () -> jdbi.withHandle(handle -> handle
+                .createUpdate("UPDATE webhook_events SET status = 'processed', processed_at = :at, "
+                        + "next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL WHERE id = ANY(:ids)")
+                .bindArray("ids", UUID.class, List.copyOf(ids))
+                .bind("at", Sql.at(clock.instant()))
+                .execute()));
     }
 
     @Override

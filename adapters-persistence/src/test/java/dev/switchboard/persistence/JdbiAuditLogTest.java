@@ -68,6 +68,25 @@ class JdbiAuditLogTest {
     }
 
     @Test
+    void readAllWhenSeveralAppsAndNoAppThenEveryEventInTheRangeOldestFirst() {
+        Instant base = T0.plusSeconds(86_400);
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        audit.record(AuditEvent.of(base.plusSeconds(2), AuditEventType.APP_CREATED, second, "internal_api", Map.of()));
+        audit.record(AuditEvent.of(base, AuditEventType.APP_CREATED, first, "internal_api", Map.of()));
+        audit.record(new AuditEvent(base.plusSeconds(1), AuditEventType.WEBHOOK_REJECTED, Optional.empty(), "dialpad",
+                Optional.empty(), Map.of()));
+        audit.record(AuditEvent.of(base.plusSeconds(10), AuditEventType.APP_UPDATED, first, "internal_api", Map.of()));
+
+        assertThat(audit.readAll(base, base.plusSeconds(10), 100))
+                .extracting(AuditEvent::appId)
+                .containsExactly(Optional.of(first), Optional.empty(), Optional.of(second));
+        assertThat(audit.readAll(base, base.plusSeconds(11), 2)).hasSize(2);
+        assertThatThrownBy(() -> audit.readAll(base, base.minusSeconds(1), 10))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void readWhenEventHasNoDetailsOrClientThenEmptyValues() {
         UUID app = UUID.randomUUID();
         audit.record(AuditEvent.of(T0, AuditEventType.APP_CREATED, app, "internal_api", Map.of()));

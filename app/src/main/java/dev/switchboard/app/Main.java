@@ -5,6 +5,8 @@ import dev.switchboard.core.config.Configuration;
 import dev.switchboard.core.config.ConfigurationReader;
 import dev.switchboard.core.config.ConfigurationResult;
 import dev.switchboard.core.config.LoggingConfig;
+import dev.switchboard.core.config.ProcessingConfig;
+import java.security.SecureRandom;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +42,17 @@ public final class Main {
             return;
         }
         Configuration configuration = ((ConfigurationResult.Valid) result).configuration();
+        ProcessingConfig.Read processing = ProcessingConfig.read(System.getenv());
+        if (processing instanceof ProcessingConfig.Read.Invalid invalid) {
+            System.err.println("configuration problem: " + invalid.problem());
+            log.error("configuration problem: {}", invalid.problem());
+            System.exit(1);
+            return;
+        }
         Switchboard switchboard;
         try {
-            switchboard = Switchboard.start(configuration);
+            switchboard = Switchboard.start(configuration,
+                    ((ProcessingConfig.Read.Valid) processing).config(), new SecureRandom());
         } catch (SwitchboardException e) {
             // the message is written for operators and never carries a secret; the stack trace would add nothing
             System.err.println("Switchboard could not start: " + e.getMessage());

@@ -1,22 +1,22 @@
 package dev.switchboard.app;
 
 import dev.switchboard.core.SwitchboardException;
-import dev.switchboard.core.apikey.ApiKeyAuthenticator;
-import dev.switchboard.core.apikey.ApiKeys;
 import dev.switchboard.core.config.Configuration;
 import dev.switchboard.core.config.DatabaseConfig;
+import dev.switchboard.core.config.ProcessingConfig;
 import dev.switchboard.core.config.Secret;
 import dev.switchboard.core.push.PushPublisher;
-import dev.switchboard.http.AppKeyCheck;
+import dev.switchboard.core.webhook.EventProcessor;
+import dev.switchboard.http.AppAuthenticator;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.HttpSettings;
+import dev.switchboard.http.Metrics;
 import dev.switchboard.http.PushSettings;
 import dev.switchboard.http.PushSocket;
 import dev.switchboard.http.RouteGroup;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
 import dev.switchboard.persistence.EmbeddedDatabase;
-import dev.switchboard.persistence.JdbiApiKeyStore;
 import dev.switchboard.persistence.PostgresPushChannel;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -44,18 +44,25 @@ public final class Switchboard implements AutoCloseable {
     private final Configuration configuration;
     private final Optional<EmbeddedDatabase> embedded;
     private final Database database;
+    private final HttpServer http;
+    private final EdgeWiring edge;
+    private final AppAuthenticator appAuthenticator;
+    private final EventPipeline events;
     private final PostgresPushChannel push;
     private final PushSocket pushSocket;
-    private final HttpServer http;
 
     private Switchboard(Configuration configuration, Optional<EmbeddedDatabase> embedded, Database database,
-                        PostgresPushChannel push, PushSocket pushSocket, HttpServer http) {
+                        HttpServer http, EdgeWiring edge, AppAuthenticator appAuthenticator, EventPipeline events,
+                        PostgresPushChannel push, PushSocket pushSocket) {
         this.configuration = configuration;
         this.embedded = embedded;
         this.database = database;
+        this.http = http;
+        this.edge = edge;
+        this.appAuthenticator = appAuthenticator;
+        this.events = events;
         this.push = push;
         this.pushSocket = pushSocket;
-        this.http = http;
     }
 
     /** Starts with a fresh {@link SecureRandom}; see {@link #start(Configuration, SecureRandom)}. */
@@ -73,16 +80,31 @@ public final class Switchboard implements AutoCloseable {
      * {@code clock} is what every service reads the time from (tests move it to expire flows).
      */
     public static Switchboard start(Configuration configuration, SecureRandom random, Clock clock) {
-        return start(configuration, random, clock, PushSettings.DEFAULTS);
+        return start(configuration, ProcessingConfig.DEFAULTS, random, clock);
     }
 
-    /** As {@link #start(Configuration, SecureRandom, Clock)}, with the given {@code /ws} timings (tests shorten). */
-    static Switchboard start(Configuration configuration, SecureRandom random, Clock clock,
-                             PushSettings pushSettings) {
+    /** Starts everything, with {@code processing} saying how many event workers this instance runs. */
+    public static Switchboard start(Configuration configuration, ProcessingConfig processing, SecureRandom random) {
+        return start(configuration, processing, random, Clock.systemUTC());
+    }
+
+    /**
+     * Starts everything {@code configuration} describes, with {@code processing} event workers and every service
+     * reading the time from {@code clock}; returns once the HTTP server accepts connections.
+     */
+    public static Switchboard start(Configuration configuration, ProcessingConfig processing, SecureRandom random,
+                                    Clock clock) {
+        return start(configuration, processing, random, clock, PushSettings.DEFAULTS);
+    }
+
+    /** As {@link #start(Configuration, ProcessingConfig, SecureRandom, Clock)}, with the given {@code /ws} timings. */
+    static Switchboard start(Configuration configuration, ProcessingConfig processing, SecureRandom random,
+                             Clock clock, PushSettings pushSettings) {
+        Objects.requireNonNull(pushSettings, "pushSettings");
         Objects.requireNonNull(configuration, "configuration");
+        Objects.requireNonNull(processing, "processing");
         Objects.requireNonNull(random, "random");
         Objects.requireNonNull(clock, "clock");
-        Objects.requireNonNull(pushSettings, "pushSettings");
         Configuration resolved = SandboxSecrets.resolve(configuration, random);
 
         Optional<EmbeddedDatabase> embedded = Optional.empty();
@@ -109,27 +131,43 @@ public final class Switchboard implements AutoCloseable {
         LOG.info("database {} is reachable and migrated", settings.describe());
 
         List<RouteGroup> routes;
+        ApiWiring api;
+        EventPipeline events = null;
+        // every instance listens, its own publishes included: that is the one path a push takes to a socket
+        PostgresPushChannel push = PostgresPushChannel.start(database, clock);
+        PushSocket pushSocket = null;
         try {
+            events = EventPipeline.start(resolved, processing, database, push, clock, random);
             routes = new ArrayList<>(OAuthWiring.routes(resolved, database, random, clock));
+            routes.addAll(AdministrationWiring.routes(resolved, database, random, clock));
+            api = ApiWiring.create(resolved, database, random, clock);
+            routes.addAll(api.routes());
+            routes.add(events.routes());
+            pushSocket = PushSocket.create(api.authenticator()::check, push, pushSettings);
+            routes.add(pushSocket);
         } catch (RuntimeException e) {
+            if (pushSocket != null) {
+                pushSocket.close();
+            }
+            if (events != null) {
+                events.close();
+            }
+            push.close();
             database.close();
             embedded.ifPresent(EmbeddedDatabase::close);
             throw e;
         }
 
-        // every instance listens, its own publishes included: that is the one path a push takes to a socket
-        PostgresPushChannel push = PostgresPushChannel.start(database, clock);
-        JdbiApiKeyStore apiKeyStore = JdbiApiKeyStore.create(database);
-        AppKeyCheck appKeys = AppKeyCheck.of(ApiKeyAuthenticator.create(ApiKeys.create(random), apiKeyStore),
-                apiKeyStore);
-        PushSocket pushSocket = PushSocket.create(appKeys, push, pushSettings);
-        routes.add(pushSocket);
-
+        EdgeWiring edge = EdgeWiring.build(resolved, database, clock);
+        PushSocket sockets = pushSocket;
+        edge.metrics().registry().gauge("switchboard_push_sockets_open", sockets, PushSocket::openSockets);
         HttpServer http;
         try {
-            http = HttpServer.start(HttpSettings.of(resolved.host(), resolved.port()), routes);
+            http = HttpServer.start(HttpSettings.of(resolved.host(), resolved.port()), edge.policy(), routes);
         } catch (RuntimeException e) {
             pushSocket.close();
+            edge.close();
+            events.close();
             push.close();
             database.close();
             embedded.ifPresent(EmbeddedDatabase::close);
@@ -138,12 +176,28 @@ public final class Switchboard implements AutoCloseable {
         }
         LOG.info("Switchboard ({}) listening on {}:{}, public URL {}", resolved.environment().code(),
                 resolved.host(), http.port(), resolved.publicBaseUrl());
-        return new Switchboard(resolved, embedded, database, push, pushSocket, http);
+        return new Switchboard(resolved, embedded, database, http, edge, api.authenticator(), events, push,
+                pushSocket);
     }
 
     /** The port the HTTP server listens on (the chosen one when started on port 0). */
     public int port() {
         return http.port();
+    }
+
+    /** The metrics served at {@code /metrics}; components register their meters on its registry. */
+    public Metrics metrics() {
+        return edge.metrics();
+    }
+
+    /** The event processor of this instance (running only when it has event workers). */
+    EventProcessor eventProcessor() {
+        return events.processor();
+    }
+
+    /** The cached API key check of this instance (the one {@code /api/*} uses), for its counters. */
+    AppAuthenticator appAuthenticator() {
+        return appAuthenticator;
     }
 
     /** The configuration in use, generated sandbox secrets included. */
@@ -156,23 +210,25 @@ public final class Switchboard implements AutoCloseable {
         return push;
     }
 
-    /** WebSocket clients connected to this instance now; a gauge for metrics. */
+    /** WebSocket clients connected to this instance now (also the gauge {@code switchboard_push_sockets_open}). */
     public int openPushSockets() {
         return pushSocket.openSockets();
     }
 
     /**
-     * Closes the push sockets (1001) and stops their upkeep, then the HTTP server, the push listener, the pool, and
-     * the embedded PostgreSQL if there is one.
+     * Closes the push sockets (1001), stops the HTTP server and the event processing, then the push listener, the
+     * pool, and the embedded PostgreSQL if there is one.
      */
     @Override
     public void close() {
         try {
             pushSocket.close();
             http.close();
+            events.close();
         } finally {
             try {
                 push.close();
+                edge.close();
                 database.close();
             } finally {
                 embedded.ifPresent(EmbeddedDatabase::close);

@@ -97,7 +97,10 @@ class OAuthLifecycleTest {
                         URI.create(REDIRECT_URI), dialpad.baseUri(),
                         List.of("calls:list", "recordings_export", "offline_access")),
                 secrets, new DatabaseConfig.External(testDatabase.jdbcUrl(), Optional.empty(), Optional.empty(), 4),
-                List.<IpRange>of(), RateLimitConfig.DEFAULTS, LoggingConfig.DEFAULTS, Optional.empty(), data);
+                // this class makes far more than 10 failing OAuth requests from one address on purpose; the limit
+                // itself is tested in SwitchboardEdgeTest and RateLimitingTest
+                List.<IpRange>of(), new RateLimitConfig(RateLimitConfig.Store.MEMORY, 300, 100, 1000, 10_000),
+                LoggingConfig.DEFAULTS, Optional.empty(), data);
         switchboard = Switchboard.start(configuration, new SecureRandom(), CLOCK);
         verification = Database.open(DatabaseSettings.of(testDatabase.jdbcUrl(), 2));
         connections = JdbiConnectionStore.create(verification, SecretCipher.fromBase64Key(encryptionKey,

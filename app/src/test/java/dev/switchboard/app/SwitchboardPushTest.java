@@ -11,6 +11,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.switchboard.core.apikey.ApiKeys;
 import dev.switchboard.core.apikey.IssuedApiKey;
 import dev.switchboard.core.config.DatabaseConfig;
+import dev.switchboard.core.config.ProcessingConfig;
 import dev.switchboard.core.json.Json;
 import dev.switchboard.core.push.PushEvent;
 import dev.switchboard.core.push.PushEventType;
@@ -72,9 +73,9 @@ class SwitchboardPushTest {
         PushSettings fast = PushSettings.DEFAULTS.withPingInterval(Duration.ofMillis(200))
                 .withRecheckInterval(Duration.ofMillis(200));
         instanceA = Switchboard.start(TestConfigurations.sandbox(Files.createTempDirectory("sb-a"), config),
-                new SecureRandom(), Clock.systemUTC(), fast);
+                ProcessingConfig.DEFAULTS, new SecureRandom(), Clock.systemUTC(), fast);
         instanceB = Switchboard.start(TestConfigurations.sandbox(Files.createTempDirectory("sb-b"), config),
-                new SecureRandom(), Clock.systemUTC(), fast);
+                ProcessingConfig.DEFAULTS, new SecureRandom(), Clock.systemUTC(), fast);
         database = Database.open(DatabaseSettings.of(testDatabase.jdbcUrl(), 2));
         apps = JdbiAppStore.create(database, Clock.systemUTC());
         apiKeys = JdbiApiKeyStore.create(database);

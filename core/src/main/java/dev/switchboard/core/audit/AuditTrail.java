@@ -21,4 +21,12 @@ public interface AuditTrail {
      *                                  1 to {@link #MAX_LIMIT}
      */
     List<AuditEvent> read(UUID appId, Instant since, Instant until, int limit);
+
+    /**
+     * As {@link #read}, over every app: the events of all apps and those about no app, in the same order and with
+     * the same paging rule. Only for the administrative export, which may be asked for the whole trail.
+     *
+     * @throws IllegalArgumentException as {@link #read} does
+     */
+    List<AuditEvent> readAll(Instant since, Instant until, int limit);
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Everything the server is configured with, validated. Built from the environment by
@@ -26,13 +27,18 @@ import java.util.Optional;
  * @param logging           level and format of the log
  * @param connectSuccessUrl where the browser goes after a successful connect ({@code CONNECT_SUCCESS_URL})
  * @param dataDirectory     the local directory of sandbox state (generated secrets, embedded database): {@code ./data}
+ * @param corsAllowedOrigins the browser origins allowed to call the server cross-origin
+ *                          ({@code CORS_ALLOWED_ORIGINS}), each {@code scheme://host[:port]} in lower case; empty
+ *                          (the default) turns CORS off; https only in production
  */
 public record Configuration(AppEnvironment environment, String host, int port, URI publicBaseUrl,
                             DialpadConfig dialpad, Secrets secrets, DatabaseConfig database,
                             List<IpRange> trustedProxies, RateLimitConfig rateLimits, LoggingConfig logging,
-                            Optional<URI> connectSuccessUrl, Path dataDirectory) {
+                            Optional<URI> connectSuccessUrl, Path dataDirectory, List<String> corsAllowedOrigins) {
     /** The default directory of sandbox state, relative to the working directory. */
     public static final Path DEFAULT_DATA_DIRECTORY = Path.of("data");
+    /** An origin as browsers send it (RFC 6454 section 6.2), lower case, without a default-port choice made for it. */
+    private static final Pattern ORIGIN = Pattern.compile("https?://[a-z0-9.-]+(:[0-9]{1,5})?|https?://\\[[0-9a-f:.]+](:[0-9]{1,5})?");
 
     public Configuration {
         Objects.requireNonNull(environment, "environment");
@@ -46,6 +52,15 @@ public record Configuration(AppEnvironment environment, String host, int port, U
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(connectSuccessUrl, "connectSuccessUrl");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
+        corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
+        for (String origin : corsAllowedOrigins) {
+            if (!ORIGIN.matcher(origin).matches()) {
+                throw new IllegalArgumentException("a CORS origin is scheme://host[:port] in lower case");
+            }
+            if (environment == AppEnvironment.PRODUCTION && !origin.startsWith("https://")) {
+                throw new IllegalArgumentException("production allows only https CORS origins");
+            }
+        }
         if (host.isBlank()) {
             throw new IllegalArgumentException("the host must not be blank");
         }
@@ -65,16 +80,43 @@ public record Configuration(AppEnvironment environment, String host, int port, U
         }
     }
 
+    /** A configuration without CORS origins (CORS off): the shape before {@code CORS_ALLOWED_ORIGINS} existed. */
+    public Configuration(AppEnvironment environment, String host, int port, URI publicBaseUrl, DialpadConfig dialpad,
+                         Secrets secrets, DatabaseConfig database, List<IpRange> trustedProxies,
+                         RateLimitConfig rateLimits, LoggingConfig logging, Optional<URI> connectSuccessUrl,
+                         Path dataDirectory) {
+        this(environment, host, port, publicBaseUrl, dialpad, secrets, database, trustedProxies, rateLimits, logging,
+                connectSuccessUrl, dataDirectory, List.of());
+    }
+
     /** This configuration with the given secrets (sandbox start-up fills in the generated ones this way). */
     public Configuration withSecrets(Secrets newSecrets) {
         return new Configuration(environment, host, port, publicBaseUrl, dialpad, newSecrets, database,
-                trustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory);
+                trustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory, corsAllowedOrigins);
     }
 
     /** This configuration listening on another host and port (tests use port 0). */
     public Configuration withListenAddress(String newHost, int newPort) {
         return new Configuration(environment, newHost, newPort, publicBaseUrl, dialpad, secrets, database,
-                trustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory);
+                trustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory, corsAllowedOrigins);
+    }
+
+    /** This configuration with other rate limits (tests use small numbers). */
+    public Configuration withRateLimits(RateLimitConfig newRateLimits) {
+        return new Configuration(environment, host, port, publicBaseUrl, dialpad, secrets, database,
+                trustedProxies, newRateLimits, logging, connectSuccessUrl, dataDirectory, corsAllowedOrigins);
+    }
+
+    /** This configuration trusting other proxies. */
+    public Configuration withTrustedProxies(List<IpRange> newTrustedProxies) {
+        return new Configuration(environment, host, port, publicBaseUrl, dialpad, secrets, database,
+                newTrustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory, corsAllowedOrigins);
+    }
+
+    /** This configuration with other CORS origins. */
+    public Configuration withCorsAllowedOrigins(List<String> newOrigins) {
+        return new Configuration(environment, host, port, publicBaseUrl, dialpad, secrets, database,
+                trustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory, newOrigins);
     }
 
     /** True in production. */

@@ -71,12 +71,13 @@ public final class ConfigurationReader {
         LoggingConfig logging = logging();
         Optional<URI> connectSuccessUrl = optional("CONNECT_SUCCESS_URL")
                 .flatMap(text -> url("CONNECT_SUCCESS_URL", text, production, true, true));
+        List<String> corsOrigins = corsAllowedOrigins(production);
         if (!problems.isEmpty()) {
             return new ConfigurationResult.Invalid(problems);
         }
         return new ConfigurationResult.Valid(new Configuration(env, host, port, publicBaseUrl, dialpad, secrets,
                 database, trustedProxies, rateLimits, logging, connectSuccessUrl,
-                Configuration.DEFAULT_DATA_DIRECTORY));
+                Configuration.DEFAULT_DATA_DIRECTORY, corsOrigins));
     }
 
     private AppEnvironment environment() {
@@ -424,6 +425,54 @@ public final class ConfigurationReader {
             ranges.addAll(parsed.get());
         }
         return ranges;
+    }
+
+    /**
+     * {@code CORS_ALLOWED_ORIGINS}: comma-separated exact origins ({@code https://crm.example.com}, RFC 6454), kept in
+     * lower case. A wildcard is refused: an allow-list is the point. Production accepts https origins only.
+     */
+    private List<String> corsAllowedOrigins(boolean production) {
+        Optional<String> text = optional("CORS_ALLOWED_ORIGINS");
+        if (text.isEmpty()) {
+            return List.of();
+        }
+        Set<String> origins = new LinkedHashSet<>();
+        for (String entry : text.get().split(",")) {
+            String trimmed = entry.strip();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            if (trimmed.equals("*") || trimmed.equalsIgnoreCase("null")) {
+                problem("CORS_ALLOWED_ORIGINS", "contains " + shown(trimmed) + ": list the exact origins allowed, "
+                        + "such as https://crm.example.com");
+                continue;
+            }
+            URI uri;
+            try {
+                uri = new URI(trimmed);
+            } catch (URISyntaxException e) {
+                problem("CORS_ALLOWED_ORIGINS", "contains " + shown(trimmed) + ", which is not an origin");
+                continue;
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+            boolean shaped = uri.isAbsolute() && (scheme.equals("http") || scheme.equals("https"))
+                    && uri.getHost() != null && uri.getRawUserInfo() == null && path.isEmpty()
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null;
+            if (!shaped) {
+                problem("CORS_ALLOWED_ORIGINS", "contains " + shown(trimmed) + ", which is not an origin "
+                        + "(scheme://host[:port], without a path or a trailing slash)");
+                continue;
+            }
+            if (production && !scheme.equals("https")) {
+                problem("CORS_ALLOWED_ORIGINS", "contains " + shown(trimmed) + ", but production allows only https "
+                        + "origins");
+                continue;
+            }
+            origins.add(scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT)
+                    + (uri.getPort() < 0 ? "" : ":" + uri.getPort()));
+        }
+        return List.copyOf(origins);
     }
 
     private RateLimitConfig rateLimits() {

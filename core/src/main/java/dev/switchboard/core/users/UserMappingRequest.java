@@ -13,15 +13,24 @@ public record UserMappingRequest(String dialpadUserId, String crmUserId) {
         crmUserId = check("crmUserId", crmUserId);
     }
 
+    /** Whether {@code value} is acceptable as a Dialpad or CRM user id (after trimming), as this record checks it. */
+    public static boolean isValidId(String value) {
+        if (value == null) {
+            return false;
+        }
+        String trimmed = value.strip();
+        return !trimmed.isEmpty() && trimmed.length() <= MAX_ID_LENGTH
+                && trimmed.chars().noneMatch(Character::isISOControl);
+    }
+
     static String check(String name, String value) {
         if (value == null) {
             throw new IllegalArgumentException(name + " is required");
         }
-        String trimmed = value.strip();
-        if (trimmed.isEmpty() || trimmed.length() > MAX_ID_LENGTH || trimmed.chars().anyMatch(Character::isISOControl)) {
+        if (!isValidId(value)) {
             throw new IllegalArgumentException(name + " must have 1 to " + MAX_ID_LENGTH
                     + " characters and no control characters");
         }
-        return trimmed;
+        return value.strip();
     }
 }

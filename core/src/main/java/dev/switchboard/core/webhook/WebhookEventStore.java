@@ -30,6 +30,17 @@ public interface WebhookEventStore {
     Stored store(NewWebhookEvent event);
 
     /**
+     * Stores several events in one transaction, as {@link #store} would one by one, and returns one result per
+     * event in the same order: all are durable when this returns, or none is written and it throws. An event that
+     * repeats an earlier one of the same list (same app or organisation and key) gets the earlier one's id with
+     * {@code duplicate=true}. This is the group commit behind {@link BatchingWebhookEventStore}: one commit (one
+     * fsync) for many concurrent deliveries. The default stores them one by one, without the single transaction.
+     */
+    default List<Stored> storeAll(List<NewWebhookEvent> events) {
+        return events.stream().map(this::store).toList();
+    }
+
+    /**
      * Claims up to {@code limit} events due at {@code now} (received, or failed with a next attempt due) that no
      * live lease holds, oldest due first, and leases them to {@code owner} until {@code now + lease}. Claimers on
      * any number of instances never get the same event while its lease lasts (row locks skipped, not waited on).
@@ -39,6 +50,18 @@ public interface WebhookEventStore {
 
     /** Marks the event processed (never claimed again); false when there is no such event. */
     boolean markProcessed(UUID id);
+
+    /**
+     * Marks every event of {@code ids} processed, as {@link #markProcessed} would each; returns how many were
+     * marked. The default marks them one by one; implementations do it in one statement.
+     */
+    default int markAllProcessed(java.util.Collection<UUID> ids) {
+        int marked = 0;
+        for (UUID id : ids) {
+            marked += markProcessed(id) ? 1 : 0;
+        }
+        return marked;
+    }
 
     /**
      * Marks the event failed with {@code error} (one line, no secret; cut to 1000 characters), counts the attempt

@@ -322,6 +322,36 @@ class ConfigurationReaderTest {
     }
 
     @Test
+    void readWhenCorsOriginsAreUnsetThenCorsIsOff() {
+        assertThat(valid(Map.of()).corsAllowedOrigins()).isEmpty();
+        assertThat(valid(production()).corsAllowedOrigins()).isEmpty();
+    }
+
+    @Test
+    void readWhenCorsOriginsAreListedThenNormalisedAndDeduplicated() {
+        Configuration config = valid(Map.of("CORS_ALLOWED_ORIGINS",
+                "https://CRM.example.com, http://localhost:3000,,https://crm.example.com"));
+
+        assertThat(config.corsAllowedOrigins()).containsExactly("https://crm.example.com", "http://localhost:3000");
+    }
+
+    @Test
+    void readWhenCorsOriginIsAWildcardPathOrNotAnOriginThenOneProblemEach() {
+        assertThat(problems(Map.of("CORS_ALLOWED_ORIGINS",
+                "*, https://crm.example.com/app, ftp://crm.example.com, crm.example.com, https://crm.example.com/")))
+                .hasSize(5).allMatch(p -> p.startsWith("CORS_ALLOWED_ORIGINS "));
+    }
+
+    @Test
+    void readWhenProductionCorsOriginIsHttpThenRefused() {
+        assertThat(problems(with(production(), "CORS_ALLOWED_ORIGINS", "http://crm.example.com")))
+                .containsExactly("CORS_ALLOWED_ORIGINS contains 'http://crm.example.com', but production allows "
+                        + "only https origins");
+        assertThat(valid(with(production(), "CORS_ALLOWED_ORIGINS", "https://crm.example.com"))
+                .corsAllowedOrigins()).containsExactly("https://crm.example.com");
+    }
+
+    @Test
     void readWhenRateLimitsAreSetThenUsedAndValidated() {
         Configuration config = valid(Map.of("RATE_LIMIT_STORE", "postgres", "RATE_LIMIT_API_PER_MINUTE", "50",
                 "RATE_LIMIT_INTERNAL_PER_MINUTE", "5", "RATE_LIMIT_WEBHOOKS_PER_MINUTE", "5000",

@@ -1,0 +1,322 @@
+package dev.switchboard.http;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.switchboard.core.apikey.ApiKeyAuthenticator;
+import dev.switchboard.core.apikey.ApiKeyCandidate;
+import dev.switchboard.core.apikey.ApiKeyCheck;
+import dev.switchboard.core.apikey.ApiKeyStore;
+import dev.switchboard.core.apikey.ApiKeys;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The API key check of {@code /api/*} and {@code /ws}: core's {@link ApiKeyAuthenticator} (one indexed lookup, at
+ * most one bcrypt comparison) behind a short-lived cache, so that repeated requests with the same key cost no bcrypt.
+ *
+ * <p><b>Cache.</b> Entries are keyed by the SHA-256 of the presented key, never by the key itself, and hold the app
+ * id, the key hint and the bcrypt hash the key was verified against (a hash, not the key).
+ * <ul>
+ *   <li>A verified key is trusted for {@link Settings#revalidateAfter()} (2 s). After that the next request
+ *       re-reads the key's row by its lookup prefix (the same indexed lookup, <em>no bcrypt</em>) and keeps trusting
+ *       the key only while that row still has the same hash, is not revoked, and its app is active. So a key revoked
+ *       or rotated away on any instance, or whose app is deactivated, is refused by every instance within
+ *       {@code revalidateAfter} plus one query, well inside the contract's 5 seconds, while a key in steady use is
+ *       bcrypt-compared once per instance. An entry unused for {@link Settings#verifiedIdle()} is dropped.</li>
+ *   <li>A refused key (unknown, revoked) is remembered for {@link Settings#refusedFor()}, an inactive app's key
+ *       for {@link Settings#revalidateAfter()} only (the app may be reactivated), in a separate, smaller cache so
+ *       that junk keys cannot evict verified ones. Missing and malformed keys cost nothing and are not cached. A
+ *       newly created key is never refused from this cache: it is 256 fresh random bits, so nobody presented it
+ *       before.</li>
+ *   <li>Concurrent first checks of one key share one computation (single flight): a burst of requests with the same
+ *       new or bad key costs at most one bcrypt comparison.</li>
+ * </ul>
+ *
+ * <p>{@link #stats()} counts full checks (each at most one bcrypt comparison), revalidations and cache answers, for
+ * metrics and tests. Thread-safe; a store failure propagates as
+ * {@link dev.switchboard.core.StoreUnavailableException} and is never cached.
+ */
+public final class AppAuthenticator {
+    private final ApiKeyAuthenticator authenticator;
+    private final ApiKeyStore store;
+    private final Settings settings;
+    private final Ticker ticker;
+    private final Cache<String, Verified> verified;
+    private final Cache<String, ApiKeyCheck.Reason> refused;
+    private final ConcurrentMap<String, CompletableFuture<ApiKeyCheck>> inFlight = new ConcurrentHashMap<>();
+    private final LongAdder fullChecks = new LongAdder();
+    private final LongAdder revalidations = new LongAdder();
+    private final LongAdder cacheAnswers = new LongAdder();
+
+    /**
+     * How long cached answers are trusted.
+     *
+     * @param revalidateAfter how long a verified key is trusted before its row is re-read (no bcrypt)
+     * @param verifiedIdle    how long a verified key stays cached without being revalidated
+     * @param refusedFor      how long an unknown or revoked key is refused from the cache
+     * @param maxVerified     most verified keys cached
+     * @param maxRefused      most refused keys cached
+     */
+    public record Settings(Duration revalidateAfter, Duration verifiedIdle, Duration refusedFor, long maxVerified,
+                           long maxRefused) {
+        /** The longest accepted {@code revalidateAfter}: a revoked key must stop working within 5 seconds. */
+        public static final Duration MAX_REVALIDATE_AFTER = Duration.ofSeconds(4);
+
+        public Settings {
+            Objects.requireNonNull(revalidateAfter, "revalidateAfter");
+            Objects.requireNonNull(verifiedIdle, "verifiedIdle");
+            Objects.requireNonNull(refusedFor, "refusedFor");
+            if (revalidateAfter.isNegative() || revalidateAfter.compareTo(MAX_REVALIDATE_AFTER) > 0) {
+                throw new IllegalArgumentException("revalidateAfter must be between 0 and 4 seconds");
+            }
+            if (verifiedIdle.compareTo(revalidateAfter) < 0 || refusedFor.isNegative()) {
+                throw new IllegalArgumentException("verifiedIdle must be at least revalidateAfter; refusedFor >= 0");
+            }
+            if (maxVerified < 1 || maxRefused < 1) {
+                throw new IllegalArgumentException("cache sizes must be positive");
+            }
+        }
+
+        /** 2 s revalidation, 15 min idle, 30 s for refused keys, 100,000 verified and 10,000 refused keys. */
+        public static Settings defaults() {
+            return new Settings(Duration.ofSeconds(2), Duration.ofMinutes(15), Duration.ofSeconds(30), 100_000, 10_000);
+        }
+    }
+
+    /**
+     * An authenticated app, as {@code /api/*} and {@code /ws} see it.
+     *
+     * @param appId   the app the key belongs to
+     * @param keyHint the hint of the key used (safe to log)
+     */
+    public record AuthenticatedApp(UUID appId, String keyHint) {
+        public AuthenticatedApp {
+            Objects.requireNonNull(appId, "appId");
+            Objects.requireNonNull(keyHint, "keyHint");
+        }
+    }
+
+    /**
+     * Counters since start.
+     *
+     * @param fullChecks    checks that went to core's authenticator (each at most one bcrypt comparison)
+     * @param revalidations re-reads of a cached key's row (no bcrypt)
+     * @param cacheAnswers  checks answered from the cache alone
+     */
+    public record Stats(long fullChecks, long revalidations, long cacheAnswers) {
+    }
+
+    private record Verified(UUID appId, String hint, String bcryptHash, long checkedAtNanos) {
+    }
+
+    private AppAuthenticator(ApiKeyAuthenticator authenticator, ApiKeyStore store, Settings settings, Ticker ticker) {
+        this.authenticator = authenticator;
+        this.store = store;
+        this.settings = settings;
+        this.ticker = ticker;
+        this.verified = Caffeine.newBuilder()
+                .ticker(ticker)
+                .maximumSize(settings.maxVerified())
+                .expireAfterWrite(settings.verifiedIdle())
+                .build();
+        long refusedNanos = settings.refusedFor().toNanos();
+        long inactiveNanos = settings.revalidateAfter().toNanos();
+        this.refused = Caffeine.newBuilder()
+                .ticker(ticker)
+                .maximumSize(settings.maxRefused())
+                .expireAfter(Expiry.<String, ApiKeyCheck.Reason>writing((digest, reason) ->
+                        Duration.ofNanos(reason == ApiKeyCheck.Reason.APP_INACTIVE ? inactiveNanos : refusedNanos)))
+                .build();
+    }
+
+    /** A cached check over {@code authenticator}; {@code store} is what revalidation re-reads (no bcrypt). */
+    public static AppAuthenticator create(ApiKeyAuthenticator authenticator, ApiKeyStore store, Settings settings) {
+        return create(authenticator, store, settings, Ticker.systemTicker());
+    }
+
+    /** As {@link #create(ApiKeyAuthenticator, ApiKeyStore, Settings)} with the time source of the cache (tests). */
+    static AppAuthenticator create(ApiKeyAuthenticator authenticator, ApiKeyStore store, Settings settings,
+                                   Ticker ticker) {
+        return new AppAuthenticator(Objects.requireNonNull(authenticator, "authenticator"),
+                Objects.requireNonNull(store, "store"), Objects.requireNonNull(settings, "settings"),
+                Objects.requireNonNull(ticker, "ticker"));
+    }
+
+    /**
+     * The key a request presents: {@code x-app-api-key} when present, else the token of an
+     * {@code Authorization: Bearer} header (RFC 6750 section 2.1, scheme compared case-insensitively); empty when
+     * neither carries anything. The value is not checked here.
+     */
+    public static Optional<String> presentedKey(String xAppApiKey, String authorization) {
+        if (xAppApiKey != null && !xAppApiKey.isBlank()) {
+            return Optional.of(xAppApiKey.strip());
+        }
+        if (authorization != null) {
+            String trimmed = authorization.strip();
+            if (trimmed.length() > 7 && trimmed.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+                String token = trimmed.substring(7).strip();
+                if (!token.isEmpty()) {
+                    return Optional.of(token);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The app {@code presentedKey} authenticates, or empty for any refusal. See {@link #check(String)}. */
+    public Optional<AuthenticatedApp> authenticate(String presentedKey) {
+        return check(presentedKey) instanceof ApiKeyCheck.Authenticated ok
+                ? Optional.of(new AuthenticatedApp(ok.appId(), ok.keyHint()))
+                : Optional.empty();
+    }
+
+    /**
+     * Checks {@code presentedKey} (null or blank when none was sent) with the caching described on this class.
+     * Returns core's outcome: {@link ApiKeyCheck.Authenticated}, or {@link ApiKeyCheck.Rejected} with its reason
+     * ({@code APP_INACTIVE} and {@code REVOKED} only for the genuine key). A socket holder may call this again at
+     * any time to learn whether the key still works: it costs a hash and, at most every 2 s, one indexed lookup.
+     */
+    public ApiKeyCheck check(String presentedKey) {
+        if (presentedKey == null || presentedKey.isBlank()) {
+            return new ApiKeyCheck.Rejected(ApiKeyCheck.Reason.MISSING);
+        }
+        String key = presentedKey.strip();
+        if (!ApiKeys.isWellFormed(key)) {
+            return new ApiKeyCheck.Rejected(ApiKeyCheck.Reason.MALFORMED);
+        }
+        String digest = digest(key);
+        Optional<ApiKeyCheck> cached = fromCache(digest, key);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        CompletableFuture<ApiKeyCheck> mine = new CompletableFuture<>();
+        CompletableFuture<ApiKeyCheck> running = inFlight.putIfAbsent(digest, mine);
+        if (running != null) {
+            return await(running);
+        }
+        try {
+            // the previous flight for this key stores its answer before it leaves inFlight, so look again
+            ApiKeyCheck outcome = fromCache(digest, key).orElseGet(() -> verify(digest, key));
+            mine.complete(outcome);
+            return outcome;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(digest, mine);
+        }
+    }
+
+    /**
+     * Forgets the verified keys of {@code appId} on this instance, so a key this instance just rotated or revoked
+     * is refused here at once (other instances notice within {@link Settings#revalidateAfter()}).
+     */
+    public void forgetApp(UUID appId) {
+        Objects.requireNonNull(appId, "appId");
+        verified.asMap().values().removeIf(entry -> entry.appId().equals(appId));
+    }
+
+    /** Forgets every cached answer (keys are then checked in full again). */
+    public void invalidateAll() {
+        verified.invalidateAll();
+        refused.invalidateAll();
+    }
+
+    /** The counters since start. */
+    public Stats stats() {
+        return new Stats(fullChecks.sum(), revalidations.sum(), cacheAnswers.sum());
+    }
+
+    private Optional<ApiKeyCheck> fromCache(String digest, String key) {
+        Verified known = verified.getIfPresent(digest);
+        if (known != null) {
+            if (ticker.read() - known.checkedAtNanos() < settings.revalidateAfter().toNanos()) {
+                cacheAnswers.increment();
+                return Optional.of(new ApiKeyCheck.Authenticated(known.appId(), known.hint()));
+            }
+            return Optional.of(revalidate(digest, key, known));
+        }
+        ApiKeyCheck.Reason reason = refused.getIfPresent(digest);
+        if (reason != null) {
+            cacheAnswers.increment();
+            return Optional.of(new ApiKeyCheck.Rejected(reason));
+        }
+        return Optional.empty();
+    }
+
+    private ApiKeyCheck revalidate(String digest, String key, Verified known) {
+        revalidations.increment();
+        Optional<ApiKeyCandidate> row = store.findByLookupPrefix(ApiKeys.lookupPrefixOf(key));
+        ApiKeyCheck.Reason reason;
+        if (row.isEmpty() || !sameHash(row.get().bcryptHash(), known.bcryptHash())) {
+            // the row that was verified is gone or replaced: only a full check may decide now
+            verified.invalidate(digest);
+            return verify(digest, key);
+        }
+        ApiKeyCandidate candidate = row.get();
+        if (!candidate.keyActive()) {
+            reason = ApiKeyCheck.Reason.REVOKED;
+        } else if (!candidate.appActive()) {
+            reason = ApiKeyCheck.Reason.APP_INACTIVE;
+        } else {
+            verified.put(digest, new Verified(candidate.appId(), candidate.hint(), candidate.bcryptHash(),
+                    ticker.read()));
+            return new ApiKeyCheck.Authenticated(candidate.appId(), candidate.hint());
+        }
+        verified.invalidate(digest);
+        refused.put(digest, reason);
+        return new ApiKeyCheck.Rejected(reason);
+    }
+
+    private ApiKeyCheck verify(String digest, String key) {
+        fullChecks.increment();
+        ApiKeyCheck outcome = authenticator.authenticate(key);
+        if (outcome instanceof ApiKeyCheck.Authenticated) {
+            // the hash the key was compared with, so revalidation can tell the same row from a replaced one
+            Optional<ApiKeyCandidate> row = store.findByLookupPrefix(ApiKeys.lookupPrefixOf(key));
+            row.filter(c -> c.keyActive() && c.appActive()).ifPresent(c ->
+                    verified.put(digest, new Verified(c.appId(), c.hint(), c.bcryptHash(), ticker.read())));
+        } else if (outcome instanceof ApiKeyCheck.Rejected rejected) {
+            refused.put(digest, rejected.reason());
+        }
+        return outcome;
+    }
+
+    private static ApiKeyCheck await(CompletableFuture<ApiKeyCheck> running) {
+        try {
+            return running.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private static boolean sameHash(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static String digest(String key) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().withoutPadding().encodeToString(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

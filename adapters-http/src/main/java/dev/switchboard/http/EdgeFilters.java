@@ -1,0 +1,58 @@
+package dev.switchboard.http;
+
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The {@link EdgePolicy} as Javalin handlers: the before-filter chain (client address, https, CORS, rate limits),
+ * the after-filter (failure counting), the request log, and the {@code /ready} and {@code /metrics} routes.
+ */
+final class EdgeFilters implements AutoCloseable {
+    static final Duration READINESS_TIMEOUT = Duration.ofSeconds(2);
+
+    private final EdgePolicy policy;
+    private final Readiness readiness;
+    private final RequestLog requestLog;
+
+    EdgeFilters(EdgePolicy policy) {
+        this.policy = policy;
+        this.readiness = new Readiness(policy.databaseReady(), READINESS_TIMEOUT);
+        this.requestLog = new RequestLog(policy.metrics());
+    }
+
+    /** In order: the client is known first (everything else uses it), a redirect costs no rate-limit budget. */
+    void before(Context ctx) {
+        policy.clientAddress().attach(ctx);
+        policy.transport().apply(ctx);
+        policy.cors().apply(ctx);
+        policy.rateLimiting().before(ctx);
+    }
+
+    void after(Context ctx) {
+        policy.rateLimiting().after(ctx);
+    }
+
+    void log(Context ctx, Float executionMillis) {
+        requestLog.record(ctx, executionMillis);
+    }
+
+    /** {@code GET /ready}: 200 {@code {"status":"ready"}} when the database answers in time, else a JSON 503. */
+    void ready(Context ctx) {
+        if (!readiness.ready()) {
+            throw new Problem(503, "not_ready", "The database is not reachable.", Map.of("Retry-After", "5"));
+        }
+        ctx.json(Map.of("status", "ready"));
+    }
+
+    /** {@code GET /metrics}: the Prometheus text, behind the internal bearer when the policy says so. */
+    void metrics(Context ctx) {
+        policy.metricsAuth().ifPresent(auth -> auth.require(ctx));
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(policy.metrics().scrape());
+    }
+
+    @Override
+    public void close() {
+        readiness.close();
+    }
+}

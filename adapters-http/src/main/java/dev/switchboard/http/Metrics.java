@@ -1,0 +1,68 @@
+package dev.switchboard.http;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The process's metrics, served by {@code GET /metrics} in the Prometheus text format. The edge records every
+ * request as the timer {@code http_server_requests} (exported as {@code http_server_requests_seconds_count},
+ * {@code _sum}, {@code _max} and latency buckets) tagged with {@code method}, {@code route} (the route template, never
+ * the raw path, so ids do not explode the series) and {@code status}. JVM memory, threads, CPU and uptime are
+ * included.
+ *
+ * <p>Other components add their own meters through {@link #registry()}: webhook outcomes, refresh outcomes, open
+ * sockets, pool use. Name them {@code switchboard_<what>} (snake_case; counters end in {@code _total} once
+ * exported) and keep tag values to small fixed sets: never an app id, a key or a token. Thread-safe.
+ */
+public final class Metrics {
+    /** Name of the request timer. */
+    public static final String REQUESTS = "http_server_requests";
+    private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(25),
+            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(1000), Duration.ofMillis(5000)};
+
+    private final PrometheusMeterRegistry registry;
+
+    private Metrics(PrometheusMeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** A fresh registry with the JVM and process meters bound. */
+    public static Metrics create() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        return new Metrics(registry);
+    }
+
+    /** Where other components register their meters. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Records one answered request. */
+    void recordRequest(String method, String route, int status, long nanos) {
+        Timer.builder(REQUESTS)
+                .description("HTTP requests by method, route template and status")
+                .tag("method", method)
+                .tag("route", route)
+                .tag("status", Integer.toString(status))
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Every meter in the Prometheus text exposition format (version 0.0.4). */
+    String scrape() {
+        return registry.scrape();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.switchboard.persistence;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.switchboard.core.webhook.EventSignal;
+import dev.switchboard.core.webhook.LocalEventSignal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link EventSignal} across instances: waiters of this process are woken by {@link #wake()} directly and by
+ * every {@code NOTIFY} on {@link JdbiWebhookEventStore#CHANNEL} (sent by {@link JdbiWebhookEventStore#storeAll} when
+ * it commits new events, on any instance). A listener thread holds one dedicated connection, outside the pool
+ * (LISTEN belongs to the session), and reconnects after a failure; every (re)connection wakes the waiters, since
+ * notifications sent while it was away are lost. Waiters always wait with a bound, so a lost notification delays
+ * processing by one poll interval at most. Thread-safe; {@link #close()} stops the listener.
+ */
+public final class PgEventSignal implements EventSignal, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PgEventSignal.class);
+    private static final int POLL_MILLIS = 500;
+    private static final int RECONNECT_MILLIS = 1_000;
+
+    private final HikariDataSource dataSource;
+    private final LocalEventSignal local;
+    private final Thread listener;
+    private volatile boolean running = true;
+
+    private PgEventSignal(HikariDataSource dataSource, LocalEventSignal local) {
+        this.dataSource = dataSource;
+        this.local = local;
+        this.listener = new Thread(this::listen, "event-signal-listener");
+        this.listener.setDaemon(true);
+    }
+
+    /** Starts listening on {@code database}'s server; returns at once (the first connection is made in the thread). */
+    public static PgEventSignal start(Database database) {
+        Objects.requireNonNull(database, "database");
+        HikariDataSource hikari;
+        try {
+            hikari = database.dataSource().unwrap(HikariDataSource.class);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the database is not a HikariCP pool", e);
+        }
+        PgEventSignal signal = new PgEventSignal(hikari, LocalEventSignal.create());
+        signal.listener.start();
+        return signal;
+    }
+
+    @Override
+    public void wake() {
+        local.wake();
+    }
+
+    @Override
+    public boolean awaitNext(Duration max) throws InterruptedException {
+        return local.awaitNext(max);
+    }
+
+    private void listen() {
+        while (running) {
+            try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+                statement.execute("LISTEN " + JdbiWebhookEventStore.CHANNEL);
+                local.wake();
+                PGConnection pg = connection.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
+                    if (notifications != null && notifications.length > 0) {
+                        local.wake();
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                LOG.warn("listening for stored webhook events failed ({}); retrying in {} ms",
+                        e.getClass().getSimpleName(), RECONNECT_MILLIS);
+                try {
+                    Thread.sleep(RECONNECT_MILLIS);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        Properties properties = new Properties();
+        if (dataSource.getUsername() != null) {
+            properties.setProperty("user", dataSource.getUsername());
+        }
+        if (dataSource.getPassword() != null) {
+            properties.setProperty("password", dataSource.getPassword());
+        }
+        properties.setProperty("ApplicationName", "switchboard-event-signal");
+        properties.setProperty("tcpKeepAlive", "true");
+        properties.setProperty("connectTimeout", "10");
+        // a read stuck longer than this is a dead network: fail and reconnect
+        properties.setProperty("socketTimeout", "30");
+        return DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
+    }
+
+    /** Stops the listener (within about half a second) and closes its connection. Idempotent. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            listener.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

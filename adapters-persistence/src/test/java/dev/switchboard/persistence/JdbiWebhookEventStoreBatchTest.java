@@ -1,0 +1,93 @@
+package dev.switchboard.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.core.webhook.NewWebhookEvent;
+import dev.switchboard.core.webhook.WebhookEventStatus;
+import dev.switchboard.core.webhook.WebhookEventStore.Stored;
+import dev.switchboard.testkit.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The group-commit path of the event store ({@code storeAll}, {@code markAllProcessed}) and its NOTIFY. */
+class JdbiWebhookEventStoreBatchTest {
+    private static final Instant NOW = Instant.parse("2024-05-01T10:00:00.123456Z");
+    private static TestDatabase testDatabase;
+    private static Database database;
+    private static JdbiWebhookEventStore store;
+    private static UUID app;
+
+    @BeforeAll
+    static void open() {
+        testDatabase = TestDatabase.create();
+        database = Database.open(DatabaseSettings.of(testDatabase.jdbcUrl(), 4));
+        store = JdbiWebhookEventStore.create(database, Clock.fixed(NOW, ZoneOffset.UTC));
+        app = Apps.insert(testDatabase);
+    }
+
+    @AfterAll
+    static void close() {
+        database.close();
+        testDatabase.close();
+    }
+
+    private static NewWebhookEvent event(Optional<UUID> appId, Optional<String> org, long callId) {
+        String json = "{\"call_id\":" + callId + ",\"state\":\"ringing\",\"event_timestamp\":5}";
+        return NewWebhookEvent.of(appId, org, Map.of("call_id", callId, "state", "ringing", "event_timestamp", 5),
+                json.getBytes(StandardCharsets.UTF_8), NOW);
+    }
+
+    @Test
+    void storeAllWhenTheListHasNewRepeatedAndKnownEventsThenOneResultEachInOrder() {
+        Stored known = store.store(event(Optional.of(app), Optional.empty(), 1));
+
+        List<Stored> results = store.storeAll(List.of(
+                event(Optional.of(app), Optional.empty(), 2),
+                event(Optional.of(app), Optional.empty(), 1),
+                event(Optional.of(app), Optional.empty(), 2),
+                event(Optional.empty(), Optional.of("org-9"), 2),
+                event(Optional.empty(), Optional.of("org-9"), 2)));
+
+        assertThat(results.get(0).duplicate()).isFalse();
+        assertThat(results.get(1)).isEqualTo(new Stored(known.id(), true));
+        assertThat(results.get(2)).isEqualTo(new Stored(results.get(0).id(), true));
+        assertThat(results.get(3).duplicate()).isFalse();
+        assertThat(results.get(4)).isEqualTo(new Stored(results.get(3).id(), true));
+        assertThat(store.find(results.get(0).id()).orElseThrow().receivedAt()).isEqualTo(NOW);
+        assertThat(store.find(results.get(3).id()).orElseThrow().organisationId()).contains("org-9");
+    }
+
+    @Test
+    void markAllProcessedWhenGivenIdsThenEachIsProcessed() {
+        List<Stored> stored = store.storeAll(List.of(event(Optional.of(app), Optional.empty(), 100),
+                event(Optional.of(app), Optional.empty(), 101)));
+
+        int marked = store.markAllProcessed(stored.stream().map(Stored::id).toList());
+
+        assertThat(marked).isEqualTo(2);
+        assertThat(stored).allSatisfy(s -> assertThat(store.find(s.id()).orElseThrow().status())
+                .isEqualTo(WebhookEventStatus.PROCESSED));
+    }
+
+    @Test
+    void storeAllWhenNewEventsCommitThenListenersAreNotified() throws Exception {
+        try (PgEventSignal signal = PgEventSignal.start(database)) {
+            // the listener wakes once when it has connected; consume that before storing
+            signal.awaitNext(Duration.ofSeconds(10));
+
+            store.storeAll(List.of(event(Optional.of(app), Optional.empty(), 200)));
+
+            assertThat(signal.awaitNext(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+}

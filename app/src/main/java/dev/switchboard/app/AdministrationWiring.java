@@ -1,0 +1,53 @@
+package dev.switchboard.app;
+
+import dev.switchboard.core.audit.AuditExport;
+import dev.switchboard.core.config.Configuration;
+import dev.switchboard.core.secrets.SecretCipher;
+import dev.switchboard.core.webhook.DialpadWebhookProvisioner;
+import dev.switchboard.dialpad.DialpadEndpoints;
+import dev.switchboard.dialpad.DialpadWebhooksClient;
+import dev.switchboard.http.AuditExportRoutes;
+import dev.switchboard.http.DialpadWebhookRoutes;
+import dev.switchboard.http.RouteGroup;
+import dev.switchboard.http.UserMappingRoutes;
+import dev.switchboard.http.VoicemailRoutes;
+import dev.switchboard.persistence.Database;
+import dev.switchboard.persistence.JdbiAppStore;
+import dev.switchboard.persistence.JdbiAuditLog;
+import dev.switchboard.persistence.JdbiConnectionStore;
+import dev.switchboard.persistence.JdbiDialpadWebhookStore;
+import dev.switchboard.persistence.JdbiUserMappingStore;
+import dev.switchboard.persistence.JdbiVoicemailStore;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Wires the administration of issue 6 with plain constructors: user mappings, voicemails, Dialpad webhooks (through
+ * the Dialpad host of the configured environment) and the audit export, each a route group under {@code /internal}.
+ */
+final class AdministrationWiring {
+    private AdministrationWiring() {
+    }
+
+    /**
+     * The route groups. They register no bearer check of their own: the one before-handler of {@code /internal/*}
+     * comes with {@link dev.switchboard.http.AppRoutes} (see {@link OAuthWiring}), so it runs exactly once.
+     */
+    static List<RouteGroup> routes(Configuration configuration, Database database, SecureRandom random, Clock clock) {
+        SecretCipher cipher = SecretCipher.fromBase64Key(
+                configuration.secrets().requireTokenEncryptionKey().value(), random);
+        JdbiAppStore apps = JdbiAppStore.create(database, clock);
+        JdbiAuditLog audit = JdbiAuditLog.create(database);
+        JdbiDialpadWebhookStore webhooks = JdbiDialpadWebhookStore.create(database, cipher, clock);
+        DialpadWebhookProvisioner provisioner = DialpadWebhookProvisioner.create(apps,
+                JdbiConnectionStore.create(database, cipher),
+                DialpadWebhooksClient.create(DialpadEndpoints.of(configuration.dialpad().baseUrl().toString())),
+                webhooks, audit, configuration.publicBaseUrl(), random, clock);
+        return List.of(
+                UserMappingRoutes.create(apps, JdbiUserMappingStore.create(database, clock), audit, clock),
+                VoicemailRoutes.create(apps, JdbiVoicemailStore.create(database)),
+                DialpadWebhookRoutes.create(apps, webhooks, provisioner),
+                AuditExportRoutes.create(AuditExport.over(audit)));
+    }
+}

@@ -1,0 +1,102 @@
+package dev.switchboard.app;
+
+import dev.switchboard.core.config.Configuration;
+import dev.switchboard.core.config.RateLimitConfig;
+import dev.switchboard.core.ratelimit.RateLimitStore;
+import dev.switchboard.core.ratelimit.RateLimiter;
+import dev.switchboard.http.ClientAddress;
+import dev.switchboard.http.Cors;
+import dev.switchboard.http.EdgePolicy;
+import dev.switchboard.http.InternalAuth;
+import dev.switchboard.http.MemoryRateLimitStore;
+import dev.switchboard.http.Metrics;
+import dev.switchboard.http.RateLimiting;
+import dev.switchboard.http.TransportSecurity;
+import dev.switchboard.persistence.Database;
+import dev.switchboard.persistence.PostgresRateLimitStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP edge built from the configuration: the client-address resolver ({@code TRUST_PROXY}), production's https
+ * rules, the CORS allow-list, the rate limits over the store {@code RATE_LIMIT_STORE} names, the metrics registry
+ * (with the pool's gauges), {@code /ready} on the database, and {@code /metrics} behind the internal bearer.
+ * {@link #close()} stops what the rate-limit store runs in the background.
+ */
+final class EdgeWiring implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeWiring.class);
+
+    private final EdgePolicy policy;
+    private final Optional<PostgresRateLimitStore> sharedStore;
+
+    private EdgeWiring(EdgePolicy policy, Optional<PostgresRateLimitStore> sharedStore) {
+        this.policy = policy;
+        this.sharedStore = sharedStore;
+    }
+
+    static EdgeWiring build(Configuration configuration, Database database, Clock clock) {
+        Optional<PostgresRateLimitStore> shared = Optional.empty();
+        RateLimitStore store;
+        if (configuration.rateLimits().store() == RateLimitConfig.Store.POSTGRES) {
+            PostgresRateLimitStore postgres = PostgresRateLimitStore.open(database, clock,
+                    PostgresRateLimitStore.DEFAULT_CLEANUP_INTERVAL);
+            shared = Optional.of(postgres);
+            store = postgres;
+        } else {
+            store = MemoryRateLimitStore.create(clock);
+        }
+        if (configuration.production() && configuration.trustedProxies().isEmpty()) {
+            LOG.warn("TRUST_PROXY is empty: X-Forwarded-For and X-Forwarded-Proto are ignored, so behind a proxy "
+                    + "every client shares the proxy's rate limits and plain-http redirects never stop");
+        }
+        Metrics metrics = Metrics.create();
+        registerPoolGauges(metrics.registry(), database);
+        EdgePolicy policy = new EdgePolicy(
+                ClientAddress.trusting(configuration.trustedProxies()),
+                configuration.production() ? TransportSecurity.redirectingTo(configuration.publicBaseUrl())
+                        : TransportSecurity.off(),
+                configuration.corsAllowedOrigins().isEmpty() ? Cors.off()
+                        : Cors.allowing(configuration.corsAllowedOrigins()),
+                RateLimiting.of(RateLimiter.using(store), configuration.rateLimits()),
+                metrics,
+                database::isReachable,
+                Optional.of(InternalAuth.withSecret(
+                        configuration.secrets().requireInternalApiSecret().value())));
+        return new EdgeWiring(policy, shared);
+    }
+
+    EdgePolicy policy() {
+        return policy;
+    }
+
+    Metrics metrics() {
+        return policy.metrics();
+    }
+
+    private static void registerPoolGauges(MeterRegistry registry, Database database) {
+        gauge(registry, database, "active", use -> use.poolUse().active());
+        gauge(registry, database, "idle", use -> use.poolUse().idle());
+        gauge(registry, database, "pending", use -> use.poolUse().pending());
+        Gauge.builder("switchboard_db_pool_max_connections", database, d -> d.poolUse().max())
+                .description("Largest number of connections the pool opens")
+                .register(registry);
+    }
+
+    private static void gauge(MeterRegistry registry, Database database, String state,
+                              ToDoubleFunction<Database> value) {
+        Gauge.builder("switchboard_db_pool_connections", database, value)
+                .description("Database pool connections by state")
+                .tag("state", state)
+                .register(registry);
+    }
+
+    @Override
+    public void close() {
+        sharedStore.ifPresent(PostgresRateLimitStore::close);
+    }
+}

@@ -1,0 +1,111 @@
+package dev.switchboard.app;
+
+import dev.switchboard.core.config.Configuration;
+import dev.switchboard.core.config.ProcessingConfig;
+import dev.switchboard.core.push.PushPublisher;
+import dev.switchboard.core.secrets.SecretCipher;
+import dev.switchboard.core.webhook.BatchingWebhookEventStore;
+import dev.switchboard.core.webhook.EventProcessor;
+import dev.switchboard.core.webhook.OrganisationRouter;
+import dev.switchboard.core.webhook.WebhookIntake;
+import dev.switchboard.core.webhook.WebhookVerifier;
+import dev.switchboard.http.RouteGroup;
+import dev.switchboard.http.WebhookRoutes;
+import dev.switchboard.persistence.Database;
+import dev.switchboard.persistence.JdbiAppStore;
+import dev.switchboard.persistence.JdbiAuditLog;
+import dev.switchboard.persistence.JdbiCallStore;
+import dev.switchboard.persistence.JdbiConnectionStore;
+import dev.switchboard.persistence.JdbiDialpadWebhookStore;
+import dev.switchboard.persistence.JdbiMessageStore;
+import dev.switchboard.persistence.JdbiUserMappingStore;
+import dev.switchboard.persistence.JdbiWebhookEventStore;
+import dev.switchboard.persistence.PgEventSignal;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The webhook half of the server, wired with plain constructors: the intake behind the two webhook routes (with
+ * group commit in front of the event table), the cross-instance wake-up signal, and the event processor with
+ * {@code EVENT_WORKERS} threads (none when 0). {@link #close()} stops them in reverse order.
+ */
+final class EventPipeline implements AutoCloseable {
+    private final PgEventSignal signal;
+    private final BatchingWebhookEventStore inbox;
+    private final EventProcessor processor;
+    private final WebhookRoutes routes;
+    private final boolean processing;
+
+    private EventPipeline(PgEventSignal signal, BatchingWebhookEventStore inbox, EventProcessor processor,
+                          WebhookRoutes routes, boolean processing) {
+        this.signal = signal;
+        this.inbox = inbox;
+        this.processor = processor;
+        this.routes = routes;
+        this.processing = processing;
+    }
+
+    /** Builds and starts the pipeline on {@code database}; {@code push} receives the processed changes. */
+    static EventPipeline start(Configuration configuration, ProcessingConfig processingConfig, Database database,
+                               PushPublisher push, Clock clock, SecureRandom random) {
+        SecretCipher cipher = SecretCipher.fromBase64Key(
+                configuration.secrets().requireTokenEncryptionKey().value(), random);
+        PgEventSignal signal = PgEventSignal.start(database);
+        BatchingWebhookEventStore inbox = BatchingWebhookEventStore.start(
+                JdbiWebhookEventStore.create(database, clock), signal, BatchingWebhookEventStore.Settings.DEFAULTS);
+        OrganisationRouter router = OrganisationRouter.create(JdbiConnectionStore.create(database, cipher), clock);
+        WebhookIntake intake = WebhookIntake.create(WebhookVerifier.create(clock),
+                configuration.secrets().requireDialpadWebhookSecret().value(), router,
+                JdbiDialpadWebhookStore.create(database, cipher, clock), JdbiAppStore.create(database, clock), inbox,
+                JdbiAuditLog.create(database), clock);
+        int workers = processingConfig.eventWorkers();
+        EventProcessor processor = EventProcessor.create(inbox, JdbiCallStore.create(database, clock),
+                JdbiMessageStore.create(database), JdbiUserMappingStore.create(database, clock), push, router, signal,
+                clock, EventProcessor.Settings.defaults(instanceName(), Math.max(1, workers)));
+        if (workers > 0) {
+            processor.start();
+        }
+        return new EventPipeline(signal, inbox, processor, WebhookRoutes.create(intake), workers > 0);
+    }
+
+    /** The webhook routes to mount on the HTTP server. */
+    RouteGroup routes() {
+        return routes;
+    }
+
+    /** The processor (running only when {@code EVENT_WORKERS} is above 0). */
+    EventProcessor processor() {
+        return processor;
+    }
+
+    /** A name for this instance's leases: host, process id and a random suffix, unique per start. */
+    private static String instanceName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "unknown-host";
+        }
+        String name = Optional.ofNullable(host).orElse("unknown-host") + "-" + ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+        return name.length() > 200 ? name.substring(name.length() - 200) : name;
+    }
+
+    /** Stops processing, then the intake's writers (failing what is still waiting), then the listener. */
+    @Override
+    public void close() {
+        try {
+            if (processing) {
+                processor.close();
+            }
+        } finally {
+            try {
+                inbox.close();
+            } finally {
+                signal.close();
+            }
+        }
+    }
+}

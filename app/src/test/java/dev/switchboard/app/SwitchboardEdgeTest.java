@@ -1,0 +1,194 @@
+package dev.switchboard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.core.config.Configuration;
+import dev.switchboard.core.config.ConfigurationReader;
+import dev.switchboard.core.config.ConfigurationResult;
+import dev.switchboard.core.config.DatabaseConfig;
+import dev.switchboard.core.config.RateLimitConfig;
+import dev.switchboard.testkit.TestDatabase;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The edge of the whole server: readiness on the real database, the shared rate-limit store, production https. */
+class SwitchboardEdgeTest {
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static TestDatabase testDatabase;
+
+    @TempDir
+    Path data;
+
+    @BeforeAll
+    static void createDatabase() {
+        testDatabase = TestDatabase.create();
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        testDatabase.close();
+    }
+
+    private static DatabaseConfig external(TestDatabase database) {
+        return new DatabaseConfig.External(database.jdbcUrl(), Optional.empty(), Optional.empty(), 2);
+    }
+
+    private static HttpResponse<String> get(Switchboard switchboard, String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + switchboard.port() + path));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void readyWhenDatabaseAnswersThen200AndWhenItIsGoneThen503() throws Exception {
+        TestDatabase own = TestDatabase.create();
+        try (Switchboard switchboard = Switchboard.start(TestConfigurations.sandbox(data, external(own)),
+                new SecureRandom())) {
+            HttpResponse<String> ready = get(switchboard, "/ready");
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(ready.body()).isEqualTo("{\"status\":\"ready\"}");
+
+            own.close();
+
+            HttpResponse<String> gone = get(switchboard, "/ready");
+            assertThat(gone.statusCode()).isEqualTo(503);
+            assertThat(gone.body()).contains("\"error\":\"not_ready\"");
+            assertThat(get(switchboard, "/health").statusCode()).as("liveness does not depend on it").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void rateLimitsWhenTwoInstancesUseThePostgresStoreThenTheyShareOneBudget() throws Exception {
+        Configuration config = TestConfigurations.sandbox(data, external(testDatabase))
+                .withRateLimits(new RateLimitConfig(RateLimitConfig.Store.POSTGRES, 3, 100, 1000, 10));
+        try (Switchboard first = Switchboard.start(config, new SecureRandom());
+             Switchboard second = Switchboard.start(config, new SecureRandom())) {
+            assertThat(get(first, "/api/anything").headers().firstValue("RateLimit-Remaining")).hasValue("2");
+            assertThat(get(second, "/api/anything").headers().firstValue("RateLimit-Remaining")).hasValue("1");
+            assertThat(get(first, "/api/anything").headers().firstValue("RateLimit-Remaining")).hasValue("0");
+
+            HttpResponse<String> refused = get(second, "/api/anything");
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            assertThat(get(first, "/api/anything").statusCode()).isEqualTo(429);
+        }
+    }
+
+    @Test
+    void rateLimitsWhenEachInstanceHasTheMemoryStoreThenBudgetsAreSeparate() throws Exception {
+        Configuration config = TestConfigurations.sandbox(data, external(testDatabase))
+                .withRateLimits(new RateLimitConfig(RateLimitConfig.Store.MEMORY, 100, 1, 1000, 10));
+        try (Switchboard first = Switchboard.start(config, new SecureRandom());
+             Switchboard second = Switchboard.start(config, new SecureRandom())) {
+            // unauthenticated, so 401, but counted against the per-instance budget all the same
+            assertThat(get(first, "/internal/anything").statusCode()).isEqualTo(401);
+            assertThat(get(first, "/internal/anything").statusCode()).isEqualTo(429);
+            assertThat(get(second, "/internal/anything").statusCode()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void metricsWhenRequestedWithTheInternalSecretThenRequestAndPoolMetrics() throws Exception {
+        try (Switchboard switchboard = Switchboard.start(TestConfigurations.sandbox(data, external(testDatabase)),
+                new SecureRandom())) {
+            String secret = switchboard.configuration().secrets().requireInternalApiSecret().value();
+            get(switchboard, "/health");
+
+            HttpResponse<String> open = get(switchboard, "/metrics");
+            HttpResponse<String> metrics = get(switchboard, "/metrics", "Authorization", "Bearer " + secret);
+
+            assertThat(open.statusCode()).isEqualTo(401);
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body())
+                    .contains("http_server_requests_seconds_count{method=\"GET\",route=\"/health\",status=\"200\"}")
+                    .contains("switchboard_db_pool_connections{state=\"active\"}")
+                    .contains("switchboard_db_pool_max_connections 2.0");
+        }
+    }
+
+    @Test
+    void productionWhenPlainHttpThenRedirectedToThePublicHostAndProbesAreNot() throws Exception {
+        try (Switchboard switchboard = Switchboard.start(production(), new SecureRandom())) {
+            String[] redirect = raw(switchboard.port(), "/api/calls?limit=5", "attacker.example");
+            String[] health = raw(switchboard.port(), "/health", "10.0.0.5");
+            String[] ready = raw(switchboard.port(), "/ready", "10.0.0.5");
+
+            assertThat(redirect[0]).isEqualTo("308");
+            assertThat(redirect[1]).isEqualTo("https://cti.example.com/api/calls?limit=5");
+            assertThat(health[0]).isEqualTo("200");
+            assertThat(ready[0]).isEqualTo("200");
+            assertThat(health[2]).as("no HSTS over http").isEmpty();
+        }
+    }
+
+    @Test
+    void productionWhenTrustedProxySaysHttpsThenServedWithHsts() throws Exception {
+        try (Switchboard switchboard = Switchboard.start(production(), new SecureRandom())) {
+            HttpResponse<String> response = get(switchboard, "/", "X-Forwarded-Proto", "https");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Strict-Transport-Security"))
+                    .hasValue("max-age=31536000; includeSubDomains");
+        }
+    }
+
+    private Configuration production() {
+        Map<String, String> env = new HashMap<>();
+        env.put("APP_ENV", "production");
+        env.put("PUBLIC_BASE_URL", "https://cti.example.com");
+        env.put("INTERNAL_API_SECRET", "internal-secret-0123456789abcdefghij");
+        env.put("SESSION_SECRET", "session-secret-0123456789abcdefghijk");
+        env.put("TOKEN_ENCRYPTION_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+        env.put("DIALPAD_WEBHOOK_SECRET", "webhook-secret-value");
+        env.put("DIALPAD_PROD_CLIENT_ID", "prod-client");
+        env.put("DIALPAD_PROD_CLIENT_SECRET", "prod-client-secret");
+        env.put("DATABASE_URL", testDatabase.jdbcUrl());
+        env.put("DB_MAX_CLIENTS", "2");
+        env.put("TRUST_PROXY", "loopback");
+        ConfigurationResult result = ConfigurationReader.read(env);
+        assertThat(result).isInstanceOf(ConfigurationResult.Valid.class);
+        return ((ConfigurationResult.Valid) result).configuration().withListenAddress("127.0.0.1", 0);
+    }
+
+    /** Status, Location and HSTS of a raw request with a chosen Host header (the JDK client will not send one). */
+    private static String[] raw(int port, String path, String host) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            String status = in.readLine().split(" ")[1];
+            String location = "";
+            String hsts = "";
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                String lower = line.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("location:")) {
+                    location = line.substring(9).strip();
+                } else if (lower.startsWith("strict-transport-security:")) {
+                    hsts = line.substring(26).strip();
+                }
+            }
+            return new String[] {status, location, hsts};
+        }
+    }
+}

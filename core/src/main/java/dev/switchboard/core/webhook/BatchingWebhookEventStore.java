@@ -1,0 +1,233 @@
+package dev.switchboard.core.webhook;
+
+import dev.switchboard.core.StoreUnavailableException;
+import dev.switchboard.core.SwitchboardException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit for the webhook inbox: a {@link WebhookEventStore} whose {@link #store} hands the event to a small
+ * set of writer threads and waits; each writer takes every event pending at that moment (up to
+ * {@link Settings#maxBatch()}) and writes them with one {@link WebhookEventStore#storeAll} of the delegate, one
+ * transaction and one fsync for all. Each waiting caller then gets its own {@link Stored}, so a webhook is still
+ * answered 200 only after its own event is durable, and a failed transaction fails every caller of that batch (each
+ * answers 503 and Dialpad retries; nothing of the batch was written).
+ *
+ * <p>Under no load a batch holds one event and costs what {@link WebhookEventStore#store} costs; under load, events
+ * accumulate while a writer commits, which is what lets one PostgreSQL reach thousands of durable inserts a second.
+ * After each written batch the {@link EventSignal} is woken so processing starts at once.
+ *
+ * <p>Every other method goes straight to the delegate. Thread-safe; {@link #close()} stops the writers and fails
+ * whatever is still pending with {@link StoreUnavailableException}.
+ */
+public final class BatchingWebhookEventStore implements WebhookEventStore, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchingWebhookEventStore.class);
+
+    /**
+     * How the batcher runs.
+     *
+     * @param writers  writer threads; two let one batch be built while the other commits
+     * @param maxBatch most events in one transaction
+     * @param maxWait  longest a caller waits for its batch before it gets {@link StoreUnavailableException} (its
+     *                 event may still be written; a redelivery then finds it as a duplicate)
+     */
+    public record Settings(int writers, int maxBatch, Duration maxWait) {
+        /**
+         * Two writers, batches of up to 256, 4 seconds: Dialpad gives up after 5, and a 503 it sees is retried
+         * while a timeout may not be.
+         */
+        public static final Settings DEFAULTS = new Settings(2, 256, Duration.ofSeconds(4));
+
+        public Settings {
+            Objects.requireNonNull(maxWait, "maxWait");
+            if (writers < 1 || writers > 32) {
+                throw new IllegalArgumentException("writers must be between 1 and 32");
+            }
+            if (maxBatch < 1 || maxBatch > 1000) {
+                throw new IllegalArgumentException("maxBatch must be between 1 and 1000");
+            }
+            if (maxWait.isNegative() || maxWait.isZero()) {
+                throw new IllegalArgumentException("maxWait must be positive");
+            }
+        }
+    }
+
+    private record Pending(NewWebhookEvent event, CompletableFuture<Stored> result) {
+    }
+
+    private final WebhookEventStore delegate;
+    private final EventSignal signal;
+    private final Settings settings;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final List<Thread> writers = new ArrayList<>();
+    private volatile boolean running = true;
+
+    private BatchingWebhookEventStore(WebhookEventStore delegate, EventSignal signal, Settings settings) {
+        this.delegate = delegate;
+        this.signal = signal;
+        this.settings = settings;
+    }
+
+    /** Starts the writer threads (daemon threads named {@code webhook-writer-N}) around {@code delegate}. */
+    public static BatchingWebhookEventStore start(WebhookEventStore delegate, EventSignal signal, Settings settings) {
+        Objects.requireNonNull(delegate, "delegate");
+        Objects.requireNonNull(signal, "signal");
+        Objects.requireNonNull(settings, "settings");
+        BatchingWebhookEventStore store = new BatchingWebhookEventStore(delegate, signal, settings);
+        for (int i = 0; i < settings.writers(); i++) {
+            Thread writer = new Thread(store::write, "webhook-writer-" + (i + 1));
+            writer.setDaemon(true);
+            store.writers.add(writer);
+            writer.start();
+        }
+        return store;
+    }
+
+    /**
+     * Stores {@code event} in the next batch and waits until that batch is committed. Throws
+     * {@link StoreUnavailableException} when the batch failed, the wait exceeded {@link Settings#maxWait()}, the
+     * caller was interrupted, or the batcher is closed.
+     */
+    @Override
+    public Stored store(NewWebhookEvent event) {
+        Objects.requireNonNull(event, "event");
+        if (!running) {
+            throw new StoreUnavailableException("the webhook inbox is shutting down", null);
+        }
+        Pending pending = new Pending(event, new CompletableFuture<>());
+        queue.add(pending);
+        if (!running) {
+            // close() may have drained the queue just before our add; make sure nobody waits forever
+            pending.result().completeExceptionally(
+                    new StoreUnavailableException("the webhook inbox is shutting down", null));
+        }
+        try {
+            return pending.result().get(settings.maxWait().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while storing a webhook event", e);
+        } catch (TimeoutException e) {
+            throw new StoreUnavailableException("storing a webhook event took longer than " + settings.maxWait(), e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof StoreUnavailableException unavailable) {
+                throw new StoreUnavailableException(unavailable.getMessage(), unavailable);
+            }
+            throw new SwitchboardException("storing a webhook event failed: " + cause.getClass().getSimpleName(),
+                    cause);
+        }
+    }
+
+    /** Writes the events directly with the delegate, outside the batches. */
+    @Override
+    public List<Stored> storeAll(List<NewWebhookEvent> events) {
+        List<Stored> stored = delegate.storeAll(events);
+        signal.wake();
+        return stored;
+    }
+
+    private void write() {
+        List<Pending> batch = new ArrayList<>(settings.maxBatch());
+        while (running) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, settings.maxBatch() - 1);
+                writeBatch(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failAll(batch, new StoreUnavailableException("the webhook inbox is shutting down", null));
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void writeBatch(List<Pending> batch) {
+        List<Stored> results;
+        try {
+            results = delegate.storeAll(batch.stream().map(Pending::event).toList());
+            if (results.size() != batch.size()) {
+                throw new IllegalStateException("storeAll returned " + results.size() + " results for "
+                        + batch.size() + " events");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("a batch of {} webhook events could not be stored: {}", batch.size(), e.getMessage());
+            failAll(batch, e);
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).result().complete(results.get(i));
+        }
+        signal.wake();
+    }
+
+    private static void failAll(List<Pending> batch, RuntimeException failure) {
+        batch.forEach(p -> p.result().completeExceptionally(failure));
+    }
+
+    @Override
+    public List<WebhookEvent> claim(int limit, Instant now, Duration lease, String owner) {
+        return delegate.claim(limit, now, lease, owner);
+    }
+
+    @Override
+    public boolean markProcessed(UUID id) {
+        return delegate.markProcessed(id);
+    }
+
+    @Override
+    public int markAllProcessed(Collection<UUID> ids) {
+        return delegate.markAllProcessed(ids);
+    }
+
+    @Override
+    public boolean markFailed(UUID id, String error, Instant nextAttemptAt) {
+        return delegate.markFailed(id, error, nextAttemptAt);
+    }
+
+    @Override
+    public Optional<WebhookEvent> find(UUID id) {
+        return delegate.find(id);
+    }
+
+    @Override
+    public long backlog() {
+        return delegate.backlog();
+    }
+
+    /** Stops the writers after their current batch and fails every event still waiting. Idempotent. */
+    @Override
+    public void close() {
+        running = false;
+        for (Thread writer : writers) {
+            try {
+                writer.join(TimeUnit.SECONDS.toMillis(15));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        failAll(left, new StoreUnavailableException("the webhook inbox is shutting down", null));
+    }
+}

@@ -1,0 +1,126 @@
+package dev.switchboard.core.webhook;
+
+import dev.switchboard.core.oauth.ConnectionSummary;
+import dev.switchboard.core.oauth.ConnectionStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Finds the apps an event of the shared webhook path belongs to, from the Dialpad organisation (company) it names.
+ *
+ * <p>DIALPAD.md does not pin which payload field carries the company id, so the candidates are read in this order,
+ * each an integral number or a string: {@code company_id}, {@code organization_id}, {@code organisation_id},
+ * {@code target.company_id}, {@code target.office_id}. The first candidate to which at least one app is connected
+ * (the organisation id stored by the OAuth callback, {@link ConnectionStore#findByOrganisation}) routes the event,
+ * to every app connected to it (several apps may serve one company). When none matches, the event is unrouted and
+ * its organisation id is the first candidate present, or none.
+ *
+ * <p>Look-ups that found apps are remembered for {@link #CACHE_TTL}, so a burst of deliveries costs no query per
+ * event; look-ups that found none are never cached, so an app connected a moment ago gets its next event (and the
+ * processor re-routes unrouted events, see {@link EventProcessor}). Thread-safe.
+ */
+public final class OrganisationRouter {
+    /** How long a found routing is reused. */
+    public static final Duration CACHE_TTL = Duration.ofSeconds(10);
+    private static final List<String> TOP_LEVEL = List.of("company_id", "organization_id", "organisation_id");
+    private static final List<String> IN_TARGET = List.of("company_id", "office_id");
+
+    /** Where an event goes: the apps (possibly none) and the organisation id to store with it. */
+    public record Route(List<UUID> appIds, Optional<String> organisationId) {
+        public Route {
+            appIds = List.copyOf(appIds);
+            Objects.requireNonNull(organisationId, "organisationId");
+        }
+
+        /** True when no app takes the event. */
+        public boolean unrouted() {
+            return appIds.isEmpty();
+        }
+    }
+
+    private record Cached(List<UUID> appIds, Instant until) {
+    }
+
+    private final ConnectionStore connections;
+    private final Clock clock;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private OrganisationRouter(ConnectionStore connections, Clock clock) {
+        this.connections = connections;
+        this.clock = clock;
+    }
+
+    /** A router reading connections from {@code connections}. */
+    public static OrganisationRouter create(ConnectionStore connections, Clock clock) {
+        return new OrganisationRouter(Objects.requireNonNull(connections, "connections"),
+                Objects.requireNonNull(clock, "clock"));
+    }
+
+    /**
+     * The route of a verified payload. Throws {@link dev.switchboard.core.StoreUnavailableException} when the
+     * connections cannot be read; a candidate field of an unusable type is skipped, never an error.
+     */
+    public Route route(Map<String, Object> payload) {
+        Objects.requireNonNull(payload, "payload");
+        List<String> candidates = candidates(payload);
+        for (String organisationId : candidates) {
+            List<UUID> apps = appsOf(organisationId);
+            if (!apps.isEmpty()) {
+                return new Route(apps, Optional.of(organisationId));
+            }
+        }
+        return new Route(List.of(), candidates.stream().findFirst());
+    }
+
+    /** The apps connected to this organisation now (cached when there are some). */
+    public List<UUID> appsOf(String organisationId) {
+        Instant now = clock.instant();
+        Cached cached = cache.get(organisationId);
+        if (cached != null && now.isBefore(cached.until())) {
+            return cached.appIds();
+        }
+        List<UUID> apps = connections.findByOrganisation(organisationId).stream()
+                .map(ConnectionSummary::appId).distinct().toList();
+        if (apps.isEmpty()) {
+            cache.remove(organisationId);
+        } else {
+            if (cache.size() > 10_000) {
+                cache.clear();
+            }
+            cache.put(organisationId, new Cached(apps, now.plus(CACHE_TTL)));
+        }
+        return apps;
+    }
+
+    /** The organisation ids the payload names, in the documented order, without repeats. */
+    static List<String> candidates(Map<String, Object> payload) {
+        List<String> ids = new ArrayList<>();
+        for (String field : TOP_LEVEL) {
+            read(payload, field).filter(id -> !ids.contains(id)).ifPresent(ids::add);
+        }
+        if (payload.get("target") instanceof Map<?, ?> target) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> fields = (Map<String, Object>) target;
+            for (String field : IN_TARGET) {
+                read(fields, field).filter(id -> !ids.contains(id)).ifPresent(ids::add);
+            }
+        }
+        return ids;
+    }
+
+    private static Optional<String> read(Map<String, Object> map, String field) {
+        try {
+            return Payloads.id(map, field).filter(id -> id.length() <= 128);
+        } catch (Payloads.FieldException e) {
+            return Optional.empty();
+        }
+    }
+}
