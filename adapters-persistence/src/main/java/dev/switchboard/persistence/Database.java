@@ -3,7 +3,11 @@ package dev.switchboard.persistence;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.switchboard.core.StoreUnavailableException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Objects;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -78,6 +82,26 @@ public final class Database implements AutoCloseable {
     /** The pool, for health checks and metrics in this module. */
     DataSource dataSource() {
         return dataSource;
+    }
+
+    /**
+     * A new connection outside the pool, for a listener that keeps it as long as it runs: {@code LISTEN} state
+     * belongs to the session, and a pooled connection could be handed to someone else or recycled. A read blocked for
+     * more than {@code socketTimeoutSeconds} fails, so a dead network is noticed. The caller closes it.
+     */
+    Connection openDedicatedConnection(String applicationName, int socketTimeoutSeconds) throws SQLException {
+        Properties properties = new Properties();
+        if (dataSource.getUsername() != null) {
+            properties.setProperty("user", dataSource.getUsername());
+        }
+        if (dataSource.getPassword() != null) {
+            properties.setProperty("password", dataSource.getPassword());
+        }
+        properties.setProperty("ApplicationName", applicationName);
+        properties.setProperty("tcpKeepAlive", "true");
+        properties.setProperty("connectTimeout", "10");
+        properties.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
+        return DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
     }
 
     /** True when a connection can be borrowed and answers a trivial query within a second. */

@@ -3,26 +3,29 @@ package dev.switchboard.app;
 import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.config.Configuration;
 import dev.switchboard.core.config.DatabaseConfig;
-import dev.switchboard.core.config.DialpadConfig;
 import dev.switchboard.core.config.ProcessingConfig;
+import dev.switchboard.core.config.DialpadConfig;
 import dev.switchboard.core.config.Secret;
 import dev.switchboard.core.oauth.TokenRefresher;
-import dev.switchboard.core.push.PushPublisher;
 import dev.switchboard.core.secrets.SecretCipher;
-import dev.switchboard.core.webhook.EventProcessor;
 import dev.switchboard.dialpad.DialpadClientSettings;
 import dev.switchboard.dialpad.DialpadEndpoints;
 import dev.switchboard.dialpad.NimbusDialpadClient;
+import dev.switchboard.core.push.PushPublisher;
+import dev.switchboard.core.webhook.EventProcessor;
 import dev.switchboard.http.AppAuthenticator;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.HttpSettings;
 import dev.switchboard.http.Metrics;
+import dev.switchboard.http.PushSettings;
+import dev.switchboard.http.PushSocket;
 import dev.switchboard.http.RouteGroup;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
 import dev.switchboard.persistence.EmbeddedDatabase;
 import dev.switchboard.persistence.JdbiAuditLog;
 import dev.switchboard.persistence.JdbiConnectionStore;
+import dev.switchboard.persistence.PostgresPushChannel;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
@@ -37,9 +40,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running Switchboard: the wiring of every adapter with plain constructors. {@link #start} resolves the sandbox
- * secrets, starts the embedded PostgreSQL or reaches the external one, applies the migrations, starts the HTTP
- * server and, when a Dialpad OAuth client is configured, the background {@link TokenRefresher}; {@link #close()}
- * stops them in the reverse order.
+ * secrets, starts the embedded PostgreSQL or reaches the external one, applies the migrations, and starts the HTTP
+ * server; {@link #close()} stops them in the reverse order.
  *
  * <p>Start-up failures are {@link SwitchboardException}s with one clear message each (for example
  * {@link dev.switchboard.core.StoreUnavailableException} when the database cannot be reached); whatever was
@@ -48,9 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class Switchboard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Switchboard.class);
     private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
-    /** Until the /ws publisher is wired, processed changes are stored but pushed nowhere. */
-    private static final PushPublisher NO_SOCKETS = event -> LOG.debug("push {} for app {} has no publisher yet",
-            event.type().wireName(), event.appId());
 
     private final Configuration configuration;
     private final Optional<EmbeddedDatabase> embedded;
@@ -59,11 +58,13 @@ public final class Switchboard implements AutoCloseable {
     private final EdgeWiring edge;
     private final AppAuthenticator appAuthenticator;
     private final EventPipeline events;
+    private final PostgresPushChannel push;
+    private final PushSocket pushSocket;
     private final Optional<TokenRefresher> refresher;
 
     private Switchboard(Configuration configuration, Optional<EmbeddedDatabase> embedded, Database database,
                         HttpServer http, EdgeWiring edge, AppAuthenticator appAuthenticator, EventPipeline events,
-                        Optional<TokenRefresher> refresher) {
+                        PostgresPushChannel push, PushSocket pushSocket, Optional<TokenRefresher> refresher) {
         this.configuration = configuration;
         this.embedded = embedded;
         this.database = database;
@@ -71,6 +72,8 @@ public final class Switchboard implements AutoCloseable {
         this.edge = edge;
         this.appAuthenticator = appAuthenticator;
         this.events = events;
+        this.push = push;
+        this.pushSocket = pushSocket;
         this.refresher = refresher;
     }
 
@@ -103,7 +106,13 @@ public final class Switchboard implements AutoCloseable {
      */
     public static Switchboard start(Configuration configuration, ProcessingConfig processing, SecureRandom random,
                                     Clock clock) {
-        return start(configuration, processing, RefresherConfig.defaults(), random, clock);
+        return start(configuration, processing, random, clock, PushSettings.DEFAULTS);
+    }
+
+    /** As {@link #start(Configuration, ProcessingConfig, SecureRandom, Clock)}, with the given {@code /ws} timings. */
+    static Switchboard start(Configuration configuration, ProcessingConfig processing, SecureRandom random,
+                             Clock clock, PushSettings pushSettings) {
+        return start(configuration, processing, RefresherConfig.defaults(), random, clock, pushSettings);
     }
 
     /** Starts with default event processing and {@code refresher} for the background token refresh. */
@@ -118,9 +127,17 @@ public final class Switchboard implements AutoCloseable {
      */
     public static Switchboard start(Configuration configuration, ProcessingConfig processing,
                                     RefresherConfig refresherConfig, SecureRandom random, Clock clock) {
+        return start(configuration, processing, refresherConfig, random, clock, PushSettings.DEFAULTS);
+    }
+
+    /** The full start: everything above, with the given {@code /ws} timings. */
+    static Switchboard start(Configuration configuration, ProcessingConfig processing,
+                             RefresherConfig refresherConfig, SecureRandom random, Clock clock,
+                             PushSettings pushSettings) {
+        Objects.requireNonNull(refresherConfig, "refresherConfig");
+        Objects.requireNonNull(pushSettings, "pushSettings");
         Objects.requireNonNull(configuration, "configuration");
         Objects.requireNonNull(processing, "processing");
-        Objects.requireNonNull(refresherConfig, "refresherConfig");
         Objects.requireNonNull(random, "random");
         Objects.requireNonNull(clock, "clock");
         Configuration resolved = SandboxSecrets.resolve(configuration, random);
@@ -151,29 +168,42 @@ public final class Switchboard implements AutoCloseable {
         List<RouteGroup> routes;
         ApiWiring api;
         EventPipeline events = null;
+        // every instance listens, its own publishes included: that is the one path a push takes to a socket
+        PostgresPushChannel push = PostgresPushChannel.start(database, clock);
+        PushSocket pushSocket = null;
         try {
-            events = EventPipeline.start(resolved, processing, database, NO_SOCKETS, clock, random);
+            events = EventPipeline.start(resolved, processing, database, push, clock, random);
             routes = new ArrayList<>(OAuthWiring.routes(resolved, database, random, clock));
             routes.addAll(AdministrationWiring.routes(resolved, database, random, clock));
             api = ApiWiring.create(resolved, database, random, clock);
             routes.addAll(api.routes());
             routes.add(events.routes());
+            pushSocket = PushSocket.create(api.authenticator()::check, push, pushSettings);
+            routes.add(pushSocket);
         } catch (RuntimeException e) {
+            if (pushSocket != null) {
+                pushSocket.close();
+            }
             if (events != null) {
                 events.close();
             }
+            push.close();
             database.close();
             embedded.ifPresent(EmbeddedDatabase::close);
             throw e;
         }
 
         EdgeWiring edge = EdgeWiring.build(resolved, database, clock);
+        PushSocket sockets = pushSocket;
+        edge.metrics().registry().gauge("switchboard_push_sockets_open", sockets, PushSocket::openSockets);
         HttpServer http;
         try {
             http = HttpServer.start(HttpSettings.of(resolved.host(), resolved.port()), edge.policy(), routes);
         } catch (RuntimeException e) {
+            pushSocket.close();
             edge.close();
             events.close();
+            push.close();
             database.close();
             embedded.ifPresent(EmbeddedDatabase::close);
             throw new SwitchboardException("could not listen on " + resolved.host() + ":" + resolved.port()
@@ -186,14 +216,17 @@ public final class Switchboard implements AutoCloseable {
         try {
             refresher = startRefresher(resolved, refresherConfig, database, random, clock);
         } catch (RuntimeException e) {
+            pushSocket.close();
             http.close();
             events.close();
+            push.close();
             edge.close();
             database.close();
             embedded.ifPresent(EmbeddedDatabase::close);
             throw e;
         }
-        return new Switchboard(resolved, embedded, database, http, edge, api.authenticator(), events, refresher);
+        return new Switchboard(resolved, embedded, database, http, edge, api.authenticator(), events, push,
+                pushSocket, refresher);
     }
 
     /**
@@ -228,6 +261,11 @@ public final class Switchboard implements AutoCloseable {
         }
     }
 
+    /** The background token refresher, when one runs (a Dialpad client is configured). */
+    public Optional<TokenRefresher> refresher() {
+        return refresher;
+    }
+
     /** The port the HTTP server listens on (the chosen one when started on port 0). */
     public int port() {
         return http.port();
@@ -248,29 +286,37 @@ public final class Switchboard implements AutoCloseable {
         return appAuthenticator;
     }
 
-    /** The background token refresher, when one runs (a Dialpad client is configured). */
-    public Optional<TokenRefresher> refresher() {
-        return refresher;
-    }
-
     /** The configuration in use, generated sandbox secrets included. */
     public Configuration configuration() {
         return configuration;
     }
 
+    /** Where processed events are published for every instance's {@code /ws} clients. */
+    PushPublisher pushPublisher() {
+        return push;
+    }
+
+    /** WebSocket clients connected to this instance now (also the gauge {@code switchboard_push_sockets_open}). */
+    public int openPushSockets() {
+        return pushSocket.openSockets();
+    }
+
     /**
-     * Stops the token refresher (letting refreshes in flight finish), the HTTP server and event processing, then the
-     * pool, then the embedded PostgreSQL if there is one.
+     * Stops the token refresher (letting refreshes in flight finish), closes the push sockets (1001), stops the
+     * HTTP server and the event processing, then the push listener, the pool, and the embedded PostgreSQL if there
+     * is one.
      */
     @Override
     public void close() {
         try {
             // first, so refreshes in flight still have the database to store their rotated tokens in
             refresher.ifPresent(TokenRefresher::close);
+            pushSocket.close();
             http.close();
             events.close();
         } finally {
             try {
+                push.close();
                 edge.close();
                 database.close();
             } finally {

@@ -1,0 +1,266 @@
+package dev.switchboard.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.core.StoreUnavailableException;
+import dev.switchboard.core.apikey.ApiKeyCheck;
+import dev.switchboard.core.push.PushEvent;
+import dev.switchboard.core.push.PushEventType;
+import dev.switchboard.core.push.PushFeed;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@link PushSocket} on a real server with a real WebSocket client, fed by an in-memory feed and key check. */
+class PushSocketTest {
+    private static final long WAIT_SECONDS = 15;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String INACTIVE_KEY = "key-of-an-inactive-app";
+    private static final String BROKEN_STORE_KEY = "key-while-the-database-is-down";
+
+    private static final InMemoryFeed FEED = new InMemoryFeed();
+    private static final Map<String, UUID> VALID_KEYS = new ConcurrentHashMap<>();
+    private static PushSocket push;
+    private static HttpServer server;
+
+    @BeforeAll
+    static void start() {
+        AppKeyCheck keys = presented -> {
+            if (presented == null || presented.isBlank()) {
+                return new ApiKeyCheck.Rejected(ApiKeyCheck.Reason.MISSING);
+            }
+            if (presented.equals(INACTIVE_KEY)) {
+                return new ApiKeyCheck.Rejected(ApiKeyCheck.Reason.APP_INACTIVE);
+            }
+            if (presented.equals(BROKEN_STORE_KEY)) {
+                throw new StoreUnavailableException("could not find a key (SQLTransientConnectionException)", null);
+            }
+            UUID app = VALID_KEYS.get(presented);
+            return app == null ? new ApiKeyCheck.Rejected(ApiKeyCheck.Reason.UNKNOWN)
+                    : new ApiKeyCheck.Authenticated(app, "hint");
+        };
+        push = PushSocket.create(keys, FEED, new PushSettings(Duration.ofSeconds(30), Duration.ofMillis(100), 8, 64));
+        server = HttpServer.start(HttpSettings.of("127.0.0.1", 0), List.of(push));
+    }
+
+    @AfterAll
+    static void stop() {
+        push.close();
+        server.close();
+    }
+
+    @Test
+    void upgradeWhenKeyIsMissingUnknownInactiveOrUncheckableThenHttpErrorAndNoSocket() throws Exception {
+        int before = push.openSockets();
+
+        assertThat(refusedStatus(null)).isEqualTo(401);
+        assertThat(refusedStatus("raw_unknown")).isEqualTo(401);
+        assertThat(refusedStatus(INACTIVE_KEY)).isEqualTo(403);
+        assertThat(refusedStatus(BROKEN_STORE_KEY)).isEqualTo(503);
+        assertThat(push.openSockets()).isEqualTo(before);
+    }
+
+    @Test
+    void deliverWhenTheFeedRepeatsAnEventThenTheSocketGetsItOnce() throws Exception {
+        UUID app = UUID.randomUUID();
+        String key = newKey(app);
+        try (Client client = Client.connect(key, true)) {
+            PushEvent event = event(app, "x");
+            PushEvent sentinel = event(app, "y");
+
+            FEED.emit(event);
+            FEED.emit(event);
+            FEED.emit(sentinel);
+
+            assertThat(client.next()).contains(event.id().toString());
+            assertThat(client.next()).contains(sentinel.id().toString());
+        }
+    }
+
+    @Test
+    void deliverWhenOneClientStopsReadingThenItIsClosedAndTheOthersGetEverything() throws Exception {
+        UUID app = UUID.randomUUID();
+        String key = newKey(app);
+        long overflowedBefore = push.overflowClosedSockets();
+        String bulk = "z".repeat(256 * 1024);
+        int events = 120;
+        try (Client slow = Client.connect(key, false); Client fast = Client.connect(key, true)) {
+            // paced by the reading client, which keeps up; the other one's queue fills behind its full TCP buffers
+            for (int i = 0; i < events; i++) {
+                FEED.emit(event(app, bulk));
+                assertThat(fast.next()).as("message %d of the reading client", i).isNotNull();
+            }
+            assertThat(eventually(() -> push.overflowClosedSockets() > overflowedBefore)).isTrue();
+        }
+    }
+
+    @Test
+    void recheckWhenKeyIsNoLongerValidThenSocketClosesWithPolicyViolation() throws Exception {
+        UUID app = UUID.randomUUID();
+        String key = newKey(app);
+        try (Client client = Client.connect(key, true)) {
+            VALID_KEYS.remove(key);
+
+            assertThat(client.closed.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(PushSocket.POLICY_VIOLATION);
+        }
+    }
+
+    @Test
+    void wireMessageWhenNoUserMappingThenOmitsTargetCrmUser() {
+        UUID id = UUID.fromString("7d0f5c1e-3d2a-4c55-9b1e-2f8f6a0f4e11");
+        UUID app = UUID.fromString("0b8e3a52-6c1d-4f0e-8a9b-5d4c3b2a1f00");
+        PushEvent without = new PushEvent(id, app, PushEventType.CALL_ENDED, Instant.parse("2026-01-02T03:04:05Z"),
+                Optional.empty(), Map.of("call_id", "c1"));
+        PushEvent with = new PushEvent(id, app, PushEventType.CALL_RING, Instant.parse("2026-01-02T03:04:05Z"),
+                Optional.of("u-9"), Map.of());
+
+        assertThat(PushSocket.wireMessage(without)).isEqualTo("{\"type\":\"call.ended\",\"event_id\":\"" + id
+                + "\",\"occurred_at\":\"2026-01-02T03:04:05Z\",\"app_id\":\"" + app + "\",\"data\":{\"call_id\":\"c1\"}}");
+        assertThat(PushSocket.wireMessage(with)).isEqualTo("{\"type\":\"call.ring\",\"event_id\":\"" + id
+                + "\",\"occurred_at\":\"2026-01-02T03:04:05Z\",\"app_id\":\"" + app
+                + "\",\"target_crm_user\":\"u-9\",\"data\":{}}");
+    }
+
+    private static String newKey(UUID app) {
+        String key = "key-" + UUID.randomUUID();
+        VALID_KEYS.put(key, app);
+        return key;
+    }
+
+    private static PushEvent event(UUID app, String text) {
+        return new PushEvent(UUID.randomUUID(), app, PushEventType.CALL_RING, Instant.now(), Optional.empty(),
+                Map.of("text", text));
+    }
+
+    private static int refusedStatus(String key) throws Exception {
+        try {
+            Client.connect(key, true).close();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException handshake) {
+                return handshake.getResponse().statusCode();
+            }
+            throw e;
+        }
+        return 101;
+    }
+
+    /** Polls {@code condition} until it holds or the wait bound passes. */
+    private static boolean eventually(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        return condition.getAsBoolean();
+    }
+
+    /** A feed whose events are emitted by the test, on the test's thread, as the listener thread would. */
+    private static final class InMemoryFeed implements PushFeed {
+        private final List<Consumer<PushEvent>> subscribers = new CopyOnWriteArrayList<>();
+
+        @Override
+        public Subscription subscribe(Consumer<PushEvent> subscriber) {
+            subscribers.add(subscriber);
+            return () -> subscribers.remove(subscriber);
+        }
+
+        void emit(PushEvent event) {
+            subscribers.forEach(s -> s.accept(event));
+        }
+    }
+
+    /** A WebSocket client; one created with {@code reading = false} never reads a message. */
+    private static final class Client implements WebSocket.Listener, AutoCloseable {
+        private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+        private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        private final StringBuilder partial = new StringBuilder();
+        private final boolean reading;
+        private WebSocket socket;
+
+        private Client(boolean reading) {
+            this.reading = reading;
+        }
+
+        static Client connect(String key, boolean reading) throws Exception {
+            Client client = new Client(reading);
+            WebSocket.Builder builder = HTTP.newWebSocketBuilder();
+            if (key != null) {
+                builder.header("x-app-api-key", key);
+            }
+            int before = push.openSockets();
+            client.socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), client)
+                    .get(WAIT_SECONDS, TimeUnit.SECONDS);
+            // the handshake answer can reach the client before the server has registered the socket
+            assertThat(eventually(() -> push.openSockets() > before)).as("socket registered").isTrue();
+            return client;
+        }
+
+        String next() throws InterruptedException {
+            return messages.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            if (reading) {
+                webSocket.request(1);
+            }
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                messages.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.completeExceptionally(error);
+        }
+
+        @Override
+        public void close() {
+            socket.abort();
+        }
+    }
+}
