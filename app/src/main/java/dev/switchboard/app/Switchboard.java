@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running Switchboard: the wiring of every adapter with plain constructors. {@link #start} resolves the sandbox
- * secrets, starts the embedded PostgreSQL or reaches the external one, applies the migrations, and starts the HTTP
- * server; {@link #close()} stops them in the reverse order.
+ * secrets, starts the embedded PostgreSQL or reaches the external one, applies the migrations, starts the HTTP
+ * server and, when a Dialpad OAuth client is configured, the background {@link TokenRefresher} (one per instance,
+ * its concurrency from {@code REFRESH_CONCURRENCY}); {@link #close()} stops them in the reverse order.
  *
  * <p>Start-up failures are {@link SwitchboardException}s with one clear message each (for example
  * {@link dev.switchboard.core.StoreUnavailableException} when the database cannot be reached); whatever was
