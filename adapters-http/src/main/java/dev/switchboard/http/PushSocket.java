@@ -115,6 +115,12 @@ public final class PushSocket implements RouteGroup, AutoCloseable {
         return clients.size();
     }
 
+    /** The sockets open on this instance for {@code appId}. */
+    public int openSockets(UUID appId) {
+        Set<Client> sockets = clientsByApp.get(appId);
+        return sockets == null ? 0 : sockets.size();
+    }
+
     /** Sockets closed so far because they fell too far behind; a counter for metrics. */
     public long overflowClosedSockets() {
         return overflowClosed.get();

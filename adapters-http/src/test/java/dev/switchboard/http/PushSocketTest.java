@@ -79,14 +79,15 @@ class PushSocketTest {
         assertThat(refusedStatus("raw_unknown")).isEqualTo(401);
         assertThat(refusedStatus(INACTIVE_KEY)).isEqualTo(403);
         assertThat(refusedStatus(BROKEN_STORE_KEY)).isEqualTo(503);
-        assertThat(push.openSockets()).isEqualTo(before);
+        // sockets of earlier tests may still be closing in the background, never opening
+        assertThat(push.openSockets()).isLessThanOrEqualTo(before);
     }
 
     @Test
     void deliverWhenTheFeedRepeatsAnEventThenTheSocketGetsItOnce() throws Exception {
         UUID app = UUID.randomUUID();
         String key = newKey(app);
-        try (Client client = Client.connect(key, true)) {
+        try (Client client = Client.connect(key, app, true)) {
             PushEvent event = event(app, "x");
             PushEvent sentinel = event(app, "y");
 
@@ -106,7 +107,7 @@ class PushSocketTest {
         long overflowedBefore = push.overflowClosedSockets();
         String bulk = "z".repeat(256 * 1024);
         int events = 120;
-        try (Client slow = Client.connect(key, false); Client fast = Client.connect(key, true)) {
+        try (Client slow = Client.connect(key, app, false); Client fast = Client.connect(key, app, true)) {
             // paced by the reading client, which keeps up; the other one's queue fills behind its full TCP buffers
             for (int i = 0; i < events; i++) {
                 FEED.emit(event(app, bulk));
@@ -120,7 +121,7 @@ class PushSocketTest {
     void recheckWhenKeyIsNoLongerValidThenSocketClosesWithPolicyViolation() throws Exception {
         UUID app = UUID.randomUUID();
         String key = newKey(app);
-        try (Client client = Client.connect(key, true)) {
+        try (Client client = Client.connect(key, app, true)) {
             VALID_KEYS.remove(key);
 
             assertThat(client.closed.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(PushSocket.POLICY_VIOLATION);
@@ -206,16 +207,24 @@ class PushSocketTest {
         }
 
         static Client connect(String key, boolean reading) throws Exception {
+            return connect(key, null, reading);
+        }
+
+        /** Connects, and when {@code app} is given waits until the server has registered the socket for it. */
+        static Client connect(String key, UUID app, boolean reading) throws Exception {
             Client client = new Client(reading);
             WebSocket.Builder builder = HTTP.newWebSocketBuilder();
             if (key != null) {
                 builder.header("x-app-api-key", key);
             }
-            int before = push.openSockets();
+            int before = app == null ? 0 : push.openSockets(app);
             client.socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), client)
                     .get(WAIT_SECONDS, TimeUnit.SECONDS);
-            // the handshake answer can reach the client before the server has registered the socket
-            assertThat(eventually(() -> push.openSockets() > before)).as("socket registered").isTrue();
+            // The handshake answer can reach the client before the server has registered the socket. Counted per
+            // app, because sockets of earlier tests may close in the background meanwhile.
+            if (app != null) {
+                assertThat(eventually(() -> push.openSockets(app) > before)).as("socket registered").isTrue();
+            }
             return client;
         }
 
