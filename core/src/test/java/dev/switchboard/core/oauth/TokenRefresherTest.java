@@ -182,7 +182,10 @@ class TokenRefresherTest {
             // the results must be stored at this round's time before the clock moves on
             assertThat(first.awaitIdle(AWAIT)).isTrue();
             assertThat(second.awaitIdle(AWAIT)).isTrue();
-            clock.advance(Duration.ofSeconds(EXPIRES_IN));
+            if (round < rounds) {
+                // moving the clock after the last round would make every connection due again before close()
+                clock.advance(Duration.ofSeconds(EXPIRES_IN));
+            }
         }
         first.close();
         second.close();
