@@ -104,17 +104,29 @@ public final class JdbiMessageStore implements MessageStore {
         filter.toNumber().ifPresent(n -> where.add(":to_number = ANY (to_numbers)"));
         filter.dialpadUserId().ifPresent(u -> where.add("dialpad_user_id = :user"));
         String condition = String.join(" AND ", where);
-        return PersistenceErrors.call("list messages", () -> jdbi.withHandle(handle -> {
-            long total = bindFilter(handle.createQuery("SELECT count(*) FROM messages WHERE " + condition), appId,
-                    filter).mapTo(Long.class).one();
-            List<Message> messages = bindFilter(handle.createQuery("SELECT " + COLUMNS + " FROM messages WHERE "
-                    + condition + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset"), appId, filter)
-                    .bind("limit", filter.limit())
-                    .bind("offset", filter.offset())
-                    .map(JdbiMessageStore::row)
-                    .list();
-            return new MessagePage(messages, total, filter.limit(), filter.offset());
-        }));
+        // One round trip: the count joined to the page; the left join keeps the count row when the page is empty
+        // (a page past the end still reports the right total), and the outer ORDER BY restates the page order,
+        // which a join does not promise to keep.
+        String page = "SELECT " + COLUMNS + " FROM messages WHERE " + condition
+                + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset";
+        String sql = "SELECT t.total, p.* FROM (SELECT count(*) AS total FROM messages WHERE " + condition + ") t "
+                + "LEFT JOIN (" + page + ") p ON true ORDER BY p.created_at DESC, p.id";
+        return PersistenceErrors.call("list messages", () -> jdbi.withHandle(handle -> bindFilter(
+                handle.createQuery(sql), appId, filter)
+                .bind("limit", filter.limit())
+                .bind("offset", filter.offset())
+                .scanResultSet((results, ctx) -> {
+                    ResultSet rs = results.get();
+                    long total = 0;
+                    List<Message> messages = new ArrayList<>(filter.limit());
+                    while (rs.next()) {
+                        total = rs.getLong("total");
+                        if (rs.getObject("id") != null) {
+                            messages.add(row(rs, ctx));
+                        }
+                    }
+                    return new MessagePage(messages, total, filter.limit(), filter.offset());
+                })));
     }
 
     private static <S extends SqlStatement<S>> S bindFilter(S statement, UUID appId, MessageFilter filter) {

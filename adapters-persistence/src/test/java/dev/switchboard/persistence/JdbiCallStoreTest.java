@@ -215,6 +215,42 @@ class JdbiCallStoreTest {
     }
 
     @Test
+    void listWhenPagingThenEachPageInOrderAndTotalEvenPastTheEnd() {
+        UUID app = Apps.insert(testDatabase);
+        UUID empty = Apps.insert(testDatabase);
+        for (int i = 0; i < 5; i++) {
+            calls.apply(app, event(newCallId(), "ringing", "inbound",
+                    Map.of("date_started", T0 + i * 1000L, "event_timestamp", T0 + i * 1000L)));
+        }
+
+        CallPage middle = calls.list(app, page(2, 2));
+        CallPage last = calls.list(app, page(2, 4));
+        CallPage pastTheEnd = calls.list(app, page(2, 10));
+        CallPage none = calls.list(empty, page(2, 0));
+        CallPage noneLater = calls.list(empty, page(2, 4));
+
+        assertThat(middle.calls()).extracting(c -> c.startedAt().orElseThrow())
+                .containsExactly(Instant.ofEpochMilli(T0 + 2000), Instant.ofEpochMilli(T0 + 1000));
+        assertThat(middle.total()).isEqualTo(5);
+        assertThat(middle.hasMore()).isTrue();
+        assertThat(last.calls()).extracting(c -> c.startedAt().orElseThrow())
+                .containsExactly(Instant.ofEpochMilli(T0));
+        assertThat(last.total()).isEqualTo(5);
+        assertThat(last.hasMore()).isFalse();
+        assertThat(pastTheEnd.calls()).isEmpty();
+        assertThat(pastTheEnd.total()).isEqualTo(5);
+        assertThat(pastTheEnd.hasMore()).isFalse();
+        assertThat(none.calls()).isEmpty();
+        assertThat(none.total()).isZero();
+        assertThat(noneLater.calls()).isEmpty();
+        assertThat(noneLater.total()).isZero();
+    }
+
+    private static CallFilter page(int limit, int offset) {
+        return new CallFilter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), limit, offset);
+    }
+
+    @Test
     void applyWhenCallGetsVoicemailThenVoicemailCreatedOnceAndFollowsTheCall() {
         UUID app = Apps.insert(testDatabase);
         UUID other = Apps.insert(testDatabase);

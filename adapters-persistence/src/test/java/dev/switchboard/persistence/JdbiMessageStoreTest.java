@@ -111,4 +111,31 @@ class JdbiMessageStoreTest {
         assertThat(messages.find(app, foreign.id())).isEmpty();
         assertThat(messages.list(other, MessageFilter.all()).total()).isEqualTo(1);
     }
+
+    @Test
+    void listWhenPagingThenEachPageInOrderAndTotalEvenPastTheEnd() {
+        UUID app = Apps.insert(testDatabase);
+        UUID empty = Apps.insert(testDatabase);
+        for (int i = 0; i < 3; i++) {
+            messages.insert(app, sms(20 + i, "inbound", "+1555", List.of("+1666"), "9", 1_000 * (i + 1)), RECEIVED);
+        }
+
+        MessagePage second = messages.list(app, page(1, 1));
+        MessagePage pastTheEnd = messages.list(app, page(2, 7));
+        MessagePage none = messages.list(empty, page(2, 2));
+
+        assertThat(second.messages()).extracting(Message::dialpadMessageId).containsExactly("21");
+        assertThat(second.total()).isEqualTo(3);
+        assertThat(second.hasMore()).isTrue();
+        assertThat(pastTheEnd.messages()).isEmpty();
+        assertThat(pastTheEnd.total()).isEqualTo(3);
+        assertThat(pastTheEnd.hasMore()).isFalse();
+        assertThat(none.messages()).isEmpty();
+        assertThat(none.total()).isZero();
+    }
+
+    private static MessageFilter page(int limit, int offset) {
+        return new MessageFilter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), limit, offset);
+    }
 }
