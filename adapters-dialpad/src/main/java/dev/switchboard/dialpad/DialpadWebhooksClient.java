@@ -60,7 +60,7 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
 
     @Override
     public Creation createWebhook(String accessToken, URI hookUrl, DialpadWebhookSecret secret) {
-        requireText(accessToken, "accessToken");
+        NimbusDialpadClient.requireText(accessToken, "accessToken");
         Objects.requireNonNull(hookUrl, "hookUrl");
         Objects.requireNonNull(secret, "secret");
         String scheme = hookUrl.getScheme() == null ? "" : hookUrl.getScheme().toLowerCase(Locale.ROOT);
@@ -81,7 +81,7 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
      */
     @Override
     public Creation createCallSubscription(String accessToken, String webhookId, List<String> callStates) {
-        requireText(accessToken, "accessToken");
+        NimbusDialpadClient.requireText(accessToken, "accessToken");
         DialpadWebhookAdmin.validId(webhookId);
         Objects.requireNonNull(callStates, "callStates");
         if (callStates.isEmpty() || !callStates.stream().allMatch(s -> s != null && CALL_STATE.matcher(s).matches())) {
@@ -98,7 +98,7 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
 
     @Override
     public Creation createSmsSubscription(String accessToken, String webhookId) {
-        requireText(accessToken, "accessToken");
+        NimbusDialpadClient.requireText(accessToken, "accessToken");
         DialpadWebhookAdmin.validId(webhookId);
         ObjectNode body = DialpadJson.MAPPER.createObjectNode();
         putId(body, "endpoint_id", webhookId);
@@ -127,7 +127,7 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
 
     @Override
     public Listing listWebhooks(String accessToken) {
-        requireText(accessToken, "accessToken");
+        NimbusDialpadClient.requireText(accessToken, "accessToken");
         List<RemoteWebhook> webhooks = new ArrayList<>();
         String cursor = null;
         for (int page = 0; page < MAX_PAGES; page++) {
@@ -190,7 +190,7 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
     }
 
     private Removal delete(DialpadCall call, URI uri, String accessToken) {
-        requireText(accessToken, "accessToken");
+        NimbusDialpadClient.requireText(accessToken, "accessToken");
         HTTPRequest request = new HTTPRequest(HTTPRequest.Method.DELETE, uri);
         authorize(request, accessToken);
         DialpadReply reply = transport.send(call, request);
@@ -270,13 +270,6 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
     private static void authorize(HTTPRequest request, String accessToken) {
         request.setAuthorization(new BearerAccessToken(accessToken).toAuthorizationHeader());
         request.setAccept("application/json");
-    }
-
-    private static void requireText(String value, String name) {
-        Objects.requireNonNull(value, name);
-        if (value.isBlank()) {
-            throw new IllegalArgumentException(name + " must not be blank");
-        }
     }
 
     @Override

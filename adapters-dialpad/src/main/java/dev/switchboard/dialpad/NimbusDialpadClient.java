@@ -286,7 +286,8 @@ public final class NimbusDialpadClient implements DialpadAuthorizationServer {
         return refusal;
     }
 
-    private static void requireText(String value, String name) {
+    /** Rejects a null ({@link NullPointerException}) or blank ({@link IllegalArgumentException}) {@code value}. */
+    static void requireText(String value, String name) {
         Objects.requireNonNull(value, name);
         if (value.isBlank()) {
             throw new IllegalArgumentException(name + " must not be blank");

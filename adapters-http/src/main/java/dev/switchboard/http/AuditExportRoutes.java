@@ -72,7 +72,7 @@ public final class AuditExportRoutes implements RouteGroup {
     private enum Format { JSON, NDJSON, CSV }
 
     private void export(Context ctx) throws IOException {
-        Optional<UUID> appId = AdminRequests.uuidQuery(ctx, "app_id", "invalid_app_id");
+        Optional<UUID> appId = Requests.uuidQuery(ctx, "app_id", "invalid_app_id");
         Instant since = instant(ctx, "since").orElse(Instant.EPOCH);
         Instant until = instant(ctx, "until").orElse(END_OF_TIME);
         if (until.isBefore(since)) {

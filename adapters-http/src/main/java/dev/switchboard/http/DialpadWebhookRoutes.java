@@ -64,11 +64,11 @@ public final class DialpadWebhookRoutes implements RouteGroup {
 
     private void create(Context ctx) {
         UUID appId = requiredAppId(ctx);
-        WebhookCreation creation = provisioner.create(appId, AdminRequests.clientIp(ctx));
+        WebhookCreation creation = provisioner.create(appId, Requests.clientIp(ctx));
         if (creation instanceof WebhookCreation.Created created) {
             ctx.status(201).json(fields(created.webhook()));
         } else if (creation instanceof WebhookCreation.AppNotFound) {
-            throw AdminRequests.appNotFound();
+            throw Requests.appNotFound();
         } else if (creation instanceof WebhookCreation.AppInactive) {
             throw Problems.forbidden("app_inactive", "This app is inactive; activate it before creating a webhook.");
         } else if (creation instanceof WebhookCreation.NotConnected) {
@@ -82,18 +82,18 @@ public final class DialpadWebhookRoutes implements RouteGroup {
 
     private void list(Context ctx) {
         UUID appId = requiredAppId(ctx);
-        apps.find(appId).orElseThrow(AdminRequests::appNotFound);
+        apps.find(appId).orElseThrow(Requests::appNotFound);
         ctx.json(Map.of("webhooks", webhooks.list(appId).stream().map(DialpadWebhookRoutes::fields).toList()));
     }
 
     private void show(Context ctx) {
-        UUID id = AdminRequests.uuidPath(ctx, "id", "invalid_webhook_id");
+        UUID id = Requests.uuidPath(ctx, "id", "invalid_webhook_id");
         ctx.json(fields(webhooks.find(id).orElseThrow(DialpadWebhookRoutes::webhookNotFound)));
     }
 
     private void delete(Context ctx) {
-        UUID id = AdminRequests.uuidPath(ctx, "id", "invalid_webhook_id");
-        WebhookRemoval removal = provisioner.remove(id, AdminRequests.clientIp(ctx));
+        UUID id = Requests.uuidPath(ctx, "id", "invalid_webhook_id");
+        WebhookRemoval removal = provisioner.remove(id, Requests.clientIp(ctx));
         if (removal instanceof WebhookRemoval.Removed removed) {
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("deleted", true);
@@ -112,7 +112,7 @@ public final class DialpadWebhookRoutes implements RouteGroup {
     }
 
     private static UUID requiredAppId(Context ctx) {
-        return AdminRequests.uuidQuery(ctx, "app_id", "invalid_app_id")
+        return Requests.uuidQuery(ctx, "app_id", "invalid_app_id")
                 .orElseThrow(() -> Problems.badRequest("invalid_app_id", "app_id is required and must be a UUID."));
     }
 

@@ -66,9 +66,8 @@ public final class MemoryRateLimitStore implements RateLimitStore {
     public RateLimitDecision tryConsume(String key, RateLimit limit) {
         VerboseResult<ConsumptionProbe> result = bucket(key, limit).asVerbose().tryConsumeAndReturnRemaining(1);
         ConsumptionProbe probe = result.getValue();
-        return new RateLimitDecision(probe.isConsumed(), limit.capacity(), probe.getRemainingTokens(),
-                probe.isConsumed() ? Duration.ZERO : Duration.ofNanos(probe.getNanosToWaitForRefill()),
-                Duration.ofNanos(result.getDiagnostics().calculateFullRefillingTime()));
+        return RateLimitDecision.fromBucket(probe.isConsumed(), limit, probe.getRemainingTokens(),
+                probe.getNanosToWaitForRefill(), result.getDiagnostics().calculateFullRefillingTime());
     }
 
     @Override
@@ -80,9 +79,8 @@ public final class MemoryRateLimitStore implements RateLimitStore {
         }
         VerboseResult<EstimationProbe> result = entry.bucket().asVerbose().estimateAbilityToConsume(1);
         EstimationProbe probe = result.getValue();
-        return new RateLimitDecision(probe.canBeConsumed(), limit.capacity(), probe.getRemainingTokens(),
-                probe.canBeConsumed() ? Duration.ZERO : Duration.ofNanos(probe.getNanosToWaitForRefill()),
-                Duration.ofNanos(result.getDiagnostics().calculateFullRefillingTime()));
+        return RateLimitDecision.fromBucket(probe.canBeConsumed(), limit, probe.getRemainingTokens(),
+                probe.getNanosToWaitForRefill(), result.getDiagnostics().calculateFullRefillingTime());
     }
 
     /** Buckets currently held (for tests and diagnostics); expired ones may linger until the cache's next clean-up. */

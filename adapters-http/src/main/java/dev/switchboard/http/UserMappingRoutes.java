@@ -86,8 +86,8 @@ public final class UserMappingRoutes implements RouteGroup {
     }
 
     private void map(Context ctx) {
-        UUID appId = AdminRequests.existingApp(ctx, apps).id();
-        ObjectNode body = AdminRequests.jsonObject(ctx);
+        UUID appId = Requests.existingApp(ctx, apps).id();
+        ObjectNode body = Requests.jsonObject(ctx);
         UserMappingRequest request = request(body, "");
         MappingOutcome outcome = mappings.map(appId, request);
         auditChange(ctx, appId, outcome);
@@ -95,8 +95,8 @@ public final class UserMappingRoutes implements RouteGroup {
     }
 
     private void batchMap(Context ctx) {
-        UUID appId = AdminRequests.existingApp(ctx, apps).id();
-        ObjectNode body = AdminRequests.jsonObject(ctx);
+        UUID appId = Requests.existingApp(ctx, apps).id();
+        ObjectNode body = Requests.jsonObject(ctx);
         JsonNode entries = body.get("mappings");
         if (entries == null || !entries.isArray() || entries.isEmpty() || entries.size() > MAX_BATCH) {
             throw Problems.badRequest("invalid_mappings",
@@ -132,12 +132,12 @@ public final class UserMappingRoutes implements RouteGroup {
     }
 
     private void list(Context ctx) {
-        UUID appId = AdminRequests.existingApp(ctx, apps).id();
+        UUID appId = Requests.existingApp(ctx, apps).id();
         ctx.json(Map.of("mappings", mappings.list(appId).stream().map(UserMappingRoutes::fields).toList()));
     }
 
     private void findByDialpadUser(Context ctx) {
-        UUID appId = AdminRequests.existingApp(ctx, apps).id();
+        UUID appId = Requests.existingApp(ctx, apps).id();
         String dialpadUserId = pathUserId(ctx, "invalid_dialpad_user_id", "dialpad_user_id");
         UserMapping mapping = mappings.findByDialpadUser(appId, dialpadUserId)
                 .orElseThrow(UserMappingRoutes::mappingNotFound);
@@ -145,7 +145,7 @@ public final class UserMappingRoutes implements RouteGroup {
     }
 
     private void findByCrmUser(Context ctx) {
-        UUID appId = AdminRequests.existingApp(ctx, apps).id();
+        UUID appId = Requests.existingApp(ctx, apps).id();
         String crmUserId = pathUserId(ctx, "invalid_crm_user_id", "crm_user_id");
         List<UserMapping> found = mappings.findByCrmUser(appId, crmUserId);
         if (found.isEmpty()) {
@@ -155,8 +155,8 @@ public final class UserMappingRoutes implements RouteGroup {
     }
 
     private void delete(Context ctx) {
-        UUID appId = AdminRequests.existingApp(ctx, apps).id();
-        UUID mappingId = AdminRequests.uuidPath(ctx, "mapping_id", "invalid_mapping_id");
+        UUID appId = Requests.existingApp(ctx, apps).id();
+        UUID mappingId = Requests.uuidPath(ctx, "mapping_id", "invalid_mapping_id");
         if (!mappings.delete(appId, mappingId)) {
             throw mappingNotFound();
         }
@@ -168,7 +168,7 @@ public final class UserMappingRoutes implements RouteGroup {
     }
 
     private void deleteByDialpadUser(Context ctx) {
-        UUID appId = AdminRequests.existingApp(ctx, apps).id();
+        UUID appId = Requests.existingApp(ctx, apps).id();
         String dialpadUserId = pathUserId(ctx, "invalid_dialpad_user_id", "dialpad_user_id");
         if (!mappings.deleteByDialpadUser(appId, dialpadUserId)) {
             throw mappingNotFound();
@@ -198,7 +198,7 @@ public final class UserMappingRoutes implements RouteGroup {
 
     private void record(Context ctx, UUID appId, Map<String, String> details) {
         audit.record(new AuditEvent(clock.instant(), AuditEventType.USER_MAPPING_CHANGED, Optional.of(appId), ACTOR,
-                AdminRequests.clientIp(ctx), details));
+                Requests.clientIp(ctx), details));
     }
 
     /** Reads one entry; {@code where} prefixes the message of a 400 (empty for a single mapping). */

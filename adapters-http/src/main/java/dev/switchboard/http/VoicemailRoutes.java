@@ -52,9 +52,9 @@ public final class VoicemailRoutes implements RouteGroup {
     }
 
     private void list(Context ctx) {
-        UUID appId = AdminRequests.existingApp(ctx, apps).id();
-        int limit = AdminRequests.limit(ctx);
-        int offset = AdminRequests.offset(ctx);
+        UUID appId = Requests.existingApp(ctx, apps).id();
+        int limit = Requests.limit(ctx);
+        int offset = Requests.offset(ctx);
         long total = voicemails.count(appId);
         List<Map<String, Object>> data = offset >= total ? List.of()
                 : voicemails.list(appId, limit, offset).stream().map(VoicemailRoutes::fields).toList();
@@ -71,8 +71,8 @@ public final class VoicemailRoutes implements RouteGroup {
     }
 
     private void show(Context ctx) {
-        UUID appId = AdminRequests.existingApp(ctx, apps).id();
-        UUID id = AdminRequests.uuidPath(ctx, "id", "invalid_voicemail_id");
+        UUID appId = Requests.existingApp(ctx, apps).id();
+        UUID id = Requests.uuidPath(ctx, "id", "invalid_voicemail_id");
         Voicemail voicemail = voicemails.find(appId, id).orElseThrow(VoicemailRoutes::notFound);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("success", true);
@@ -81,8 +81,8 @@ public final class VoicemailRoutes implements RouteGroup {
     }
 
     private void delete(Context ctx) {
-        UUID appId = AdminRequests.existingApp(ctx, apps).id();
-        UUID id = AdminRequests.uuidPath(ctx, "id", "invalid_voicemail_id");
+        UUID appId = Requests.existingApp(ctx, apps).id();
+        UUID id = Requests.uuidPath(ctx, "id", "invalid_voicemail_id");
         if (!voicemails.delete(appId, id)) {
             throw notFound();
         }

@@ -4,41 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.ratelimit.RateLimit;
 import dev.switchboard.core.ratelimit.RateLimitDecision;
-import java.time.Clock;
+import dev.switchboard.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class MemoryRateLimitStoreTest {
     private static final RateLimit TEN_PER_15_MINUTES = new RateLimit("oauth_failures", 10, Duration.ofMinutes(15));
 
-    /** A clock the test moves by hand. */
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2025-03-01T12:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final ManualClock clock = new ManualClock();
+    private final MutableClock clock = MutableClock.at(Instant.parse("2025-03-01T12:00:00Z"));
     private final MemoryRateLimitStore store = MemoryRateLimitStore.create(clock);
 
     @Test

@@ -9,15 +9,13 @@ import dev.switchboard.core.oauth.OAuthFlows;
 import dev.switchboard.core.oauth.Pkce;
 import dev.switchboard.core.oauth.PkcePair;
 import dev.switchboard.core.oauth.RefreshPolicy;
+import dev.switchboard.testkit.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,7 +28,7 @@ final class RoutesFixture implements AutoCloseable {
     final InMemoryPorts.Connections connections = new InMemoryPorts.Connections();
     final InMemoryPorts.ApiKeyRows apiKeys = new InMemoryPorts.ApiKeyRows();
     final InMemoryPorts.ScriptedDialpad dialpad = new InMemoryPorts.ScriptedDialpad();
-    final MovableClock clock = new MovableClock(Instant.parse("2025-06-01T08:00:00Z"));
+    final MutableClock clock = MutableClock.at(Instant.parse("2025-06-01T08:00:00Z"));
     final HttpServer server;
     final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
@@ -76,33 +74,5 @@ final class RoutesFixture implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-    }
-
-    /** A clock the tests move by hand; read from the server's threads. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -80,9 +80,8 @@ public final class PostgresRateLimitStore implements RateLimitStore, AutoCloseab
         return call("count a rate-limited request", () -> {
             VerboseResult<ConsumptionProbe> result = bucket(key, limit).asVerbose().tryConsumeAndReturnRemaining(1);
             ConsumptionProbe probe = result.getValue();
-            return new RateLimitDecision(probe.isConsumed(), limit.capacity(), probe.getRemainingTokens(),
-                    probe.isConsumed() ? Duration.ZERO : Duration.ofNanos(probe.getNanosToWaitForRefill()),
-                    Duration.ofNanos(result.getDiagnostics().calculateFullRefillingTime()));
+            return RateLimitDecision.fromBucket(probe.isConsumed(), limit, probe.getRemainingTokens(),
+                    probe.getNanosToWaitForRefill(), result.getDiagnostics().calculateFullRefillingTime());
         });
     }
 
@@ -91,9 +90,8 @@ public final class PostgresRateLimitStore implements RateLimitStore, AutoCloseab
         return call("read a rate limit", () -> {
             VerboseResult<EstimationProbe> result = bucket(key, limit).asVerbose().estimateAbilityToConsume(1);
             EstimationProbe probe = result.getValue();
-            return new RateLimitDecision(probe.canBeConsumed(), limit.capacity(), probe.getRemainingTokens(),
-                    probe.canBeConsumed() ? Duration.ZERO : Duration.ofNanos(probe.getNanosToWaitForRefill()),
-                    Duration.ofNanos(result.getDiagnostics().calculateFullRefillingTime()));
+            return RateLimitDecision.fromBucket(probe.canBeConsumed(), limit, probe.getRemainingTokens(),
+                    probe.getNanosToWaitForRefill(), result.getDiagnostics().calculateFullRefillingTime());
         });
     }
 

@@ -36,7 +36,7 @@ class JdbiConnectTokenStoreTest {
 
     @BeforeEach
     void insertApp() throws Exception {
-        appId = OAuthStoreFixtures.insertApp(testDatabase);
+        appId = Apps.insert(testDatabase);
     }
 
     @Test
@@ -57,7 +57,7 @@ class JdbiConnectTokenStoreTest {
 
     @Test
     void consumeWhenPresentedForAnotherAppThenRefusedAndNotUsedUp() throws Exception {
-        UUID otherApp = OAuthStoreFixtures.insertApp(testDatabase);
+        UUID otherApp = Apps.insert(testDatabase);
         SecretHash hash = save("token-" + UUID.randomUUID(), appId);
         assertThat(store.consume(otherApp, hash, NOW)).isFalse();
         assertThat(store.consume(appId, hash, NOW)).isTrue();

@@ -42,8 +42,8 @@ class JdbiConnectionStoreTest {
 
     @BeforeEach
     void insertApps() throws Exception {
-        appId = OAuthStoreFixtures.insertApp(testDatabase);
-        otherAppId = OAuthStoreFixtures.insertApp(testDatabase);
+        appId = Apps.insert(testDatabase);
+        otherAppId = Apps.insert(testDatabase);
     }
 
     @AfterEach
@@ -169,8 +169,8 @@ class JdbiConnectionStoreTest {
 
     @Test
     void claimDueWhenNotDueNeedsReconnectOrLeasedThenSkipped() throws Exception {
-        UUID thirdAppId = OAuthStoreFixtures.insertApp(testDatabase);
-        UUID fourthAppId = OAuthStoreFixtures.insertApp(testDatabase);
+        UUID thirdAppId = Apps.insert(testDatabase);
+        UUID fourthAppId = Apps.insert(testDatabase);
         store.save(connection(appId, "a", "b", NOW)); // due at NOW
         store.save(new Connection(otherAppId, "5100", "a", "b", NOW.plus(Duration.ofHours(1)),
                 DialpadEnvironment.SANDBOX, NOW, NOW, RefreshHealth.initial(NOW.plusSeconds(600))));
@@ -186,7 +186,7 @@ class JdbiConnectionStoreTest {
 
     @Test
     void claimDueWhenMoreDueThanTheLimitThenMostOverdueFirst() throws Exception {
-        UUID thirdAppId = OAuthStoreFixtures.insertApp(testDatabase);
+        UUID thirdAppId = Apps.insert(testDatabase);
         store.save(connectionDueAt(appId, NOW.minusSeconds(10)));
         store.save(connectionDueAt(otherAppId, NOW.minusSeconds(30)));
         store.save(connectionDueAt(thirdAppId, NOW.minusSeconds(20)));

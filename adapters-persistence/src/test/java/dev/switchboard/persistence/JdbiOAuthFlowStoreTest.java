@@ -41,7 +41,7 @@ class JdbiOAuthFlowStoreTest {
 
     @BeforeEach
     void insertApp() throws Exception {
-        appId = OAuthStoreFixtures.insertApp(testDatabase);
+        appId = Apps.insert(testDatabase);
     }
 
     @Test

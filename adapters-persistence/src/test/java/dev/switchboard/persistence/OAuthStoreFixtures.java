@@ -5,7 +5,6 @@ import dev.switchboard.testkit.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -13,14 +12,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-/** Test support shared by the OAuth store tests: apps inserted with plain SQL, a cipher, races, a column dump. */
+/** Test support shared by the OAuth store tests: a cipher, races, a column dump (apps come from {@link Apps}). */
 final class OAuthStoreFixtures {
     private OAuthStoreFixtures() {
     }
@@ -30,18 +28,6 @@ final class OAuthStoreFixtures {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         return SecretCipher.of("k-test", Map.of("k-test", key), new SecureRandom());
-    }
-
-    /** Inserts an app with plain SQL and returns its id. */
-    static UUID insertApp(TestDatabase database) throws SQLException {
-        UUID id = UUID.randomUUID();
-        try (Connection connection = database.connect();
-             PreparedStatement insert = connection.prepareStatement("INSERT INTO apps (id, name) VALUES (?, ?)")) {
-            insert.setObject(1, id);
-            insert.setString(2, "app " + id);
-            insert.executeUpdate();
-        }
-        return id;
     }
 
     /** Runs {@code threads} copies of {@code task} released at the same instant; returns their results. */

@@ -7,6 +7,7 @@ import dev.switchboard.core.StoreUnavailableException;
 import dev.switchboard.core.ratelimit.RateLimit;
 import dev.switchboard.core.ratelimit.RateLimitDecision;
 import dev.switchboard.core.ratelimit.RateLimiter;
+import dev.switchboard.testkit.MutableClock;
 import dev.switchboard.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -14,8 +15,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,30 +25,6 @@ class PostgresRateLimitStoreTest {
     private static TestDatabase testDatabase;
     private static Database first;
     private static Database second;
-
-    /** A clock the test moves by hand. */
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.now();
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @BeforeAll
     static void open() {
@@ -119,7 +94,7 @@ class PostgresRateLimitStoreTest {
 
     @Test
     void windowWhenItEndsThenTheWholeBudgetComesBack() {
-        ManualClock clock = new ManualClock();
+        MutableClock clock = MutableClock.at(Instant.now());
         RateLimit twoPerMinute = RateLimit.perMinute("internal", 2);
         try (PostgresRateLimitStore store = PostgresRateLimitStore.open(first, clock, RARELY)) {
             store.tryConsume("k", twoPerMinute);

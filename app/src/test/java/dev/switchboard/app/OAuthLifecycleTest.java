@@ -23,6 +23,7 @@ import dev.switchboard.core.secrets.SecretCipher;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
 import dev.switchboard.persistence.JdbiConnectionStore;
+import dev.switchboard.testkit.MutableClock;
 import dev.switchboard.testkit.TestDatabase;
 import dev.switchboard.testkit.dialpad.DialpadEndpoint;
 import dev.switchboard.testkit.dialpad.FakeDialpad;
@@ -38,11 +39,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -79,7 +77,7 @@ class OAuthLifecycleTest {
     private static Database verification;
     private static JdbiConnectionStore connections;
     private static String encryptionKey;
-    private static final MovableClock CLOCK = new MovableClock(Instant.now());
+    private static final MutableClock CLOCK = MutableClock.at(Instant.now());
 
     @BeforeAll
     static void start() {
@@ -501,33 +499,5 @@ class OAuthLifecycleTest {
 
     private static SecretSetting provided(String value) {
         return new SecretSetting.Provided(new Secret(value));
-    }
-
-    /** A clock the test moves by hand; read by the server's threads. */
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

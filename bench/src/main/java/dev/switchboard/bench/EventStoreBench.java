@@ -104,8 +104,8 @@ public final class EventStoreBench {
                 Instant.now());
     }
 
-    private static double runStore(JdbiWebhookEventStore store, UUID app, int events, int threads) throws Exception {
-        // Events are built before the clock starts, as the loop's are: only the insert is measured.
+    /** {@code events} new events dealt round-robin to {@code threads} lists, one per thread. */
+    private static List<List<NewWebhookEvent>> prebuilt(UUID app, int events, int threads) {
         List<List<NewWebhookEvent>> work = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             List<NewWebhookEvent> mine = new ArrayList<>();
@@ -114,6 +114,12 @@ public final class EventStoreBench {
             }
             work.add(mine);
         }
+        return work;
+    }
+
+    private static double runStore(JdbiWebhookEventStore store, UUID app, int events, int threads) throws Exception {
+        // Events are built before the clock starts, as the loop's are: only the insert is measured.
+        List<List<NewWebhookEvent>> work = prebuilt(app, events, threads);
         return timed(threads, events, t -> {
             for (NewWebhookEvent e : work.get(t)) {
                 if (store.store(e).duplicate()) {
@@ -124,14 +130,7 @@ public final class EventStoreBench {
     }
 
     private static double runLoop(String url, UUID app, int events, int threads) throws Exception {
-        List<List<NewWebhookEvent>> work = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            List<NewWebhookEvent> mine = new ArrayList<>();
-            for (int i = t; i < events; i += threads) {
-                mine.add(event(app, SEQUENCE.incrementAndGet()));
-            }
-            work.add(mine);
-        }
+        List<List<NewWebhookEvent>> work = prebuilt(app, events, threads);
         List<Connection> connections = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             connections.add(DriverManager.getConnection(url));

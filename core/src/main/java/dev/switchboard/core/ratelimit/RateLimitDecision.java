@@ -27,6 +27,19 @@ public record RateLimitDecision(boolean allowed, long limit, long remaining, Dur
         }
     }
 
+    /**
+     * The decision a token bucket gives for {@code limit}, from the figures bucket libraries report in nanoseconds:
+     * {@code retryAfter} is {@code nanosToWaitForRefill} when refused and zero when allowed (a library may report a
+     * wait even for an allowed request), {@code resetAfter} is {@code nanosToFullRefill}.
+     *
+     * @throws IllegalArgumentException when {@code remaining} exceeds the capacity or a duration is negative
+     */
+    public static RateLimitDecision fromBucket(boolean allowed, RateLimit limit, long remaining,
+                                               long nanosToWaitForRefill, long nanosToFullRefill) {
+        return new RateLimitDecision(allowed, limit.capacity(), remaining,
+                allowed ? Duration.ZERO : Duration.ofNanos(nanosToWaitForRefill), Duration.ofNanos(nanosToFullRefill));
+    }
+
     /** {@link #retryAfter()} in whole seconds, rounded up, at least 1 (the value of {@code Retry-After}). */
     public long retryAfterSeconds() {
         return Math.max(1, ceilSeconds(retryAfter));
