@@ -167,31 +167,13 @@ public final class JdbiCallStore implements CallStore {
         filter.direction().ifPresent(d -> where.add("direction = :direction"));
         filter.startedFrom().ifPresent(f -> where.add("started_at >= :from"));
         filter.startedTo().ifPresent(t -> where.add("started_at < :to"));
-        String condition = String.join(" AND ", where);
-        // One round trip: the count (an index-only scan in the usual case) joined to the page (the
-        // calls_app_started index read in order, stopping after offset + limit rows). The left join keeps the
-        // single count row when the page is empty, so a page past the end still reports the right total; the
-        // outer ORDER BY restates the page order, which a join does not promise to keep.
-        String page = "SELECT " + COLUMNS + " FROM calls WHERE " + condition
-                + " ORDER BY started_at DESC NULLS LAST, id LIMIT :limit OFFSET :offset";
-        String sql = "SELECT t.total, p.* FROM (SELECT count(*) AS total FROM calls WHERE " + condition + ") t "
-                + "LEFT JOIN (" + page + ") p ON true ORDER BY p.started_at DESC NULLS LAST, p.id";
-        return PersistenceErrors.call("list calls", () -> jdbi.withHandle(handle -> bindFilter(
-                handle.createQuery(sql), appId, filter)
-                .bind("limit", filter.limit())
-                .bind("offset", filter.offset())
-                .scanResultSet((results, ctx) -> {
-                    ResultSet rs = results.get();
-                    long total = 0;
-                    List<Call> calls = new ArrayList<>(filter.limit());
-                    while (rs.next()) {
-                        total = rs.getLong("total");
-                        if (rs.getObject("id") != null) {
-                            calls.add(row(rs, ctx));
-                        }
-                    }
-                    return new CallPage(calls, total, filter.limit(), filter.offset());
-                })));
+        String sql = PagedQuery.sql(COLUMNS, "calls", String.join(" AND ", where),
+                List.of("started_at DESC NULLS LAST", "id"));
+        return PersistenceErrors.call("list calls", () -> jdbi.withHandle(handle -> {
+            PagedQuery.Page<Call> page = PagedQuery.read(bindFilter(handle.createQuery(sql), appId, filter),
+                    filter.limit(), filter.offset(), JdbiCallStore::row);
+            return new CallPage(page.rows(), page.total(), filter.limit(), filter.offset());
+        }));
     }
 
     private static <S extends SqlStatement<S>> S bindFilter(S statement, UUID appId, CallFilter filter) {

@@ -103,30 +103,12 @@ public final class JdbiMessageStore implements MessageStore {
         filter.fromNumber().ifPresent(n -> where.add("from_number = :from_number"));
         filter.toNumber().ifPresent(n -> where.add(":to_number = ANY (to_numbers)"));
         filter.dialpadUserId().ifPresent(u -> where.add("dialpad_user_id = :user"));
-        String condition = String.join(" AND ", where);
-        // One round trip: the count joined to the page; the left join keeps the count row when the page is empty
-        // (a page past the end still reports the right total), and the outer ORDER BY restates the page order,
-        // which a join does not promise to keep.
-        String page = "SELECT " + COLUMNS + " FROM messages WHERE " + condition
-                + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset";
-        String sql = "SELECT t.total, p.* FROM (SELECT count(*) AS total FROM messages WHERE " + condition + ") t "
-                + "LEFT JOIN (" + page + ") p ON true ORDER BY p.created_at DESC, p.id";
-        return PersistenceErrors.call("list messages", () -> jdbi.withHandle(handle -> bindFilter(
-                handle.createQuery(sql), appId, filter)
-                .bind("limit", filter.limit())
-                .bind("offset", filter.offset())
-                .scanResultSet((results, ctx) -> {
-                    ResultSet rs = results.get();
-                    long total = 0;
-                    List<Message> messages = new ArrayList<>(filter.limit());
-                    while (rs.next()) {
-                        total = rs.getLong("total");
-                        if (rs.getObject("id") != null) {
-                            messages.add(row(rs, ctx));
-                        }
-                    }
-                    return new MessagePage(messages, total, filter.limit(), filter.offset());
-                })));
+        String sql = PagedQuery.sql(COLUMNS, "messages", String.join(" AND ", where), List.of("created_at DESC", "id"));
+        return PersistenceErrors.call("list messages", () -> jdbi.withHandle(handle -> {
+            PagedQuery.Page<Message> page = PagedQuery.read(bindFilter(handle.createQuery(sql), appId, filter),
+                    filter.limit(), filter.offset(), JdbiMessageStore::row);
+            return new MessagePage(page.rows(), page.total(), filter.limit(), filter.offset());
+        }));
     }
 
     private static <S extends SqlStatement<S>> S bindFilter(S statement, UUID appId, MessageFilter filter) {
