@@ -51,6 +51,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link dev.switchboard.core.StoreUnavailableException} and is never cached.
  */
 public final class AppAuthenticator {
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(AppAuthenticator::sha256);
+
     private final ApiKeyAuthenticator authenticator;
     private final ApiKeyStore store;
     private final Settings settings;
@@ -312,9 +314,14 @@ public final class AppAuthenticator {
     }
 
     private static String digest(String key) {
+        // digest() resets the instance, so each thread reuses its own: looking a provider up costs more than hashing
+        byte[] hash = SHA_256.get().digest(key.getBytes(StandardCharsets.US_ASCII));
+        return Base64.getEncoder().withoutPadding().encodeToString(hash);
+    }
+
+    private static MessageDigest sha256() {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getEncoder().withoutPadding().encodeToString(hash);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

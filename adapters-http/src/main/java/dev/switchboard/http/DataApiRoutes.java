@@ -9,19 +9,27 @@ import dev.switchboard.core.calls.CallParty;
 import dev.switchboard.core.calls.CallStatus;
 import dev.switchboard.core.calls.CallStore;
 import dev.switchboard.core.calls.DialpadCallState;
+import dev.switchboard.core.data.DataVersions;
 import dev.switchboard.core.messages.Message;
 import dev.switchboard.core.messages.MessageDirection;
 import dev.switchboard.core.messages.MessageFilter;
 import dev.switchboard.core.messages.MessagePage;
 import dev.switchboard.core.messages.MessageStore;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The data API of CONTRACT.md ("Data API for apps"), under {@code /api/*}: every request first passes the API key
@@ -49,30 +57,61 @@ import java.util.UUID;
 public final class DataApiRoutes implements RouteGroup {
     static final String APP_ATTRIBUTE = "switchboard.app";
 
+    /** Most bytes of answers kept for reuse, over all apps. */
+    static final long MAX_CACHED_BYTES = 16L * 1024 * 1024;
+
+    /** One answer of one app to one path and query. */
+    private record AnswerKey(UUID appId, String request) {
+    }
+
+    /** An answer's JSON and the app's data version it was read at. */
+    private record CachedAnswer(long version, byte[] body) {
+    }
+
     private final AppAuthenticator authenticator;
     private final CallStore calls;
     private final MessageStore messages;
+    private final DataVersions versions;
+    private final Cache<AnswerKey, CachedAnswer> answers;
 
-    private DataApiRoutes(AppAuthenticator authenticator, CallStore calls, MessageStore messages) {
+    private DataApiRoutes(AppAuthenticator authenticator, CallStore calls, MessageStore messages,
+                          DataVersions versions) {
         this.authenticator = authenticator;
         this.calls = calls;
         this.messages = messages;
+        this.versions = versions;
+        this.answers = Caffeine.newBuilder()
+                .maximumWeight(MAX_CACHED_BYTES)
+                .weigher((AnswerKey key, CachedAnswer answer) -> answer.body().length + key.request().length())
+                .expireAfterWrite(Duration.ofMinutes(5))
+                .build();
     }
 
-    /** The routes over {@code calls} and {@code messages}, guarded by {@code authenticator}. */
+    /** The routes over {@code calls} and {@code messages}, guarded by {@code authenticator}; nothing is reused. */
     public static DataApiRoutes create(AppAuthenticator authenticator, CallStore calls, MessageStore messages) {
+        return create(authenticator, calls, messages, DataVersions.create());
+    }
+
+    /**
+     * The routes over {@code calls} and {@code messages}, guarded by {@code authenticator}, reusing an answer while
+     * {@code versions} says the app's data has not changed since it was read (see {@link DataVersions}: a change
+     * counts once its notice arrived, and nothing is reused while notices are not tracked).
+     */
+    public static DataApiRoutes create(AppAuthenticator authenticator, CallStore calls, MessageStore messages,
+                                       DataVersions versions) {
         return new DataApiRoutes(Objects.requireNonNull(authenticator, "authenticator"),
-                Objects.requireNonNull(calls, "calls"), Objects.requireNonNull(messages, "messages"));
+                Objects.requireNonNull(calls, "calls"), Objects.requireNonNull(messages, "messages"),
+                Objects.requireNonNull(versions, "versions"));
     }
 
     @Override
     public void addTo(RoutesConfig routes) {
         routes.before("/api/*", this::authenticate);
-        routes.get("/api/calls", this::listCalls);
-        routes.get("/api/calls/active", this::activeCalls);
-        routes.get("/api/calls/{id}", this::showCall);
-        routes.get("/api/messages", this::listMessages);
-        routes.get("/api/messages/{id}", this::showMessage);
+        routes.get("/api/calls", ctx -> answer(ctx, this::listCalls));
+        routes.get("/api/calls/active", ctx -> answer(ctx, this::activeCalls));
+        routes.get("/api/calls/{id}", ctx -> answer(ctx, this::showCall));
+        routes.get("/api/messages", ctx -> answer(ctx, this::listMessages));
+        routes.get("/api/messages/{id}", ctx -> answer(ctx, this::showMessage));
     }
 
     /** The app the API key check let through for this request. */
@@ -82,6 +121,30 @@ public final class DataApiRoutes implements RouteGroup {
             throw new IllegalStateException("the API key check did not run for this route");
         }
         return app;
+    }
+
+    /**
+     * Answers with the JSON of {@code read}, or with the same bytes as before when the app's data version is the one
+     * that answer was read at. The version is taken before reading, so a change committed during the read makes the
+     * kept answer stale. Only successful answers are kept; a refusal (a thrown {@link Problem}) is never reused.
+     */
+    private void answer(Context ctx, Function<Context, Map<String, Object>> read) {
+        UUID appId = app(ctx).appId();
+        OptionalLong version = versions.current(appId);
+        String query = ctx.queryString();
+        AnswerKey key = new AnswerKey(appId, query == null ? ctx.path() : ctx.path() + '?' + query);
+        if (version.isPresent()) {
+            CachedAnswer kept = answers.getIfPresent(key);
+            if (kept != null && kept.version() == version.getAsLong()) {
+                ctx.contentType(ContentType.APPLICATION_JSON).result(kept.body());
+                return;
+            }
+        }
+        byte[] body = ctx.jsonMapper().toJsonString(read.apply(ctx), Map.class).getBytes(StandardCharsets.UTF_8);
+        if (version.isPresent()) {
+            answers.put(key, new CachedAnswer(version.getAsLong(), body));
+        }
+        ctx.contentType(ContentType.APPLICATION_JSON).result(body);
     }
 
     private void authenticate(Context ctx) {
@@ -108,7 +171,7 @@ public final class DataApiRoutes implements RouteGroup {
         return new Problem(401, code, message, Map.of("WWW-Authenticate", "Bearer realm=\"switchboard\""));
     }
 
-    private void listCalls(Context ctx) {
+    private Map<String, Object> listCalls(Context ctx) {
         UUID appId = app(ctx).appId();
         Optional<CallStatus> status = QueryFilters.choice(ctx, "status", CallStatus::fromJson,
                 "ringing, active, ended, missed, rejected, voicemail");
@@ -118,11 +181,11 @@ public final class DataApiRoutes implements RouteGroup {
         int limit = QueryFilters.limit(ctx, CallFilter.DEFAULT_LIMIT, CallFilter.MAX_LIMIT);
         int offset = QueryFilters.offset(ctx);
         CallPage page = calls.list(appId, new CallFilter(status, direction, range.from(), range.to(), limit, offset));
-        ctx.json(page(page.calls().stream().map(DataApiRoutes::callFields).toList(), limit, offset, page.total(),
-                page.hasMore()));
+        return page(page.calls().stream().map(DataApiRoutes::callFields).toList(), limit, offset, page.total(),
+                page.hasMore());
     }
 
-    private void activeCalls(Context ctx) {
+    private Map<String, Object> activeCalls(Context ctx) {
         UUID appId = app(ctx).appId();
         int limit = QueryFilters.limit(ctx, CallFilter.DEFAULT_LIMIT, CallFilter.MAX_LIMIT);
         int offset = QueryFilters.offset(ctx);
@@ -130,18 +193,18 @@ public final class DataApiRoutes implements RouteGroup {
         List<Call> active = calls.active(appId, 1000);
         List<Map<String, Object>> data = active.stream().skip(offset).limit(limit).map(DataApiRoutes::callFields)
                 .toList();
-        ctx.json(page(data, limit, offset, active.size(), offset + (long) data.size() < active.size()));
+        return page(data, limit, offset, active.size(), offset + (long) data.size() < active.size());
     }
 
-    private void showCall(Context ctx) {
+    private Map<String, Object> showCall(Context ctx) {
         UUID appId = app(ctx).appId();
         UUID id = pathId(ctx);
         Call call = calls.find(appId, id)
                 .orElseThrow(() -> Problems.notFound("call_not_found", "No call of this app has this id."));
-        ctx.json(single(callFields(call)));
+        return single(callFields(call));
     }
 
-    private void listMessages(Context ctx) {
+    private Map<String, Object> listMessages(Context ctx) {
         UUID appId = app(ctx).appId();
         Optional<MessageDirection> direction = QueryFilters.choice(ctx, "direction", MessageDirection::fromJson,
                 "inbound, outbound");
@@ -153,16 +216,16 @@ public final class DataApiRoutes implements RouteGroup {
         int offset = QueryFilters.offset(ctx);
         MessagePage page = messages.list(appId, new MessageFilter(direction, range.from(), range.to(), fromNumber,
                 toNumber, userId, limit, offset));
-        ctx.json(page(page.messages().stream().map(DataApiRoutes::messageFields).toList(), limit, offset,
-                page.total(), page.hasMore()));
+        return page(page.messages().stream().map(DataApiRoutes::messageFields).toList(), limit, offset,
+                page.total(), page.hasMore());
     }
 
-    private void showMessage(Context ctx) {
+    private Map<String, Object> showMessage(Context ctx) {
         UUID appId = app(ctx).appId();
         UUID id = pathId(ctx);
         Message message = messages.find(appId, id)
                 .orElseThrow(() -> Problems.notFound("message_not_found", "No message of this app has this id."));
-        ctx.json(single(messageFields(message)));
+        return single(messageFields(message));
     }
 
     private static UUID pathId(Context ctx) {

@@ -1,5 +1,6 @@
 package dev.switchboard.persistence;
 
+import dev.switchboard.core.data.DataVersions;
 import dev.switchboard.core.json.Json;
 import dev.switchboard.core.push.PushEvent;
 import dev.switchboard.core.push.PushFeed;
@@ -54,6 +55,11 @@ import org.slf4j.LoggerFactory;
 public final class PostgresPushChannel implements PushPublisher, PushFeed, AutoCloseable {
     /** The notification channel every instance listens on. */
     public static final String CHANNEL = "switchboard_push";
+    /**
+     * The channel on which the database itself (triggers of migration V7) sends the id of each app whose calls or
+     * messages a committed statement wrote; it feeds {@link #dataVersions()}.
+     */
+    public static final String DATA_CHANNEL = "switchboard_data";
     /** The largest payload sent inline; larger events go through {@code push_outbox}. */
     public static final int MAX_INLINE_BYTES = 7_900;
     /** How long an outbox row is kept for listeners to read. */
@@ -73,6 +79,7 @@ public final class PostgresPushChannel implements PushPublisher, PushFeed, AutoC
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch firstListen = new CountDownLatch(1);
     private final AtomicBoolean listening = new AtomicBoolean();
+    private final DataVersions dataVersions = DataVersions.create();
     private final Thread listener;
 
     private PostgresPushChannel(Database database, Clock clock) {
@@ -156,6 +163,16 @@ public final class PostgresPushChannel implements PushPublisher, PushFeed, AutoC
         };
     }
 
+    /**
+     * The versions of each app's calls and messages, as the change notices of {@link #DATA_CHANNEL} received by this
+     * listener tell them; not current (empty) while the listener is disconnected. Changes committed before a
+     * push's own notice are counted before that push is delivered, since both arrive on this one connection in
+     * commit order.
+     */
+    public DataVersions dataVersions() {
+        return dataVersions;
+    }
+
     /** True while the listener holds a connection with {@code LISTEN} in place; for health checks and metrics. */
     public boolean listening() {
         return listening.get();
@@ -180,7 +197,9 @@ public final class PostgresPushChannel implements PushPublisher, PushFeed, AutoC
                     (int) PROBE_INTERVAL.multipliedBy(3).toSeconds())) {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("LISTEN " + CHANNEL);
+                    statement.execute("LISTEN " + DATA_CHANNEL);
                 }
+                dataVersions.tracking();
                 listening.set(true);
                 firstListen.countDown();
                 if (backoff.compareTo(MIN_BACKOFF) > 0) {
@@ -195,6 +214,7 @@ public final class PostgresPushChannel implements PushPublisher, PushFeed, AutoC
                         sqlState(e), backoff.toMillis());
             } finally {
                 listening.set(false);
+                dataVersions.lost();
             }
             if (awaitStop(backoff)) {
                 return;
@@ -213,6 +233,8 @@ public final class PostgresPushChannel implements PushPublisher, PushFeed, AutoC
                 for (PGNotification notification : notifications) {
                     if (CHANNEL.equals(notification.getName())) {
                         handle(notification.getParameter());
+                    } else if (DATA_CHANNEL.equals(notification.getName())) {
+                        dataChanged(notification.getParameter());
                     }
                 }
             } else if (System.nanoTime() - lastActivity > PROBE_INTERVAL.toNanos()) {
@@ -221,6 +243,16 @@ public final class PostgresPushChannel implements PushPublisher, PushFeed, AutoC
                 }
                 lastActivity = System.nanoTime();
             }
+        }
+    }
+
+    private void dataChanged(String payload) {
+        try {
+            dataVersions.changed(UUID.fromString(payload));
+        } catch (IllegalArgumentException e) {
+            // not ours: a notice must never be mistaken for no change, so everything read before is stale
+            LOG.warn("unreadable data change notice; forgetting every cached read");
+            dataVersions.tracking();
         }
     }
 

@@ -7,6 +7,7 @@ import dev.switchboard.core.push.PushEventType;
 import dev.switchboard.core.push.PushFeed;
 import dev.switchboard.testkit.TestDatabase;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -73,6 +75,51 @@ class PostgresPushChannelTest {
             assertThat(until(onA, sentinel)).containsExactly(event, sentinel);
             assertThat(until(onB, sentinel)).containsExactly(event, sentinel);
         }
+    }
+
+    @Test
+    void writesToCallsAndMessagesChangeTheirAppsDataVersionOnEveryInstanceAndNoOtherApp() throws Exception {
+        UUID quiet = Apps.insert(testDatabase);
+        OptionalLong quietBefore = awaitTracked(channelB, quiet);
+        for (String write : List.of(
+                "INSERT INTO calls (id, app_id, dialpad_call_id, status, last_event_at) "
+                        + "VALUES (gen_random_uuid(), '" + app + "', 'version-1', 'ringing', now())",
+                "UPDATE calls SET status = 'active' WHERE app_id = '" + app + "'",
+                "INSERT INTO messages (id, app_id, dialpad_message_id, direction, created_at) "
+                        + "VALUES (gen_random_uuid(), '" + app + "', 'version-m1', 'inbound', now())",
+                "DELETE FROM messages WHERE app_id = '" + app + "'",
+                "DELETE FROM calls WHERE app_id = '" + app + "'")) {
+            OptionalLong onA = awaitTracked(channelA, app);
+            OptionalLong onB = awaitTracked(channelB, app);
+            try (Connection connection = DriverManager.getConnection(testDatabase.jdbcUrl());
+                 Statement statement = connection.createStatement()) {
+                statement.execute(write);
+            }
+            assertThat(awaitChange(channelA, app, onA)).as(write).isTrue();
+            assertThat(awaitChange(channelB, app, onB)).as(write).isTrue();
+        }
+        assertThat(channelB.dataVersions().current(quiet)).isEqualTo(quietBefore);
+    }
+
+    private static OptionalLong awaitTracked(PostgresPushChannel channel, UUID appId) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (channel.dataVersions().current(appId).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return channel.dataVersions().current(appId);
+    }
+
+    private static boolean awaitChange(PostgresPushChannel channel, UUID appId, OptionalLong before)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            OptionalLong now = channel.dataVersions().current(appId);
+            if (now.isPresent() && !now.equals(before)) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return false;
     }
 
     @Test

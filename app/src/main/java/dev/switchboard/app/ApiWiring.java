@@ -2,6 +2,7 @@ package dev.switchboard.app;
 
 import dev.switchboard.core.apikey.ApiKeyAuthenticator;
 import dev.switchboard.core.apikey.ApiKeys;
+import dev.switchboard.core.data.DataVersions;
 import dev.switchboard.core.config.Configuration;
 import dev.switchboard.http.ApiKeyRoutes;
 import dev.switchboard.http.AppAuthenticator;
@@ -31,7 +32,12 @@ record ApiWiring(AppAuthenticator authenticator, List<RouteGroup> routes) {
         routes = List.copyOf(routes);
     }
 
-    static ApiWiring create(Configuration configuration, Database database, SecureRandom random, Clock clock) {
+    /**
+     * The wiring on {@code database}; {@code versions} (the push listener's change notices) lets {@code /api/*} reuse
+     * an answer while the app's data has not changed.
+     */
+    static ApiWiring create(Configuration configuration, Database database, DataVersions versions,
+                            SecureRandom random, Clock clock) {
         ApiKeys apiKeys = ApiKeys.create(random);
         JdbiApiKeyStore keyStore = JdbiApiKeyStore.create(database);
         AppAuthenticator authenticator = AppAuthenticator.create(ApiKeyAuthenticator.create(apiKeys, keyStore),
@@ -40,7 +46,7 @@ record ApiWiring(AppAuthenticator authenticator, List<RouteGroup> routes) {
         RouteGroup keys = ApiKeyRoutes.create(JdbiAppStore.create(database, clock), apiKeys, keyStore, authenticator,
                 JdbiAuditLog.create(database), internalAuth, clock);
         RouteGroup data = DataApiRoutes.create(authenticator, JdbiCallStore.create(database, clock),
-                JdbiMessageStore.create(database));
+                JdbiMessageStore.create(database), versions);
         return new ApiWiring(authenticator, List.of(keys, data));
     }
 }

@@ -176,7 +176,7 @@ public final class Switchboard implements AutoCloseable {
             events = EventPipeline.start(resolved, processing, database, push, clock, random);
             routes = new ArrayList<>(OAuthWiring.routes(resolved, database, random, clock));
             routes.addAll(AdministrationWiring.routes(resolved, database, random, clock));
-            api = ApiWiring.create(resolved, database, random, clock);
+            api = ApiWiring.create(resolved, database, push.dataVersions(), random, clock);
             routes.addAll(api.routes());
             routes.add(events.routes());
             pushSocket = PushSocket.create(api.authenticator()::check, push, pushSettings);

@@ -13,14 +13,9 @@ import dev.switchboard.persistence.DatabaseSettings;
 import dev.switchboard.persistence.JdbiApiKeyStore;
 import dev.switchboard.persistence.JdbiAppStore;
 import dev.switchboard.testkit.TestDatabase;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -78,7 +73,7 @@ public final class ApiBench {
         String url = fresh != null ? fresh.jdbcUrl() : configured.trim();
         try {
             List<String> keys = seed(url, appCount, callsPerApp, seedCost);
-            try (Switchboard server = Switchboard.start(configuration(url))) {
+            try (Switchboard server = Switchboard.start(BenchServers.on(url).configuration(10, Map.of()))) {
                 run(server.port(), keys, clients, measured, rounds, callsPerApp);
             }
         } finally {
@@ -89,11 +84,15 @@ public final class ApiBench {
         System.exit(0);
     }
 
-    private static void run(int port, List<String> keys, int clients, Duration measured, int rounds, int callsPerApp)
+    /**
+     * Measures {@code rounds} rounds of {@code GET /health}, authenticated {@code GET /api/calls} and the key check
+     * alone, prints each round and the best, and returns the best ratio of authenticated calls to {@code /health}.
+     */
+    static double run(int port, List<String> keys, int clients, Duration measured, int rounds, int callsPerApp)
             throws Exception {
         long start = System.nanoTime();
         AtomicInteger next = new AtomicInteger();
-        Load firstUse = load(port, clients, Duration.ofHours(1), keys.size(), 200,
+        RawHttpLoad.Result firstUse = RawHttpLoad.run(port, clients, Duration.ofHours(1), keys.size(), 200,
                 i -> apiRequest(keys, next.getAndIncrement()));
         System.out.printf(Locale.ROOT, "first use of %d keys (one bcrypt comparison each): %.1f s, %d non-200%n",
                 keys.size(), (System.nanoTime() - start) / 1e9, firstUse.errors());
@@ -102,12 +101,12 @@ public final class ApiBench {
         double bestApi = 0;
         Duration warmUp = Duration.ofSeconds(2);
         for (int round = 1; round <= rounds; round++) {
-            load(port, clients, warmUp, Integer.MAX_VALUE, 200, i -> healthRequest());
-            Load health = load(port, clients, measured, Integer.MAX_VALUE, 200, i -> healthRequest());
-            load(port, clients, warmUp, Integer.MAX_VALUE, 200, i -> apiRequest(keys, next.getAndIncrement()));
-            Load api = load(port, clients, measured, Integer.MAX_VALUE, 200,
+            RawHttpLoad.run(port, clients, warmUp, Integer.MAX_VALUE, 200, i -> healthRequest());
+            RawHttpLoad.Result health = RawHttpLoad.run(port, clients, measured, Integer.MAX_VALUE, 200, i -> healthRequest());
+            RawHttpLoad.run(port, clients, warmUp, Integer.MAX_VALUE, 200, i -> apiRequest(keys, next.getAndIncrement()));
+            RawHttpLoad.Result api = RawHttpLoad.run(port, clients, measured, Integer.MAX_VALUE, 200,
                     i -> apiRequest(keys, next.getAndIncrement()));
-            Load keyOnly = load(port, clients, measured, Integer.MAX_VALUE,
+            RawHttpLoad.Result keyOnly = RawHttpLoad.run(port, clients, measured, Integer.MAX_VALUE,
                     400, i -> keyOnlyRequest(keys, next.getAndIncrement()));
             System.out.printf(Locale.ROOT, "round %d: GET /health %,.0f req/s, GET /api/calls %,.0f req/s "
                             + "(%d apps, %d calls each), ratio %.2f; key check alone %,.0f req/s, ratio %.2f; "
@@ -121,10 +120,11 @@ public final class ApiBench {
         System.out.printf(Locale.ROOT, "best: GET /health %,.0f req/s, authenticated GET /api/calls %,.0f req/s, "
                 + "ratio %.2f (target >= 0.70), %d concurrent keep-alive clients, %d processors%n",
                 bestHealth, bestApi, bestApi / bestHealth, clients, Runtime.getRuntime().availableProcessors());
+        return bestApi / bestHealth;
     }
 
     /** The apps, their keys (returned in plaintext for the clients) and {@code callsPerApp} ended calls each. */
-    private static List<String> seed(String url, int appCount, int callsPerApp, int seedCost) throws Exception {
+    static List<String> seed(String url, int appCount, int callsPerApp, int seedCost) throws Exception {
         long start = System.nanoTime();
         List<String> keys = new ArrayList<>();
         try (Database database = Database.open(DatabaseSettings.of(url, 4))) {
@@ -166,35 +166,6 @@ public final class ApiBench {
         return keys;
     }
 
-    private static Configuration configuration(String url) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        SecureRandom random = new SecureRandom();
-        Map<String, String> environment = new HashMap<>();
-        environment.put("APP_ENV", "sandbox");
-        environment.put("HOST", "127.0.0.1");
-        environment.put("PORT", Integer.toString(port));
-        environment.put("DATABASE_URL", url);
-        environment.put("DB_MAX_CLIENTS", "10");
-        environment.put("LOG_LEVEL", "warn");
-        // the whole load comes from one address: the per-address limits would measure 429s, not the server
-        environment.put("RATE_LIMIT_API_PER_MINUTE", "1000000");
-        environment.put("RATE_LIMIT_INTERNAL_PER_MINUTE", "1000000");
-        environment.put("INTERNAL_API_SECRET", randomText(random));
-        environment.put("SESSION_SECRET", randomText(random));
-        environment.put("DIALPAD_WEBHOOK_SECRET", randomText(random));
-        byte[] key = new byte[32];
-        random.nextBytes(key);
-        environment.put("TOKEN_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(key));
-        ConfigurationResult result = ConfigurationReader.read(environment);
-        if (result instanceof ConfigurationResult.Valid valid) {
-            return valid.configuration();
-        }
-        throw new IllegalStateException("bench configuration refused: " + result);
-    }
-
     /** A key of the production format; hashed here at the bench's cost rather than by {@link ApiKeys#issue()}. */
     private static String newKey(SecureRandom random) {
         byte[] bytes = new byte[32];
@@ -228,119 +199,5 @@ public final class ApiBench {
         String auth = (index & 1) == 0 ? "x-app-api-key: " + key : "Authorization: Bearer " + key;
         return ("GET /api/calls HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private record Load(long requests, long errors, Duration elapsed) {
-        double perSecond() {
-            return requests / (elapsed.toNanos() / 1e9);
-        }
-    }
-
-    @FunctionalInterface
-    private interface RequestSource {
-        byte[] request(int index);
-    }
-
-
-    /**
-     * {@code clients} connections each sending requests one after the other until {@code duration} has passed or
-     * {@code maxRequests} were sent in all; answers other than {@code expected} are counted as errors.
-     */
-    private static Load load(int port, int clients, Duration duration, int maxRequests, int expected,
-                             RequestSource source)
-            throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        AtomicInteger sent = new AtomicInteger();
-        long deadline = System.nanoTime() + duration.toNanos();
-        long start = System.nanoTime();
-        List<Future<long[]>> results = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            results.add(pool.submit(() -> {
-                long ok = 0;
-                long bad = 0;
-                try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                    socket.setTcpNoDelay(true);
-                    OutputStream out = socket.getOutputStream();
-                    InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-                    int index;
-                    while (System.nanoTime() < deadline && (index = sent.getAndIncrement()) < maxRequests) {
-                        out.write(source.request(index));
-                        out.flush();
-                        int status = readResponse(in);
-                        if (status == expected) {
-                            ok++;
-                        } else {
-                            bad++;
-                        }
-                    }
-                }
-                return new long[] {ok, bad};
-            }));
-        }
-        long ok = 0;
-        long bad = 0;
-        for (Future<long[]> result : results) {
-            long[] counts = result.get();
-            ok += counts[0];
-            bad += counts[1];
-        }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        pool.shutdown();
-        return new Load(ok + bad, bad, elapsed);
-    }
-
-    /** Reads one HTTP/1.1 response (Content-Length or chunked body) and returns its status. */
-    private static int readResponse(InputStream in) throws IOException {
-        String statusLine = readLine(in);
-        int status = Integer.parseInt(statusLine.substring(9, 12));
-        long length = -1;
-        boolean chunked = false;
-        for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
-            String lower = line.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("content-length:")) {
-                length = Long.parseLong(line.substring(15).strip());
-            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                chunked = true;
-            }
-        }
-        if (chunked) {
-            for (long size = Long.parseLong(readLine(in).strip(), 16); size > 0;
-                 size = Long.parseLong(readLine(in).strip(), 16)) {
-                skip(in, size);
-                readLine(in);
-            }
-            readLine(in);
-        } else if (length > 0) {
-            skip(in, length);
-        }
-        return status;
-    }
-
-    private static void skip(InputStream in, long bytes) throws IOException {
-        long left = bytes;
-        while (left > 0) {
-            long skipped = in.skip(left);
-            if (skipped <= 0) {
-                if (in.read() < 0) {
-                    throw new IOException("connection closed inside a body");
-                }
-                skipped = 1;
-            }
-            left -= skipped;
-        }
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
-        int b;
-        while ((b = in.read()) != '\n') {
-            if (b < 0) {
-                throw new IOException("connection closed");
-            }
-            if (b != '\r') {
-                line.write(b);
-            }
-        }
-        return line.toString(StandardCharsets.US_ASCII);
     }
 }

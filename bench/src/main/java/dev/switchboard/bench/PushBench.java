@@ -177,19 +177,17 @@ public final class PushBench {
         return -1;
     }
 
-    /** A WebSocket client that records, per event sequence number, the latency from publish to receipt. */
-    private static final class Receiver implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
+    /** Records, per event sequence number, the latency from publish to receipt on one socket. */
+    private static final class Receiver {
         private final AtomicInteger received = new AtomicInteger();
         private final AtomicInteger duplicates = new AtomicInteger();
         private volatile AtomicLongArray latencies;
-        private WebSocket socket;
+        private PushReceiver socket;
 
         static Receiver connect(HttpClient http, int port, String key, int capacity) throws Exception {
             Receiver receiver = new Receiver();
             receiver.reset(capacity);
-            receiver.socket = http.newWebSocketBuilder().header("x-app-api-key", key)
-                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), receiver).get(10, TimeUnit.SECONDS);
+            receiver.socket = PushReceiver.connect(http, port, key, receiver::onMessage);
             return receiver;
         }
 
@@ -199,30 +197,21 @@ public final class PushBench {
             duplicates.set(0);
         }
 
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                long now = System.nanoTime();
-                Map<String, Object> message = Json.parseObject(partial.toString());
-                partial.setLength(0);
-                @SuppressWarnings("unchecked")
-                Map<String, Object> body = (Map<String, Object>) message.get("data");
-                int seq = ((Long) body.get("seq")).intValue();
-                long sent = (Long) body.get("sent_nanos");
-                AtomicLongArray current = latencies;
-                if (seq < current.length()) {
-                    if (current.compareAndSet(seq, 0, Math.max(1, now - sent))) {
-                        received.incrementAndGet();
-                    } else {
-                        duplicates.incrementAndGet();
-                    }
+        private void onMessage(Map<String, Object> message, long now) {
+            Map<String, Object> body = PushReceiver.data(message);
+            if (!(body.get("seq") instanceof Long seqValue) || !(body.get("sent_nanos") instanceof Long sent)) {
+                return;
+            }
+            int seq = seqValue.intValue();
+            AtomicLongArray current = latencies;
+            if (seq < current.length()) {
+                if (current.compareAndSet(seq, 0, Math.max(1, now - sent))) {
+                    received.incrementAndGet();
+                } else {
+                    duplicates.incrementAndGet();
                 }
             }
-            webSocket.request(1);
-            return null;
         }
-
         /** The latencies of the events received in the current run, unsorted. */
         long[] values(int events) {
             long[] values = new long[events];
@@ -247,8 +236,7 @@ public final class PushBench {
         }
 
         void close() {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
-            socket.abort();
+            socket.close();
         }
 
         private static long percentile(long[] sorted, int p) {

@@ -15,10 +15,7 @@ import dev.switchboard.persistence.JdbiDialpadWebhookStore;
 import dev.switchboard.testkit.TestDatabase;
 import dev.switchboard.testkit.dialpad.DialpadEvents;
 import dev.switchboard.testkit.dialpad.Hs256Jwt;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -51,8 +48,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class WebhookBench {
     private static final String APP_SECRET = "bench-app-webhook-secret";
-    private static final AtomicLong CALL_IDS = new AtomicLong(9_000_000_000L);
+    private static final AtomicLong CALL_IDS = new AtomicLong(10_000_000_000L);
     private static final String[] STATES = {"ringing", "connected", "hangup"};
+    private static final Duration WARM_UP = Duration.ofSeconds(10);
+    private static final String BACKLOG = "SELECT count(*) FROM webhook_events WHERE status <> 'processed'";
 
     private WebhookBench() {
     }
@@ -68,143 +67,85 @@ public final class WebhookBench {
     }
 
     private static void run(String url, int seconds, int senders, int workers) throws Exception {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        String encryptionKey = Base64.getEncoder().encodeToString(key);
-        Map<String, String> env = new HashMap<>();
-        env.put("APP_ENV", "sandbox");
-        env.put("DATABASE_URL", url);
-        env.put("DB_MAX_CLIENTS", "12");
-        env.put("INTERNAL_API_SECRET", "bench-internal-api-secret-0123456789abcdef");
-        env.put("SESSION_SECRET", "bench-session-secret-0123456789abcdef-0123");
-        env.put("TOKEN_ENCRYPTION_KEY", encryptionKey);
-        env.put("DIALPAD_WEBHOOK_SECRET", "bench-shared-webhook-secret");
-        env.put("RATE_LIMIT_WEBHOOKS_PER_MINUTE", "1000000");
-        env.put("LOG_LEVEL", "warn");
-        ConfigurationResult read = ConfigurationReader.read(env);
-        if (!(read instanceof ConfigurationResult.Valid valid)) {
-            throw new IllegalStateException("bench configuration invalid: " + read);
-        }
-        Configuration configuration = valid.configuration().withListenAddress("127.0.0.1", 0);
-
-        try (Switchboard server = Switchboard.start(configuration, new ProcessingConfig(workers), new SecureRandom());
-             Database seed = Database.open(DatabaseSettings.of(url, 2))) {
-            UUID appId = JdbiAppStore.create(seed, Clock.systemUTC()).create("bench").id();
-            JdbiDialpadWebhookStore.create(seed, SecretCipher.fromBase64Key(encryptionKey, new SecureRandom()),
-                    Clock.systemUTC()).save(new NewDialpadWebhook(appId, "bench-webhook",
-                    "http://127.0.0.1/webhooks/dialpad/" + appId, new DialpadWebhookSecret(APP_SECRET), List.of()));
-            URI uri = URI.create("http://127.0.0.1:" + server.port() + "/webhooks/dialpad/" + appId);
-            System.out.printf(Locale.ROOT, "WebhookBench: %d senders, %d s measured after 3 s warm-up, "
-                    + "EVENT_WORKERS=%d, %d cores%n", senders, seconds, workers,
+        BenchServers servers = BenchServers.on(url);
+        Configuration configuration = servers.configuration(12, Map.of());
+        try (Switchboard server = Switchboard.start(configuration, new ProcessingConfig(workers), new SecureRandom())) {
+            BenchServers.WebhookApp app = servers.webhookApp("bench", APP_SECRET);
+            System.out.printf(Locale.ROOT, "WebhookBench: %d senders, %d s measured after %d s warm-up, "
+                    + "EVENT_WORKERS=%d, %d cores%n", senders, seconds, WARM_UP.toSeconds(), workers,
                     Runtime.getRuntime().availableProcessors());
-
-            load(uri, senders, Duration.ofSeconds(3));
-            long rowsBefore = count(url, "SELECT count(*) FROM webhook_events");
-            Result result = load(uri, senders, Duration.ofSeconds(seconds));
-            Instant stopped = Instant.now();
-            long rows = count(url, "SELECT count(*) FROM webhook_events") - rowsBefore;
-
-            long[] latencies = result.latencies();
-            Arrays.sort(latencies);
-            System.out.printf(Locale.ROOT, "accepted: %d events in %.1f s = %.0f events/s (non-200 answers: %d)%n",
-                    result.accepted(), result.elapsedSeconds(), result.accepted() / result.elapsedSeconds(),
-                    result.failed());
-            System.out.printf(Locale.ROOT, "latency of 200 answers: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                    millis(percentile(latencies, 50)), millis(percentile(latencies, 99)),
-                    millis(latencies.length == 0 ? 0 : latencies[latencies.length - 1]));
-            System.out.printf(Locale.ROOT, "lost: %d (200 answers %d, rows stored %d)%n",
-                    Math.max(0, result.accepted() - rows), result.accepted(), rows);
-
-            Thread.sleep(Math.max(0, Duration.between(Instant.now(), stopped.plusSeconds(1)).toMillis()));
-            long backlogAfterOneSecond = count(url,
-                    "SELECT count(*) FROM webhook_events WHERE status <> 'processed'");
-            long backlog = backlogAfterOneSecond;
-            while (backlog > 0 && Duration.between(stopped, Instant.now()).toSeconds() < 120) {
-                Thread.sleep(100);
-                backlog = count(url, "SELECT count(*) FROM webhook_events WHERE status <> 'processed'");
-            }
-            double drained = Duration.between(stopped, Instant.now()).toMillis() / 1000.0;
-            long failed = count(url, "SELECT count(*) FROM webhook_events WHERE status = 'failed'");
-            System.out.printf(Locale.ROOT, "processing: backlog 1 s after the load stopped: %d; "
-                    + "%s after %.1f s; failed events: %d%n", backlogAfterOneSecond,
-                    backlog == 0 ? "caught up" : "still " + backlog + " behind", drained, failed);
-            System.out.printf(Locale.ROOT, "calls stored: %d%n", count(url, "SELECT count(*) FROM calls"));
+            measure(server.port(), url, app, senders, Duration.ofSeconds(seconds));
         }
     }
 
-    private record Result(long accepted, long failed, double elapsedSeconds, long[] latencies) {
+    /**
+     * Warms the server up for {@link #WARM_UP} (so the figures are of compiled code), then posts signed call
+     * events for {@code measured} with {@code senders} connections to the app's webhook path and prints: events
+     * accepted per second, latency p50/p99/max of the 200 answers, events lost (200 answers without a row in
+     * {@code webhook_events}), the backlog of unprocessed events one second after the load stopped and how long
+     * processing took to catch up.
+     */
+    static void measure(int port, String url, BenchServers.WebhookApp app, int senders, Duration measured)
+            throws Exception {
+        load(port, app.path(), app.webhookSecret(), senders, WARM_UP);
+        awaitBacklog(url, Instant.now().plus(Duration.ofSeconds(20)));
+        long rowsBefore = count(url, "SELECT count(*) FROM webhook_events");
+        RawHttpLoad.Result result = load(port, app.path(), app.webhookSecret(), senders, measured);
+        Instant stopped = Instant.now();
+        long rows = count(url, "SELECT count(*) FROM webhook_events") - rowsBefore;
+        long accepted = result.latencies().length;
+        System.out.printf(Locale.ROOT, "webhooks accepted: %d events in %.1f s = %,.0f events/s with %d senders "
+                        + "(non-200 answers: %d)%n", accepted, result.elapsed().toNanos() / 1e9,
+                result.okPerSecond(), senders, result.errors());
+        System.out.printf(Locale.ROOT, "webhook latency of 200 answers: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                result.percentileMillis(50), result.percentileMillis(99), result.maxMillis());
+        System.out.printf(Locale.ROOT, "webhook events lost: %d (200 answers %d, rows stored %d)%n",
+                Math.max(0, accepted - rows), accepted, rows);
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), stopped.plusSeconds(1)).toMillis()));
+        long backlogAfterOneSecond = count(url, BACKLOG);
+        long backlog = awaitBacklog(url, stopped.plusSeconds(120));
+        double drained = Duration.between(stopped, Instant.now()).toMillis() / 1000.0;
+        System.out.printf(Locale.ROOT, "processing: backlog 1 s after the load stopped: %d; %s after %.1f s; "
+                        + "failed events: %d; calls stored: %d%n", backlogAfterOneSecond,
+                backlog == 0 ? "caught up" : "still " + backlog + " behind", drained,
+                count(url, "SELECT count(*) FROM webhook_events WHERE status = 'failed'"),
+                count(url, "SELECT count(*) FROM calls"));
     }
 
-    private static Result load(URI uri, int senders, Duration duration) throws InterruptedException {
-        long deadline = System.nanoTime() + duration.toNanos();
-        List<Thread> threads = new ArrayList<>();
-        long[][] perThread = new long[senders][];
-        int[] counts = new int[senders];
-        long[] failures = new long[senders];
-        long start = System.nanoTime();
-        for (int t = 0; t < senders; t++) {
-            int index = t;
-            Thread thread = new Thread(() -> {
-                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                long[] latencies = new long[1 << 16];
-                int n = 0;
-                long callId = 0;
-                int state = STATES.length;
-                while (System.nanoTime() < deadline) {
-                    if (state == STATES.length) {
-                        callId = CALL_IDS.incrementAndGet();
-                        state = 0;
-                    }
-                    String token = Hs256Jwt.sign(DialpadEvents.call(callId, STATES[state++]).build().json(),
-                            APP_SECRET);
-                    HttpRequest request = HttpRequest.newBuilder(uri)
-                            .header("Content-Type", "application/jwt; charset=utf-8")
-                            .POST(HttpRequest.BodyPublishers.ofString(token)).build();
-                    long begin = System.nanoTime();
-                    try {
-                        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-                        long took = System.nanoTime() - begin;
-                        if (response.statusCode() == 200) {
-                            if (n == latencies.length) {
-                                latencies = Arrays.copyOf(latencies, n * 2);
-                            }
-                            latencies[n++] = took;
-                        } else {
-                            failures[index]++;
-                        }
-                    } catch (Exception e) {
-                        failures[index]++;
-                    }
-                }
-                perThread[index] = latencies;
-                counts[index] = n;
-            });
-            threads.add(thread);
-            thread.start();
+    /** Waits until no event is left unprocessed or {@code deadline} passed; returns the backlog left. */
+    private static long awaitBacklog(String url, Instant deadline) throws Exception {
+        long backlog = count(url, BACKLOG);
+        while (backlog > 0 && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+            backlog = count(url, BACKLOG);
         }
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        int total = Arrays.stream(counts).sum();
-        long[] all = new long[total];
-        int offset = 0;
-        for (int t = 0; t < senders; t++) {
-            System.arraycopy(perThread[t], 0, all, offset, counts[t]);
-            offset += counts[t];
-        }
-        return new Result(total, Arrays.stream(failures).sum(), elapsed, all);
+        return backlog;
     }
 
-    private static long percentile(long[] sorted, int p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    /**
+     * {@code senders} keep-alive connections posting signed call events (ringing, connected, hangup of fresh calls,
+     * signed as they are sent) to {@code path} for {@code duration}.
+     */
+    static RawHttpLoad.Result load(int port, String path, String secret, int senders, Duration duration)
+            throws Exception {
+        long base = CALL_IDS.getAndAdd(1_000_000_000L);
+        return RawHttpLoad.run(port, senders, duration, Integer.MAX_VALUE, 200, index -> {
+            long callId = base + index / STATES.length;
+            String token = Hs256Jwt.sign(DialpadEvents.call(callId, STATES[index % STATES.length]).build().json(),
+                    secret);
+            return webhookRequest(path, token);
+        });
     }
 
-    private static double millis(long nanos) {
-        return nanos / 1e6;
+    /** The bytes of a {@code POST} of one JWT to {@code path}, as Dialpad sends it. */
+    static byte[] webhookRequest(String path, String token) {
+        byte[] body = token.getBytes(StandardCharsets.US_ASCII);
+        byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/jwt; charset=utf-8\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] request = Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, request, head.length, body.length);
+        return request;
     }
 
     private static long count(String url, String sql) throws Exception {
