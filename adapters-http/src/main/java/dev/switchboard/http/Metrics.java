@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,6 +31,7 @@ public final class Metrics {
             Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(1000), Duration.ofMillis(5000)};
 
     private final PrometheusMeterRegistry registry;
+    private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
     private Metrics(PrometheusMeterRegistry registry) {
         this.registry = registry;
@@ -51,14 +54,18 @@ public final class Metrics {
 
     /** Records one answered request. */
     void recordRequest(String method, String route, int status, long nanos) {
-        Timer.builder(REQUESTS)
-                .description("HTTP requests by method, route template and status")
-                .tag("method", method)
-                .tag("route", route)
-                .tag("status", Integer.toString(status))
-                .serviceLevelObjectives(LATENCY_BUCKETS)
-                .register(registry)
+        // one timer per (method, route template, status): a bounded set, looked up without building tags each time
+        timers.computeIfAbsent(new TimerKey(method, route, status), key -> Timer.builder(REQUESTS)
+                        .description("HTTP requests by method, route template and status")
+                        .tag("method", key.method())
+                        .tag("route", key.route())
+                        .tag("status", Integer.toString(key.status()))
+                        .serviceLevelObjectives(LATENCY_BUCKETS)
+                        .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private record TimerKey(String method, String route, int status) {
     }
 
     /** Every meter in the Prometheus text exposition format (version 0.0.4). */
