@@ -5,6 +5,7 @@ import dev.switchboard.core.calls.CallChange;
 import dev.switchboard.core.calls.CallDirection;
 import dev.switchboard.core.calls.CallEvent;
 import dev.switchboard.core.calls.CallFilter;
+import dev.switchboard.core.calls.CallKey;
 import dev.switchboard.core.calls.CallMerge;
 import dev.switchboard.core.calls.CallPage;
 import dev.switchboard.core.calls.CallParty;
@@ -15,11 +16,18 @@ import dev.switchboard.core.calls.DialpadCallState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatement;
@@ -28,20 +36,79 @@ import org.jdbi.v3.core.statement.StatementContext;
 /**
  * {@link CallStore} on the {@code calls} and {@code voicemails} tables. Thread-safe.
  *
- * <p>{@link #apply} runs in one transaction: it locks the call row ({@code FOR UPDATE}), merges in Java with
- * {@link CallMerge} and writes the result back, so two events of one call serialise on the row and neither update
- * is lost. A call's first event inserts with {@code ON CONFLICT DO NOTHING}; when a concurrent first event won, the
- * insert waits for it, and the row is then locked and merged like any other.
+ * <p>Every write of a call follows one protocol, shared with {@link JdbiProcessingStore} through {@link #lock} and
+ * {@link #save}: lock the stored rows of the calls concerned ({@code SELECT ... FOR UPDATE}, in key order), merge
+ * in Java with {@link CallMerge}, then insert the new calls and update the others, each kind in one statement over
+ * all rows ({@link Unnest}). Two transactions on one call serialise on its row, so no update is lost. Two first
+ * events of a new call both find no row: both insert with {@code ON CONFLICT DO NOTHING}, the second waits for the
+ * first to commit and then inserts nothing, locks the row the first created and merges into it.
  */
 public final class JdbiCallStore implements CallStore {
-    static final String COLUMNS = "id, app_id, dialpad_call_id, status, direction, external_number, internal_number, "
-            + "target_id, target_type, target_name, target_phone, contact_id, contact_type, contact_name, "
-            + "contact_phone, master_call_id, entry_point_call_id, started_at, answered_at, ended_at, duration_ms, "
-            + "recording_url, voicemail_url, transcription, last_event_at, states_seen";
-    private static final String VALUES = ":id, :app_id, :dialpad_call_id, :status, :direction, :external_number, "
-            + ":internal_number, :target_id, :target_type, :target_name, :target_phone, :contact_id, :contact_type, "
-            + ":contact_name, :contact_phone, :master_call_id, :entry_point_call_id, :started_at, :answered_at, "
-            + ":ended_at, :duration_ms, :recording_url, :voicemail_url, :transcription, :last_event_at, :states_seen";
+    private static final Unnest<Call> CALL_ROWS = Unnest.of(callColumns());
+    static final String COLUMNS = CALL_ROWS.names("");
+    private static final Unnest<CallKey> KEY_ROWS = Unnest.of(
+            Unnest.uuid("app_id", CallKey::appId),
+            Unnest.requiredText("dialpad_call_id", CallKey::dialpadCallId));
+    private static final String LOCK = "SELECT " + COLUMNS + " FROM calls WHERE (app_id, dialpad_call_id) IN "
+            + "(SELECT k.app_id, k.dialpad_call_id FROM " + KEY_ROWS.from("k") + ") "
+            + "ORDER BY app_id, dialpad_call_id FOR UPDATE";
+    // in key order too, so two transactions inserting overlapping new calls wait for one another, never deadlock
+    private static final String INSERT = "INSERT INTO calls (" + COLUMNS + ") SELECT " + CALL_ROWS.names("t")
+            + " FROM " + CALL_ROWS.from("t") + " ORDER BY t.app_id, t.dialpad_call_id "
+            + "ON CONFLICT (app_id, dialpad_call_id) DO NOTHING RETURNING app_id, dialpad_call_id";
+    private static final String UPDATE = "UPDATE calls c SET " + CALL_ROWS.assignments("t", Set.of("id", "app_id",
+            "dialpad_call_id")) + ", updated_at = now() FROM " + CALL_ROWS.from("t")
+            + " WHERE c.app_id = t.app_id AND c.dialpad_call_id = t.dialpad_call_id AND c.id = t.id";
+    private static final Unnest<Call> VOICEMAIL_ROWS = Unnest.of(
+            Unnest.uuid("id", c -> UUID.randomUUID()),
+            Unnest.uuid("app_id", Call::appId),
+            Unnest.uuid("call_id", Call::id),
+            Unnest.requiredText("dialpad_call_id", Call::dialpadCallId),
+            Unnest.text("from_number", Call::externalNumber),
+            Unnest.text("recording_url", Call::voicemailUrl),
+            Unnest.text("transcription", Call::transcription),
+            Unnest.bigint("duration_ms", Call::durationMillis));
+    // Created once, when the call first gets a voicemail: a voicemail the app deleted stays deleted.
+    private static final String INSERT_VOICEMAILS = "INSERT INTO voicemails (" + VOICEMAIL_ROWS.names("")
+            + ", created_at) SELECT " + VOICEMAIL_ROWS.names("t") + ", :at FROM " + VOICEMAIL_ROWS.from("t")
+            + " ON CONFLICT (app_id, call_id) DO NOTHING";
+    private static final String UPDATE_VOICEMAILS = "UPDATE voicemails v SET " + VOICEMAIL_ROWS.assignments("t",
+            Set.of("id", "app_id", "call_id", "dialpad_call_id")) + " FROM " + VOICEMAIL_ROWS.from("t")
+            + " WHERE v.app_id = t.app_id AND v.call_id = t.call_id";
+
+    private static List<Unnest.Column<Call>> callColumns() {
+        List<Unnest.Column<Call>> columns = new ArrayList<>(List.of(
+                Unnest.uuid("id", Call::id),
+                Unnest.uuid("app_id", Call::appId),
+                Unnest.requiredText("dialpad_call_id", Call::dialpadCallId),
+                Unnest.requiredText("status", c -> c.status().jsonName()),
+                Unnest.text("direction", c -> c.direction().map(CallDirection::jsonName)),
+                Unnest.text("external_number", Call::externalNumber),
+                Unnest.text("internal_number", Call::internalNumber)));
+        columns.addAll(partyColumns("target_", Call::target));
+        columns.addAll(partyColumns("contact_", Call::contact));
+        columns.addAll(List.of(
+                Unnest.text("master_call_id", Call::masterCallId),
+                Unnest.text("entry_point_call_id", Call::entryPointCallId),
+                Unnest.timestamptz("started_at", Call::startedAt),
+                Unnest.timestamptz("answered_at", Call::answeredAt),
+                Unnest.timestamptz("ended_at", Call::endedAt),
+                Unnest.bigint("duration_ms", Call::durationMillis),
+                Unnest.text("recording_url", Call::recordingUrl),
+                Unnest.text("voicemail_url", Call::voicemailUrl),
+                Unnest.text("transcription", Call::transcription),
+                Unnest.timestamptz("last_event_at", Call::lastEventAt),
+                Unnest.bigint("states_seen", c -> Optional.of(c.statesSeenMask()))));
+        return columns;
+    }
+
+    private static List<Unnest.Column<Call>> partyColumns(String prefix, Function<Call, Optional<CallParty>> party) {
+        return List.of(
+                Unnest.text(prefix + "id", c -> party.apply(c).flatMap(CallParty::id)),
+                Unnest.text(prefix + "type", c -> party.apply(c).flatMap(CallParty::type)),
+                Unnest.text(prefix + "name", c -> party.apply(c).flatMap(CallParty::name)),
+                Unnest.text(prefix + "phone", c -> party.apply(c).flatMap(CallParty::phone)));
+    }
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -62,76 +129,82 @@ public final class JdbiCallStore implements CallStore {
     public CallUpdate apply(UUID appId, CallEvent event) {
         Objects.requireNonNull(appId, "appId");
         Objects.requireNonNull(event, "event");
+        CallKey key = new CallKey(appId, event.dialpadCallId());
+        UUID newId = UUID.randomUUID();
         return PersistenceErrors.call("store a call event", () -> jdbi.inTransaction(handle -> {
-            Optional<Call> existing = lock(handle, appId, event.dialpadCallId());
-            if (existing.isEmpty()) {
-                CallUpdate first = CallMerge.first(UUID.randomUUID(), appId, event);
-                int inserted = bindCall(handle.createUpdate("INSERT INTO calls (" + COLUMNS + ") VALUES (" + VALUES
-                        + ") ON CONFLICT (app_id, dialpad_call_id) DO NOTHING"), first.call()).execute();
-                if (inserted == 1) {
-                    recordVoicemail(handle, first);
-                    return first;
+            Map<CallKey, Call> stored = lock(handle, List.of(key));
+            CallUpdate update = CallMerge.apply(stored.get(key), newId, appId, event);
+            if (update.has(CallChange.UPDATED)
+                    && !save(handle, List.of(update), stored.keySet(), clock.instant()).isEmpty()) {
+                // created by a concurrent first event since it was read: now it is there, locked
+                stored = lock(handle, List.of(key));
+                update = CallMerge.apply(stored.get(key), newId, appId, event);
+                if (!save(handle, List.of(update), stored.keySet(), clock.instant()).isEmpty()) {
+                    throw new IllegalStateException("a conflicting call vanished");
                 }
-                existing = lock(handle, appId, event.dialpadCallId());
-            }
-            Call current = existing.orElseThrow(() -> new IllegalStateException("a conflicting call vanished"));
-            CallUpdate update = CallMerge.apply(current, event);
-            if (update.has(CallChange.UPDATED)) {
-                bindCall(handle.createUpdate("UPDATE calls SET status = :status, direction = :direction, "
-                        + "external_number = :external_number, internal_number = :internal_number, "
-                        + "target_id = :target_id, target_type = :target_type, target_name = :target_name, "
-                        + "target_phone = :target_phone, contact_id = :contact_id, contact_type = :contact_type, "
-                        + "contact_name = :contact_name, contact_phone = :contact_phone, "
-                        + "master_call_id = :master_call_id, entry_point_call_id = :entry_point_call_id, "
-                        + "started_at = :started_at, answered_at = :answered_at, ended_at = :ended_at, "
-                        + "duration_ms = :duration_ms, recording_url = :recording_url, voicemail_url = :voicemail_url, "
-                        + "transcription = :transcription, last_event_at = :last_event_at, "
-                        + "states_seen = :states_seen, updated_at = now() "
-                        + "WHERE app_id = :app_id AND id = :id AND dialpad_call_id = :dialpad_call_id"),
-                        update.call()).execute();
-                recordVoicemail(handle, update);
             }
             return update;
         }));
     }
 
-    private static Optional<Call> lock(Handle handle, UUID appId, String dialpadCallId) {
-        return handle.createQuery("SELECT " + COLUMNS + " FROM calls WHERE app_id = :app AND dialpad_call_id = :dp "
-                        + "FOR UPDATE")
-                .bind("app", appId)
-                .bind("dp", dialpadCallId)
+    /**
+     * Locks the stored rows of {@code keys} ({@code FOR UPDATE}, in key order whatever the order given) until the
+     * transaction of {@code handle} ends, and returns them; unknown calls are absent.
+     */
+    static Map<CallKey, Call> lock(Handle handle, Collection<CallKey> keys) {
+        Map<CallKey, Call> stored = new HashMap<>();
+        if (keys.isEmpty()) {
+            return stored;
+        }
+        KEY_ROWS.bind(handle.createQuery(LOCK), List.copyOf(keys))
                 .map(JdbiCallStore::row)
-                .findOne();
+                .forEach(call -> stored.put(CallKey.of(call), call));
+        return stored;
     }
 
-    private void recordVoicemail(Handle handle, CallUpdate update) {
-        Call call = update.call();
-        if (update.has(CallChange.VOICEMAIL_ADDED)) {
-            // Created once, when the call first gets a voicemail: a voicemail the app deleted stays deleted.
-            handle.createUpdate("INSERT INTO voicemails (id, app_id, call_id, dialpad_call_id, from_number, "
-                            + "recording_url, transcription, duration_ms, created_at) VALUES (:id, :app, :call, :dp, "
-                            + ":from, :url, :transcription, :duration, :at) ON CONFLICT (app_id, call_id) DO NOTHING")
-                    .bind("id", UUID.randomUUID())
-                    .bind("at", Sql.at(clock.instant()))
-                    .bind("app", call.appId())
-                    .bind("call", call.id())
-                    .bind("dp", call.dialpadCallId())
-                    .bind("from", call.externalNumber().orElse(null))
-                    .bind("url", call.voicemailUrl().orElse(null))
-                    .bind("transcription", call.transcription().orElse(null))
-                    .bind("duration", call.durationMillis().orElse(null))
-                    .execute();
-        } else if (call.voicemailUrl().isPresent()) {
-            handle.createUpdate("UPDATE voicemails SET from_number = :from, recording_url = :url, "
-                            + "transcription = :transcription, duration_ms = :duration WHERE app_id = :app AND call_id = :call")
-                    .bind("app", call.appId())
-                    .bind("call", call.id())
-                    .bind("from", call.externalNumber().orElse(null))
-                    .bind("url", call.voicemailUrl().orElse(null))
-                    .bind("transcription", call.transcription().orElse(null))
-                    .bind("duration", call.durationMillis().orElse(null))
+    /**
+     * Writes the calls of {@code updates} (one per call) and their voicemails in the transaction of {@code handle}:
+     * the calls of {@code locked} (read with {@link #lock} in this transaction) are updated, the others inserted.
+     * Returns the keys of calls to insert that a concurrent transaction created meanwhile; nothing is written for
+     * those. {@code now} stamps new voicemails.
+     */
+    static Set<CallKey> save(Handle handle, List<CallUpdate> updates, Set<CallKey> locked, Instant now) {
+        List<Call> inserts = new ArrayList<>();
+        List<Call> changes = new ArrayList<>();
+        for (CallUpdate update : updates) {
+            (locked.contains(CallKey.of(update.call())) ? changes : inserts).add(update.call());
+        }
+        Set<CallKey> createdMeanwhile = new HashSet<>();
+        if (!inserts.isEmpty()) {
+            inserts.forEach(call -> createdMeanwhile.add(CallKey.of(call)));
+            CALL_ROWS.bind(handle.createQuery(INSERT), inserts)
+                    .map((rs, ctx) -> new CallKey(Sql.uuid(rs, "app_id"), rs.getString("dialpad_call_id")))
+                    .forEach(createdMeanwhile::remove);
+        }
+        if (!changes.isEmpty()) {
+            CALL_ROWS.bind(handle.createUpdate(UPDATE), changes).execute();
+        }
+        List<Call> newVoicemails = new ArrayList<>();
+        List<Call> voicemailChanges = new ArrayList<>();
+        for (CallUpdate update : updates) {
+            Call call = update.call();
+            if (createdMeanwhile.contains(CallKey.of(call))) {
+                continue;
+            }
+            if (update.has(CallChange.VOICEMAIL_ADDED)) {
+                newVoicemails.add(call);
+            } else if (call.voicemailUrl().isPresent()) {
+                voicemailChanges.add(call);
+            }
+        }
+        if (!newVoicemails.isEmpty()) {
+            VOICEMAIL_ROWS.bind(handle.createUpdate(INSERT_VOICEMAILS), newVoicemails).bind("at", Sql.at(now))
                     .execute();
         }
+        if (!voicemailChanges.isEmpty()) {
+            VOICEMAIL_ROWS.bind(handle.createUpdate(UPDATE_VOICEMAILS), voicemailChanges).execute();
+        }
+        return createdMeanwhile;
     }
 
     @Override
@@ -198,38 +271,6 @@ public final class JdbiCallStore implements CallStore {
                 .bind("limit", limit)
                 .map(JdbiCallStore::row)
                 .list()));
-    }
-
-    private static <S extends SqlStatement<S>> S bindCall(S statement, Call call) {
-        Optional<CallParty> target = call.target();
-        Optional<CallParty> contact = call.contact();
-        return statement
-                .bind("id", call.id())
-                .bind("app_id", call.appId())
-                .bind("dialpad_call_id", call.dialpadCallId())
-                .bind("status", call.status().jsonName())
-                .bind("direction", call.direction().map(CallDirection::jsonName).orElse(null))
-                .bind("external_number", call.externalNumber().orElse(null))
-                .bind("internal_number", call.internalNumber().orElse(null))
-                .bind("target_id", target.flatMap(CallParty::id).orElse(null))
-                .bind("target_type", target.flatMap(CallParty::type).orElse(null))
-                .bind("target_name", target.flatMap(CallParty::name).orElse(null))
-                .bind("target_phone", target.flatMap(CallParty::phone).orElse(null))
-                .bind("contact_id", contact.flatMap(CallParty::id).orElse(null))
-                .bind("contact_type", contact.flatMap(CallParty::type).orElse(null))
-                .bind("contact_name", contact.flatMap(CallParty::name).orElse(null))
-                .bind("contact_phone", contact.flatMap(CallParty::phone).orElse(null))
-                .bind("master_call_id", call.masterCallId().orElse(null))
-                .bind("entry_point_call_id", call.entryPointCallId().orElse(null))
-                .bind("started_at", Sql.at(call.startedAt()))
-                .bind("answered_at", Sql.at(call.answeredAt()))
-                .bind("ended_at", Sql.at(call.endedAt()))
-                .bind("duration_ms", call.durationMillis().orElse(null))
-                .bind("recording_url", call.recordingUrl().orElse(null))
-                .bind("voicemail_url", call.voicemailUrl().orElse(null))
-                .bind("transcription", call.transcription().orElse(null))
-                .bind("last_event_at", Sql.at(call.lastEventAt()))
-                .bind("states_seen", call.statesSeenMask());
     }
 
     static Call row(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -1,10 +1,12 @@
 package dev.switchboard.persistence;
 
+import dev.switchboard.core.json.Json;
 import dev.switchboard.core.messages.Message;
 import dev.switchboard.core.messages.MessageDirection;
 import dev.switchboard.core.messages.MessageFilter;
 import dev.switchboard.core.messages.MessageInsert;
 import dev.switchboard.core.messages.MessagePage;
+import dev.switchboard.core.messages.NewMessage;
 import dev.switchboard.core.messages.MessageStore;
 import dev.switchboard.core.messages.SmsEvent;
 import java.sql.ResultSet;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -23,6 +26,23 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class JdbiMessageStore implements MessageStore {
     private static final String COLUMNS = "id, app_id, dialpad_message_id, direction, from_number, to_numbers, body, "
             + "dialpad_user_id, created_at";
+
+    private static final Unnest<NewMessage> MESSAGE_ROWS = Unnest.of(
+            Unnest.uuid("id", m -> UUID.randomUUID()),
+            Unnest.uuid("app_id", NewMessage::appId),
+            Unnest.requiredText("dialpad_message_id", m -> m.event().dialpadMessageId()),
+            Unnest.requiredText("direction", m -> m.event().direction().jsonName()),
+            Unnest.text("from_number", m -> m.event().fromNumber()),
+            Unnest.requiredText("to_numbers", m -> Json.write(m.event().toNumbers())),
+            Unnest.text("body", m -> m.event().text()),
+            Unnest.text("dialpad_user_id", m -> m.event().dialpadUserId()),
+            Unnest.timestamptz("created_at", m -> Optional.of(m.event().createdAt().orElse(m.receivedAt()))));
+    // to_numbers travels as a JSON array per row: unnest cannot take a list of lists of different lengths
+    private static final String INSERT_ALL = "INSERT INTO messages (" + COLUMNS + ") SELECT t.id, t.app_id, "
+            + "t.dialpad_message_id, t.direction, t.from_number, "
+            + "ARRAY(SELECT json_array_elements_text(CAST(t.to_numbers AS json))), t.body, t.dialpad_user_id, "
+            + "t.created_at FROM " + MESSAGE_ROWS.from("t") + " ORDER BY t.app_id, t.dialpad_message_id "
+            + "ON CONFLICT (app_id, dialpad_message_id) DO NOTHING RETURNING " + COLUMNS;
 
     private final Jdbi jdbi;
 
@@ -66,6 +86,20 @@ public final class JdbiMessageStore implements MessageStore {
                     .map(JdbiMessageStore::row)
                     .one());
         }));
+    }
+
+    /**
+     * Inserts the messages that their app does not have yet in the transaction of {@code handle}, in one statement
+     * (rows in key order, so concurrent inserts of overlapping messages wait rather than deadlock), and returns
+     * those inserted. Messages of one app must have distinct Dialpad ids.
+     */
+    static List<Message> insertAll(Handle handle, List<NewMessage> messages) {
+        if (messages.isEmpty()) {
+            return List.of();
+        }
+        return MESSAGE_ROWS.bind(handle.createQuery(INSERT_ALL), messages)
+                .map(JdbiMessageStore::row)
+                .list();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.switchboard.persistence;
 
 import dev.switchboard.core.users.BatchMappingOutcome;
+import dev.switchboard.core.users.DialpadUser;
 import dev.switchboard.core.users.MappingOutcome;
 import dev.switchboard.core.users.UserMapping;
 import dev.switchboard.core.users.UserMappingRequest;
@@ -9,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,10 @@ import org.jdbi.v3.core.statement.StatementContext;
  */
 public final class JdbiUserMappingStore implements UserMappingStore {
     private static final String COLUMNS = "id, app_id, dialpad_user_id, crm_user_id, created_at";
+
+    private static final Unnest<DialpadUser> USER_ROWS = Unnest.of(
+            Unnest.uuid("app_id", DialpadUser::appId),
+            Unnest.requiredText("dialpad_user_id", DialpadUser::dialpadUserId));
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -139,6 +145,22 @@ public final class JdbiUserMappingStore implements UserMappingStore {
                 .bind("dp", dialpadUserId.strip())
                 .map(JdbiUserMappingStore::row)
                 .findOne()));
+    }
+
+    /**
+     * The CRM user each of {@code users} is mapped to, read in the transaction of {@code handle} with one query;
+     * unmapped users are absent.
+     */
+    static Map<DialpadUser, String> crmUsers(Handle handle, Collection<DialpadUser> users) {
+        Map<DialpadUser, String> mapped = new HashMap<>();
+        if (users.isEmpty()) {
+            return mapped;
+        }
+        USER_ROWS.bind(handle.createQuery("SELECT " + COLUMNS + " FROM user_mappings WHERE (app_id, dialpad_user_id) "
+                        + "IN (SELECT k.app_id, k.dialpad_user_id FROM " + USER_ROWS.from("k") + ")"), List.copyOf(users))
+                .map(JdbiUserMappingStore::row)
+                .forEach(m -> mapped.put(new DialpadUser(m.appId(), m.dialpadUserId()), m.crmUserId()));
+        return mapped;
     }
 
     @Override

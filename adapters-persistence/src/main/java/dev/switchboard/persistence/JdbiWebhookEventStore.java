@@ -219,12 +219,20 @@ public final class JdbiWebhookEventStore implements WebhookEventStore {
         if (ids.isEmpty()) {
             return 0;
         }
-        return PersistenceErrors.call("mark webhook events processed", () -> jdbi.withHandle(handle -> handle
-                .createUpdate("UPDATE webhook_events SET status = 'processed', processed_at = :at, "
+        return PersistenceErrors.call("mark webhook events processed", () -> jdbi.withHandle(handle ->
+                markProcessed(handle, ids, clock.instant())));
+    }
+
+    /** Marks the events of {@code ids} processed at {@code at} in the transaction of {@code handle}; how many. */
+    static int markProcessed(Handle handle, Collection<UUID> ids, Instant at) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return handle.createUpdate("UPDATE webhook_events SET status = 'processed', processed_at = :at, "
                         + "next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL WHERE id = ANY(:ids)")
                 .bindArray("ids", UUID.class, List.copyOf(ids))
-                .bind("at", Sql.at(clock.instant()))
-                .execute()));
+                .bind("at", Sql.at(at))
+                .execute();
     }
 
     @Override

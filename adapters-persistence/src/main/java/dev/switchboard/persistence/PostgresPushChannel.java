@@ -5,16 +5,11 @@ import dev.switchboard.core.json.Json;
 import dev.switchboard.core.push.PushEvent;
 import dev.switchboard.core.push.PushFeed;
 import dev.switchboard.core.push.PushPublisher;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * Real-time push between instances over PostgreSQL {@code LISTEN}/{@code NOTIFY} on the channel
  * {@value #CHANNEL}: the {@link PushPublisher} and the {@link PushFeed} of one instance.
  *
- * <p><b>Publishing</b> sends one notification through a pooled connection. Its payload is
+ * <p><b>Publishing</b> sends one notification through a pooled connection ({@link PushNotifications}, which the
+ * event processor also uses inside the transaction that stores the change). Its payload is
  * {@code {"event": {...}}} when that fits in {@value #MAX_INLINE_BYTES} bytes (PostgreSQL refuses payloads of 8000
  * bytes and more); a larger event is written to {@code push_outbox} and the payload is
  * {@code {"outbox_id": ..., "app_id": ...}}, in the same transaction, so the row is visible when the notification
@@ -113,40 +109,8 @@ public final class PostgresPushChannel implements PushPublisher, PushFeed, AutoC
     @Override
     public void publish(PushEvent event) {
         Objects.requireNonNull(event, "event");
-        String eventJson = PushEventCodec.encode(event);
-        String inline = "{\"event\":" + eventJson + "}";
-        if (inline.getBytes(StandardCharsets.UTF_8).length <= MAX_INLINE_BYTES) {
-            PersistenceErrors.run("publish a push event", () -> jdbi.useHandle(handle -> handle
-                    .createQuery("SELECT pg_notify(:channel, :payload)")
-                    .bind("channel", CHANNEL)
-                    .bind("payload", inline)
-                    .mapTo(String.class)
-                    .findOne()));
-            return;
-        }
-        UUID outboxId = UUID.randomUUID();
-        Instant now = clock.instant();
-        Map<String, Object> reference = new LinkedHashMap<>();
-        reference.put("outbox_id", outboxId.toString());
-        reference.put("app_id", event.appId().toString());
-        String payload = Json.write(reference);
-        PersistenceErrors.run("publish a large push event", () -> jdbi.useTransaction(handle -> {
-            handle.createUpdate("DELETE FROM push_outbox WHERE created_at < :cutoff")
-                    .bind("cutoff", utc(now.minus(OUTBOX_RETENTION)))
-                    .execute();
-            handle.createUpdate("INSERT INTO push_outbox (id, app_id, payload, created_at) "
-                            + "VALUES (:id, :app, :payload, :now)")
-                    .bind("id", outboxId)
-                    .bind("app", event.appId())
-                    .bind("payload", eventJson)
-                    .bind("now", utc(now))
-                    .execute();
-            handle.createQuery("SELECT pg_notify(:channel, :payload)")
-                    .bind("channel", CHANNEL)
-                    .bind("payload", payload)
-                    .mapTo(String.class)
-                    .findOne();
-        }));
+        PersistenceErrors.run("publish a push event", () -> jdbi.useTransaction(handle ->
+                PushNotifications.send(handle, List.of(event), clock.instant())));
     }
 
     @Override
@@ -311,9 +275,5 @@ public final class PostgresPushChannel implements PushPublisher, PushFeed, AutoC
 
     private static String sqlState(Exception e) {
         return e instanceof SQLException sql && sql.getSQLState() != null ? ", SQLSTATE " + sql.getSQLState() : "";
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 }

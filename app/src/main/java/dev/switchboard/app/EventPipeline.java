@@ -2,7 +2,6 @@ package dev.switchboard.app;
 
 import dev.switchboard.core.config.Configuration;
 import dev.switchboard.core.config.ProcessingConfig;
-import dev.switchboard.core.push.PushPublisher;
 import dev.switchboard.core.secrets.SecretCipher;
 import dev.switchboard.core.webhook.BatchingWebhookEventStore;
 import dev.switchboard.core.webhook.EventProcessor;
@@ -14,11 +13,9 @@ import dev.switchboard.http.WebhookRoutes;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.JdbiAppStore;
 import dev.switchboard.persistence.JdbiAuditLog;
-import dev.switchboard.persistence.JdbiCallStore;
 import dev.switchboard.persistence.JdbiConnectionStore;
 import dev.switchboard.persistence.JdbiDialpadWebhookStore;
-import dev.switchboard.persistence.JdbiMessageStore;
-import dev.switchboard.persistence.JdbiUserMappingStore;
+import dev.switchboard.persistence.JdbiProcessingStore;
 import dev.switchboard.persistence.JdbiWebhookEventStore;
 import dev.switchboard.persistence.PgEventSignal;
 import java.security.SecureRandom;
@@ -47,9 +44,12 @@ final class EventPipeline implements AutoCloseable {
         this.processing = processing;
     }
 
-    /** Builds and starts the pipeline on {@code database}; {@code push} receives the processed changes. */
+    /**
+     * Builds and starts the pipeline on {@code database}; the processed changes are pushed through the database's
+     * notification channel, in the transaction that stores them.
+     */
     static EventPipeline start(Configuration configuration, ProcessingConfig processingConfig, Database database,
-                               PushPublisher push, Clock clock, SecureRandom random) {
+                               Clock clock, SecureRandom random) {
         SecretCipher cipher = SecretCipher.fromBase64Key(
                 configuration.secrets().requireTokenEncryptionKey().value(), random);
         PgEventSignal signal = PgEventSignal.start(database);
@@ -61,9 +61,8 @@ final class EventPipeline implements AutoCloseable {
                 JdbiDialpadWebhookStore.create(database, cipher, clock), JdbiAppStore.create(database, clock), inbox,
                 JdbiAuditLog.create(database), clock);
         int workers = processingConfig.eventWorkers();
-        EventProcessor processor = EventProcessor.create(inbox, JdbiCallStore.create(database, clock),
-                JdbiMessageStore.create(database), JdbiUserMappingStore.create(database, clock), push, router, signal,
-                clock, EventProcessor.Settings.defaults(instanceName(), Math.max(1, workers)));
+        EventProcessor processor = EventProcessor.create(inbox, JdbiProcessingStore.create(database, clock), router,
+                signal, clock, EventProcessor.Settings.defaults(instanceName(), Math.max(1, workers)));
         if (workers > 0) {
             processor.start();
         }

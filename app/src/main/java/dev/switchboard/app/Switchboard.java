@@ -173,7 +173,7 @@ public final class Switchboard implements AutoCloseable {
         PostgresPushChannel push = PostgresPushChannel.start(database, clock);
         PushSocket pushSocket = null;
         try {
-            events = EventPipeline.start(resolved, processing, database, push, clock, random);
+            events = EventPipeline.start(resolved, processing, database, clock, random);
             routes = new ArrayList<>(OAuthWiring.routes(resolved, database, random, clock));
             routes.addAll(AdministrationWiring.routes(resolved, database, random, clock));
             api = ApiWiring.create(resolved, database, push.dataVersions(), random, clock);

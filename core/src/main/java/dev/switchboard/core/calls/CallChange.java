@@ -9,7 +9,12 @@ package dev.switchboard.core.calls;
  * hangup carrying {@code date_connected} that arrives first yields ANSWERED and ENDED together).
  */
 public enum CallChange {
-    /** The call is now known and ringing, and was not known as ringing before. */
+    /**
+     * The call was not known before and is now known while live (ringing or active): reported once per call,
+     * whichever of its events is applied first, so a {@code connected} applied before the {@code ringing} still
+     * rings (with {@link #ANSWERED}), and the late {@code ringing} reports nothing. A call first known as already
+     * over (a hangup, missed, voicemail... applied first) never reports it: there is nothing left to ring.
+     */
     RANG,
     /** The call is now known to have been answered, and was not before. */
     ANSWERED,

@@ -47,6 +47,11 @@ import java.util.function.BinaryOperator;
  * Hence terminal statuses beat active, which beats ringing, and among terminal statuses voicemail beats missed,
  * which beats rejected, which beats ended. A status can only move up this order as events are added.
  *
+ * <p>The call is order-independent; the {@link CallChange changes} reported by each step compare the call before
+ * and after it, and are chosen so that any order of applying a call's events reports each of
+ * {@link CallChange#RANG}, {@link CallChange#ANSWERED} and {@link CallChange#ENDED} at most once, and RANG exactly
+ * once for a call that is first known while live (before or with its ANSWERED).
+ *
  * <p>Pure and stateless: thread-safe. Concurrency between stores is the store's business (it locks the row).
  */
 public final class CallMerge {
@@ -62,7 +67,8 @@ public final class CallMerge {
 
     /**
      * The call made of its first event: what {@link #apply} would give from nothing. Every change that the event
-     * implies is reported (a first ringing event reports {@link CallChange#RANG}).
+     * implies is reported: {@link CallChange#RANG} when the call is live (ringing or active), so a first
+     * {@code connected} reports RANG and ANSWERED together; a call first known as over reports no RANG.
      */
     public static CallUpdate first(UUID id, UUID appId, CallEvent event) {
         Objects.requireNonNull(id, "id");
@@ -168,7 +174,10 @@ public final class CallMerge {
         if (before == null || before.status() != after.status()) {
             changes.add(CallChange.STATUS_CHANGED);
         }
-        if (after.status() == CallStatus.RINGING && (before == null || before.status() != CallStatus.RINGING)) {
+        // Decided when the call becomes known, not by the state that happens to arrive first: events of one call
+        // may be applied in any order (two workers, two instances), and a ringing applied after a connected must
+        // neither lose the ring nor ring twice.
+        if (before == null && !after.status().isTerminal()) {
             changes.add(CallChange.RANG);
         }
         if (after.answered() && (before == null || !before.answered())) {

@@ -15,7 +15,8 @@ public interface CallStore {
      * Folds {@code event} into the app's call with the event's Dialpad call id (creating it on its first event)
      * with {@link CallMerge}, atomically: concurrent events of one call are serialised, so none is lost, and the
      * result is the same whatever their order. When the call first gets a voicemail URL, its {@link Voicemail} is
-     * created in the same transaction; a known voicemail follows later changes of the call.
+     * created in the same transaction; a known voicemail follows later changes of the call. Writes of the event
+     * processor ({@link dev.switchboard.core.webhook.ProcessingStore}) serialise with these on the same calls.
      *
      * @return the call after the event and what the event changed (nothing for a duplicate)
      */

@@ -5,7 +5,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The voicemails of each app (written by {@link CallStore#apply}). Every method is scoped by app id.
+ * The voicemails of each app (written with their calls, by {@link CallStore#apply} or by the event processor's
+ * {@link dev.switchboard.core.webhook.ProcessingStore}). Every method is scoped by app id.
  * Thread-safe; throws {@link dev.switchboard.core.StoreUnavailableException} when the backing store fails.
  */
 public interface VoicemailStore {

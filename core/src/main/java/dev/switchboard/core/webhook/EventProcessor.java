@@ -3,28 +3,34 @@ package dev.switchboard.core.webhook;
 import dev.switchboard.core.calls.Call;
 import dev.switchboard.core.calls.CallChange;
 import dev.switchboard.core.calls.CallEvent;
-import dev.switchboard.core.calls.CallStore;
+import dev.switchboard.core.calls.CallKey;
+import dev.switchboard.core.calls.CallMerge;
 import dev.switchboard.core.calls.CallUpdate;
 import dev.switchboard.core.json.Json;
 import dev.switchboard.core.json.JsonException;
-import dev.switchboard.core.messages.MessageInsert;
-import dev.switchboard.core.messages.MessageStore;
+import dev.switchboard.core.messages.Message;
+import dev.switchboard.core.messages.NewMessage;
 import dev.switchboard.core.messages.SmsEvent;
 import dev.switchboard.core.push.PushEvent;
 import dev.switchboard.core.push.PushEventType;
-import dev.switchboard.core.push.PushPublisher;
-import dev.switchboard.core.users.UserMapping;
-import dev.switchboard.core.users.UserMappingStore;
+import dev.switchboard.core.users.DialpadUser;
+import dev.switchboard.core.users.UserMappingRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,27 +39,34 @@ import org.slf4j.LoggerFactory;
  * Turns stored webhook events into calls, voicemails and messages, and pushes what changed to the app's sockets.
  *
  * <p>Workers claim batches of due events with a lease ({@link WebhookEventStore#claim}), so any number of instances
- * process side by side without doing an event twice while its lease lasts. For each event:
+ * process side by side without doing an event twice while its lease lasts. A claimed batch is applied in <em>one</em>
+ * transaction of the {@link ProcessingStore}, with a number of statements that does not grow with the batch:
  * <ul>
- *   <li>call: {@link CallEvent#parse} then {@link CallStore#apply}; each change is pushed: {@code RANG} as
+ *   <li>call events ({@link CallEvent#parse}) are grouped by call; the batch's calls are locked and read at once,
+ *       each call's events are folded into it with {@link CallMerge} one by one <em>in the order they were
+ *       received</em>, and each call is written once. Each step's changes are pushed: {@code RANG} as
  *       {@code call.ring}, {@code ANSWERED} as {@code call.started}, {@code ENDED} as {@code call.ended},
  *       {@code RECORDING_ADDED} as {@code call.recording}, {@code VOICEMAIL_ADDED} as {@code voicemail.received},
- *       with {@code target_crm_user} when the call's Dialpad user is mapped and the call as {@code data};</li>
- *   <li>SMS: {@link SmsEvent#parse} then {@link MessageStore#insert}; {@code message.received} only when the
- *       message is new;</li>
+ *       with the call after that step as {@code data};</li>
+ *   <li>SMS events ({@link SmsEvent#parse}) are inserted together; {@code message.received} only for the messages
+ *       that are new;</li>
+ *   <li>every push carries {@code target_crm_user} when its Dialpad user is mapped (one look-up for the batch); the
+ *       pushes are published and the events marked processed in the same transaction, so a push exists if and only
+ *       if its change was committed;</li>
  *   <li>unknown kind: marked processed and ignored (logged);</li>
- *   <li>unrouted: routed again by organisation ({@link OrganisationRouter#appsOf}); when apps are connected now,
- *       one copy per app is stored (and processed like any event) and the unrouted one is marked processed;
- *       otherwise it fails as unrouted and is retried with the backoff below, kept, never dropped.</li>
+ *   <li>unrouted: routed again by organisation ({@link OrganisationRouter#appsOf}) before the batch; when apps are
+ *       connected now, one copy per app is stored (and processed like any event) and the unrouted one is marked
+ *       processed; otherwise it fails as unrouted and is retried with the backoff below, kept, never dropped.</li>
  * </ul>
  * Reprocessing an event changes nothing and pushes nothing: the merge reports no change for what a call already
- * holds, and a message already stored is a duplicate. A push that fails is logged and does not fail the event (its
- * data is stored and can be listed).
+ * holds, and a message already stored is a duplicate. Every push has an id derived from its event and type, so a
+ * receiver can drop a repeat.
  *
  * <p>An event that fails (unparseable payload, an exception) is marked failed with its error and becomes due again
  * after {@link Settings#firstRetry()} doubled per attempt up to {@link Settings#maxRetry()}; after
  * {@link Settings#maxAttempts()} attempts it waits {@link Settings#parkedFor()} between attempts. It never blocks the
- * events behind it: other events are claimed meanwhile.
+ * events behind it: when a batch's transaction fails, its events are applied again one per transaction, so only the
+ * event that fails on its own is marked failed, and other events are claimed meanwhile.
  *
  * <p>Workers wait on the {@link EventSignal} between batches, at most {@link Settings#pollInterval()}, so an event
  * stored on this instance (or, through the signal, another one) is processed at once. Thread-safe;
@@ -114,20 +127,59 @@ public final class EventProcessor implements AutoCloseable {
         }
     }
 
-    /** What processing one event came to. */
-    private sealed interface Outcome {
-        record Done() implements Outcome {
+    /** What a claimed event comes to before the batch is applied. */
+    private sealed interface Prepared {
+        /** Ready to apply in the batch's transaction. */
+        sealed interface Work extends Prepared {
+            WebhookEvent event();
         }
 
-        record Failed(String error) implements Outcome {
+        /** A call event of {@code appId}. */
+        record CallWork(WebhookEvent event, UUID appId, CallEvent call) implements Work {
+            CallKey key() {
+                return new CallKey(appId, call.dialpadCallId());
+            }
+        }
+
+        /** An SMS event of {@code appId}. */
+        record SmsWork(WebhookEvent event, UUID appId, SmsEvent sms) implements Work {
+        }
+
+        /** Nothing to store (unknown kind, or rerouted): only marked processed. */
+        record Nothing(WebhookEvent event) implements Work {
+        }
+
+        /** The event cannot be processed now. */
+        record Failed(WebhookEvent event, String error) implements Prepared {
         }
     }
 
+    /** A push to publish once the batch's changes are known; its CRM user is looked up for the whole batch. */
+    private record PendingPush(WebhookEvent event, UUID appId, PushEventType type, Optional<String> dialpadUserId,
+                               Map<String, Object> data) {
+    }
+
+    /** A call's events folded into it: the call's net update (what to write) and the pushes of each step. */
+    private record CallPlan(CallUpdate net, List<PendingPush> pushes) {
+    }
+
+    private record MessageKey(UUID appId, String dialpadMessageId) {
+    }
+
+    /** The push each change causes, in the order they are published (a ring before its start, before its end). */
+    private static final Map<CallChange, PushEventType> CALL_PUSHES = new EnumMap<>(Map.of(
+            CallChange.RANG, PushEventType.CALL_RING,
+            CallChange.ANSWERED, PushEventType.CALL_STARTED,
+            CallChange.ENDED, PushEventType.CALL_ENDED,
+            CallChange.RECORDING_ADDED, PushEventType.CALL_RECORDING,
+            CallChange.VOICEMAIL_ADDED, PushEventType.VOICEMAIL_RECEIVED));
+    /** Single events of a failed batch failing one after another before the rest is left for later. */
+    private static final int MAX_FAILURES_IN_A_ROW = 3;
+    /** Rounds of saving calls that other transactions keep creating meanwhile before the batch gives up. */
+    private static final int MAX_SAVE_ROUNDS = 3;
+
     private final WebhookEventStore events;
-    private final CallStore calls;
-    private final MessageStore messages;
-    private final UserMappingStore users;
-    private final PushPublisher push;
+    private final ProcessingStore processing;
     private final OrganisationRouter router;
     private final EventSignal signal;
     private final Clock clock;
@@ -135,27 +187,25 @@ public final class EventProcessor implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
-    private EventProcessor(WebhookEventStore events, CallStore calls, MessageStore messages, UserMappingStore users,
-                           PushPublisher push, OrganisationRouter router, EventSignal signal, Clock clock,
-                           Settings settings) {
+    private EventProcessor(WebhookEventStore events, ProcessingStore processing, OrganisationRouter router,
+                           EventSignal signal, Clock clock, Settings settings) {
         this.events = events;
-        this.calls = calls;
-        this.messages = messages;
-        this.users = users;
-        this.push = push;
+        this.processing = processing;
         this.router = router;
         this.signal = signal;
         this.clock = clock;
         this.settings = settings;
     }
 
-    /** A processor, not started. */
-    public static EventProcessor create(WebhookEventStore events, CallStore calls, MessageStore messages,
-                                        UserMappingStore users, PushPublisher push, OrganisationRouter router,
-                                        EventSignal signal, Clock clock, Settings settings) {
-        return new EventProcessor(Objects.requireNonNull(events, "events"), Objects.requireNonNull(calls, "calls"),
-                Objects.requireNonNull(messages, "messages"), Objects.requireNonNull(users, "users"),
-                Objects.requireNonNull(push, "push"), Objects.requireNonNull(router, "router"),
+    /**
+     * A processor, not started: it claims from {@code events} (and stores rerouted copies there) and applies the
+     * batches in {@code processing}.
+     */
+    public static EventProcessor create(WebhookEventStore events, ProcessingStore processing,
+                                        OrganisationRouter router, EventSignal signal, Clock clock,
+                                        Settings settings) {
+        return new EventProcessor(Objects.requireNonNull(events, "events"),
+                Objects.requireNonNull(processing, "processing"), Objects.requireNonNull(router, "router"),
                 Objects.requireNonNull(signal, "signal"), Objects.requireNonNull(clock, "clock"),
                 Objects.requireNonNull(settings, "settings"));
     }
@@ -183,25 +233,24 @@ public final class EventProcessor implements AutoCloseable {
     public int processBatch() {
         Instant now = clock.instant();
         List<WebhookEvent> claimed = events.claim(settings.batchSize(), now, settings.lease(), settings.owner());
-        List<UUID> done = new ArrayList<>(claimed.size());
-        for (WebhookEvent event : claimed) {
-            Outcome outcome = process(event);
-            if (outcome instanceof Outcome.Failed failed) {
-                Instant next = clock.instant().plus(backoff(event.attempts() + 1));
-                LOG.warn("webhook event {} ({}) failed, attempt {}: {}", event.id(), event.kind().jsonName(),
-                        event.attempts() + 1, failed.error());
-                try {
-                    events.markFailed(event.id(), failed.error(), next);
-                } catch (RuntimeException e) {
-                    // the lease runs out and the event is claimed again
-                    LOG.warn("could not mark webhook event {} failed: {}", event.id(), e.getMessage());
-                }
+        List<Prepared.Work> work = new ArrayList<>(claimed.size());
+        List<Prepared.Failed> failed = new ArrayList<>();
+        // received order: the order in which each call's events are folded, and pushed
+        List<WebhookEvent> inOrder = new ArrayList<>(claimed);
+        inOrder.sort(Comparator.comparing(WebhookEvent::receivedAt));
+        for (WebhookEvent event : inOrder) {
+            Prepared prepared = prepare(event);
+            if (prepared instanceof Prepared.Failed failure) {
+                failed.add(failure);
             } else {
-                done.add(event.id());
+                work.add((Prepared.Work) prepared);
             }
         }
-        if (!done.isEmpty()) {
-            events.markAllProcessed(done);
+        failed.addAll(applyIsolatingFailures(work));
+        for (Prepared.Failed failure : failed) {
+            if (!markFailed(failure)) {
+                break;
+            }
         }
         return claimed.size();
     }
@@ -244,84 +293,49 @@ public final class EventProcessor implements AutoCloseable {
         }
     }
 
-    private Outcome process(WebhookEvent event) {
+    /** Parses the event (or reroutes it) outside any transaction; a failure here concerns this event only. */
+    private Prepared prepare(WebhookEvent event) {
         try {
             if (event.appId().isEmpty()) {
                 return reroute(event);
             }
             UUID appId = event.appId().get();
             return switch (event.kind()) {
-                case CALL -> processCall(event, appId);
-                case SMS -> processSms(event, appId);
+                case CALL -> callWork(event, appId);
+                case SMS -> smsWork(event, appId);
                 case UNKNOWN -> {
                     LOG.info("webhook event {} ignored: neither a call nor an SMS event", event.id());
-                    yield new Outcome.Done();
+                    yield new Prepared.Nothing(event);
                 }
             };
         } catch (RuntimeException e) {
-            // the class names what went wrong; messages of our exceptions are safe, others are not shown
-            String message = e instanceof dev.switchboard.core.SwitchboardException || e instanceof JsonException
-                    || e instanceof IllegalArgumentException ? ": " + e.getMessage() : "";
-            return new Outcome.Failed(e.getClass().getSimpleName() + message);
+            return new Prepared.Failed(event, describe(e));
         }
     }
 
-    private Outcome processCall(WebhookEvent event, UUID appId) {
-        Map<String, Object> payload = Json.parseObject(event.payload());
-        CallEvent.Parse parse = CallEvent.parse(payload);
+    private static Prepared callWork(WebhookEvent event, UUID appId) {
+        CallEvent.Parse parse = CallEvent.parse(Json.parseObject(event.payload()));
         if (parse instanceof CallEvent.Parse.Invalid invalid) {
-            return new Outcome.Failed("invalid call event: " + invalid.problem());
+            return new Prepared.Failed(event, "invalid call event: " + invalid.problem());
         }
-        CallUpdate update = calls.apply(appId, ((CallEvent.Parse.Parsed) parse).event());
-        List<PushEventType> types = new ArrayList<>();
-        if (update.has(CallChange.RANG)) {
-            types.add(PushEventType.CALL_RING);
-        }
-        if (update.has(CallChange.ANSWERED)) {
-            types.add(PushEventType.CALL_STARTED);
-        }
-        if (update.has(CallChange.ENDED)) {
-            types.add(PushEventType.CALL_ENDED);
-        }
-        if (update.has(CallChange.RECORDING_ADDED)) {
-            types.add(PushEventType.CALL_RECORDING);
-        }
-        if (update.has(CallChange.VOICEMAIL_ADDED)) {
-            types.add(PushEventType.VOICEMAIL_RECEIVED);
-        }
-        if (!types.isEmpty()) {
-            Call call = update.call();
-            Optional<String> crmUser = crmUser(appId, call.dialpadUserId());
-            Map<String, Object> data = PushData.call(call);
-            for (PushEventType type : types) {
-                publish(event, appId, type, crmUser, data);
-            }
-        }
-        return new Outcome.Done();
+        return new Prepared.CallWork(event, appId, ((CallEvent.Parse.Parsed) parse).event());
     }
 
-    private Outcome processSms(WebhookEvent event, UUID appId) {
-        Map<String, Object> payload = Json.parseObject(event.payload());
-        SmsEvent.Parse parse = SmsEvent.parse(payload);
+    private static Prepared smsWork(WebhookEvent event, UUID appId) {
+        SmsEvent.Parse parse = SmsEvent.parse(Json.parseObject(event.payload()));
         if (parse instanceof SmsEvent.Parse.Invalid invalid) {
-            return new Outcome.Failed("invalid SMS event: " + invalid.problem());
+            return new Prepared.Failed(event, "invalid SMS event: " + invalid.problem());
         }
-        SmsEvent sms = ((SmsEvent.Parse.Parsed) parse).event();
-        MessageInsert insert = messages.insert(appId, sms, event.receivedAt());
-        if (insert instanceof MessageInsert.Inserted inserted) {
-            publish(event, appId, PushEventType.MESSAGE_RECEIVED, crmUser(appId, sms.dialpadUserId()),
-                    PushData.message(inserted.message()));
-        }
-        return new Outcome.Done();
+        return new Prepared.SmsWork(event, appId, ((SmsEvent.Parse.Parsed) parse).event());
     }
 
-    private Outcome reroute(WebhookEvent event) {
+    private Prepared reroute(WebhookEvent event) {
         if (event.organisationId().isEmpty()) {
-            return new Outcome.Failed("unrouted: the event names no organisation");
+            return new Prepared.Failed(event, "unrouted: the event names no organisation");
         }
         List<UUID> apps = router.appsOf(event.organisationId().get());
         if (apps.isEmpty()) {
-            return new Outcome.Failed("unrouted: no app is connected to its organisation");
+            return new Prepared.Failed(event, "unrouted: no app is connected to its organisation");
         }
         byte[] raw = event.payload().getBytes(StandardCharsets.UTF_8);
         Map<String, Object> payload = Json.parseObject(raw);
@@ -331,30 +345,188 @@ public final class EventProcessor implements AutoCloseable {
                 .toList();
         events.storeAll(copies);
         LOG.info("unrouted webhook event {} routed to {} app(s)", event.id(), apps.size());
-        return new Outcome.Done();
+        return new Prepared.Nothing(event);
     }
 
-    private Optional<String> crmUser(UUID appId, Optional<String> dialpadUserId) {
-        if (dialpadUserId.isEmpty()) {
-            return Optional.empty();
+    /**
+     * Applies the batch in one transaction; when that fails, applies its events one per transaction (in received
+     * order), so an event that fails on its own (a poison event) is found and the others go through. Returns the
+     * events that failed. After {@link #MAX_FAILURES_IN_A_ROW} single events failed in a row the store itself is
+     * the likely cause (down, or refusing everything): the events not tried yet are left to their lease, to be
+     * claimed again, rather than each waiting for the store to fail again.
+     */
+    private List<Prepared.Failed> applyIsolatingFailures(List<Prepared.Work> work) {
+        if (work.isEmpty()) {
+            return List.of();
         }
         try {
-            return users.findByDialpadUser(appId, dialpadUserId.get()).map(UserMapping::crmUserId);
+            apply(work);
+            return List.of();
         } catch (RuntimeException e) {
-            LOG.warn("could not read the user mapping for a push: {}", e.getMessage());
-            return Optional.empty();
+            if (work.size() == 1) {
+                return List.of(new Prepared.Failed(work.get(0).event(), describe(e)));
+            }
+            LOG.warn("a batch of {} webhook events failed as a whole ({}); applying them one by one", work.size(),
+                    describe(e));
+        }
+        List<Prepared.Failed> failed = new ArrayList<>();
+        int inARow = 0;
+        for (int i = 0; i < work.size(); i++) {
+            Prepared.Work one = work.get(i);
+            try {
+                apply(List.of(one));
+                inARow = 0;
+            } catch (RuntimeException e) {
+                failed.add(new Prepared.Failed(one.event(), describe(e)));
+                if (++inARow == MAX_FAILURES_IN_A_ROW && i + 1 < work.size()) {
+                    LOG.warn("{} webhook events failed in a row; the {} left are claimed again when their lease ends",
+                            inARow, work.size() - i - 1);
+                    break;
+                }
+            }
+        }
+        return failed;
+    }
+
+    private void apply(List<Prepared.Work> work) {
+        Map<CallKey, List<Prepared.CallWork>> calls = new LinkedHashMap<>();
+        List<Prepared.SmsWork> sms = new ArrayList<>();
+        for (Prepared.Work one : work) {
+            if (one instanceof Prepared.CallWork call) {
+                calls.computeIfAbsent(call.key(), k -> new ArrayList<>()).add(call);
+            } else if (one instanceof Prepared.SmsWork message) {
+                sms.add(message);
+            }
+        }
+        processing.inTransaction(tx -> {
+            List<PendingPush> pushes = new ArrayList<>();
+            if (!calls.isEmpty()) {
+                pushes.addAll(applyCalls(tx, calls));
+            }
+            if (!sms.isEmpty()) {
+                pushes.addAll(applyMessages(tx, sms));
+            }
+            if (!pushes.isEmpty()) {
+                publish(tx, pushes);
+            }
+            tx.markProcessed(work.stream().map(w -> w.event().id()).toList());
+        });
+    }
+
+    /** Locks and reads the batch's calls, folds each call's events into it in order, writes each call once. */
+    private List<PendingPush> applyCalls(ProcessingStore.Transaction tx, Map<CallKey, List<Prepared.CallWork>> calls) {
+        Map<CallKey, CallPlan> plans = new LinkedHashMap<>();
+        Set<CallKey> toPlan = calls.keySet();
+        Map<CallKey, Call> stored = tx.lockCalls(toPlan);
+        for (int round = 1; !toPlan.isEmpty(); round++) {
+            List<CallUpdate> writes = new ArrayList<>();
+            for (CallKey key : toPlan) {
+                CallPlan plan = plan(stored.get(key), calls.get(key));
+                plans.put(key, plan);
+                if (plan.net().has(CallChange.UPDATED)) {
+                    writes.add(plan.net());
+                }
+            }
+            // a call created by another transaction since it was read: read it again, locked, and fold again
+            Set<CallKey> createdMeanwhile = writes.isEmpty() ? Set.of() : tx.saveCalls(writes);
+            if (!createdMeanwhile.isEmpty() && round == MAX_SAVE_ROUNDS) {
+                throw new IllegalStateException("calls of the batch kept being created concurrently");
+            }
+            toPlan = createdMeanwhile;
+            stored = createdMeanwhile.isEmpty() ? Map.of() : tx.lockCalls(createdMeanwhile);
+        }
+        List<PendingPush> pushes = new ArrayList<>();
+        plans.values().forEach(plan -> pushes.addAll(plan.pushes()));
+        return pushes;
+    }
+
+    private static CallPlan plan(Call storedOrNull, List<Prepared.CallWork> events) {
+        UUID newId = UUID.randomUUID();
+        Call call = storedOrNull;
+        EnumSet<CallChange> changes = EnumSet.noneOf(CallChange.class);
+        List<PendingPush> pushes = new ArrayList<>();
+        for (Prepared.CallWork one : events) {
+            CallUpdate step = CallMerge.apply(call, newId, one.appId(), one.call());
+            call = step.call();
+            changes.addAll(step.changes());
+            Map<String, Object> data = null;
+            for (Map.Entry<CallChange, PushEventType> push : CALL_PUSHES.entrySet()) {
+                if (step.has(push.getKey())) {
+                    data = data == null ? PushData.call(call) : data;
+                    pushes.add(new PendingPush(one.event(), one.appId(), push.getValue(), call.dialpadUserId(), data));
+                }
+            }
+        }
+        return new CallPlan(new CallUpdate(call, changes), pushes);
+    }
+
+    /** Inserts the batch's messages at once; a message new to its app is pushed, a repeat is not. */
+    private static List<PendingPush> applyMessages(ProcessingStore.Transaction tx, List<Prepared.SmsWork> sms) {
+        Map<MessageKey, Prepared.SmsWork> firsts = new LinkedHashMap<>();
+        for (Prepared.SmsWork one : sms) {
+            firsts.putIfAbsent(new MessageKey(one.appId(), one.sms().dialpadMessageId()), one);
+        }
+        Map<MessageKey, Message> inserted = new HashMap<>();
+        for (Message message : tx.insertMessages(firsts.values().stream()
+                .map(one -> new NewMessage(one.appId(), one.sms(), one.event().receivedAt())).toList())) {
+            inserted.put(new MessageKey(message.appId(), message.dialpadMessageId()), message);
+        }
+        List<PendingPush> pushes = new ArrayList<>();
+        firsts.forEach((key, one) -> {
+            Message message = inserted.get(key);
+            if (message != null) {
+                pushes.add(new PendingPush(one.event(), one.appId(), PushEventType.MESSAGE_RECEIVED,
+                        one.sms().dialpadUserId(), PushData.message(message)));
+            }
+        });
+        return pushes;
+    }
+
+    private void publish(ProcessingStore.Transaction tx, List<PendingPush> pending) {
+        Set<DialpadUser> users = new LinkedHashSet<>();
+        for (PendingPush push : pending) {
+            dialpadUser(push).ifPresent(users::add);
+        }
+        Map<DialpadUser, String> crmUsers = users.isEmpty() ? Map.of() : tx.crmUsers(users);
+        Instant now = clock.instant();
+        tx.publish(pending.stream()
+                .map(push -> new PushEvent(pushId(push.event(), push.type()), push.appId(), push.type(), now,
+                        dialpadUser(push).map(crmUsers::get), push.data()))
+                .toList());
+    }
+
+    /** The mapping key of the push's Dialpad user; none for an id no mapping can have. */
+    private static Optional<DialpadUser> dialpadUser(PendingPush push) {
+        return push.dialpadUserId().filter(UserMappingRequest::isValidId)
+                .map(id -> new DialpadUser(push.appId(), id));
+    }
+
+    /** One id per (stored event, type): a receiver that somehow sees the same push twice drops the repeat. */
+    private static UUID pushId(WebhookEvent event, PushEventType type) {
+        return UUID.nameUUIDFromBytes((event.id() + ":" + type.wireName()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Marks the event failed with its backoff; false when the store could not be reached to do so. */
+    private boolean markFailed(Prepared.Failed failure) {
+        WebhookEvent event = failure.event();
+        Instant next = clock.instant().plus(backoff(event.attempts() + 1));
+        LOG.warn("webhook event {} ({}) failed, attempt {}: {}", event.id(), event.kind().jsonName(),
+                event.attempts() + 1, failure.error());
+        try {
+            events.markFailed(event.id(), failure.error(), next);
+            return true;
+        } catch (RuntimeException e) {
+            // the lease runs out and the event is claimed again, as are the others not marked yet
+            LOG.warn("could not mark webhook event {} failed: {}", event.id(), e.getMessage());
+            return false;
         }
     }
 
-    private void publish(WebhookEvent event, UUID appId, PushEventType type, Optional<String> crmUser,
-                         Map<String, Object> data) {
-        // one id per (stored event, type): a receiver that somehow sees the same push twice drops the repeat
-        UUID id = UUID.nameUUIDFromBytes((event.id() + ":" + type.wireName()).getBytes(StandardCharsets.UTF_8));
-        try {
-            push.publish(new PushEvent(id, appId, type, clock.instant(), crmUser, new LinkedHashMap<>(data)));
-        } catch (RuntimeException e) {
-            LOG.warn("push {} for app {} was not published: {}", type.wireName(), appId, e.getMessage());
-        }
+    /** The class names what went wrong; messages of our exceptions are safe, others are not shown. */
+    private static String describe(RuntimeException e) {
+        String message = e instanceof dev.switchboard.core.SwitchboardException || e instanceof JsonException
+                || e instanceof IllegalArgumentException ? ": " + e.getMessage() : "";
+        return e.getClass().getSimpleName() + message;
     }
 
     /** Stops the workers after their current batch (waiting up to 10 seconds each). Idempotent. */

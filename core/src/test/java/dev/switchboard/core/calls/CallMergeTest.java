@@ -194,6 +194,35 @@ class CallMergeTest {
     }
 
     @Test
+    void applyWhenConnectedIsAppliedBeforeRingingThenRangOnceTogetherWithAnswered() {
+        CallUpdate connectedFirst = CallMerge.first(CALL, APP, connected("inbound"));
+        CallUpdate lateRinging = CallMerge.apply(connectedFirst.call(), ringing("inbound"));
+
+        assertThat(connectedFirst.changes()).contains(CallChange.RANG, CallChange.ANSWERED);
+        assertThat(connectedFirst.call().status()).isEqualTo(CallStatus.ACTIVE);
+        assertThat(lateRinging.changes()).doesNotContain(CallChange.RANG, CallChange.ANSWERED);
+    }
+
+    @Test
+    void applyWhenRingingConnectedHangupInEveryOrderThenEachPushableChangeOnceAndRangUnlessTheEndCameFirst() {
+        for (List<CallEvent> order : permutations(List.of(ringing("inbound"), connected("inbound"),
+                hangup("inbound", true)))) {
+            List<CallChange> reported = new ArrayList<>();
+            Call call = null;
+            for (CallEvent event : order) {
+                CallUpdate update = CallMerge.apply(call, CALL, APP, event);
+                reported.addAll(update.changes());
+                call = update.call();
+            }
+            boolean endedFirst = order.get(0).state() == DialpadCallState.HANGUP;
+
+            assertThat(reported).as("order %s", order.stream().map(CallEvent::stateName).toList())
+                    .containsOnlyOnce(CallChange.ANSWERED, CallChange.ENDED);
+            assertThat(reported.stream().filter(c -> c == CallChange.RANG).count()).isEqualTo(endedFirst ? 0 : 1);
+        }
+    }
+
+    @Test
     void applyWhenHangupWithConnectionArrivesFirstThenAnsweredAndEndedTogether() {
         CallUpdate first = CallMerge.first(CALL, APP, hangup("inbound", true));
 

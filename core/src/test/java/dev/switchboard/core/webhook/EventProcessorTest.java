@@ -2,15 +2,20 @@ package dev.switchboard.core.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.calls.CallEvent;
+import dev.switchboard.core.calls.CallMerge;
 import dev.switchboard.core.calls.CallStatus;
+import dev.switchboard.core.calls.DialpadCallState;
 import dev.switchboard.core.json.Json;
 import dev.switchboard.core.push.PushEvent;
 import dev.switchboard.core.push.PushEventType;
+import dev.switchboard.core.users.DialpadUser;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,19 +28,20 @@ class EventProcessorTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-01-15T10:05:00Z"), ZoneOffset.UTC);
 
     private final ProcessorFakes.InMemoryEventStore events = new ProcessorFakes.InMemoryEventStore(CLOCK);
-    private final ProcessorFakes.InMemoryCalls calls = new ProcessorFakes.InMemoryCalls();
-    private final ProcessorFakes.InMemoryMessages messages = new ProcessorFakes.InMemoryMessages();
-    private final ProcessorFakes.RecordingPush push = new ProcessorFakes.RecordingPush();
+    private final ProcessorFakes.InMemoryProcessing processing = new ProcessorFakes.InMemoryProcessing(events,
+            Map.of(new DialpadUser(APP, "42"), "crm-7"));
     private final UUID routedApp = UUID.fromString("00000000-0000-0000-0000-0000000000b2");
-    private final EventProcessor processor = EventProcessor.create(events, calls, messages,
-            ProcessorFakes.mappings(Map.of(APP + "/42", "crm-7")), push,
+    private final EventProcessor processor = EventProcessor.create(events, processing,
             OrganisationRouter.create(ProcessorFakes.connections(Map.of("org-1", List.of(routedApp))), CLOCK),
             LocalEventSignal.create(), CLOCK, EventProcessor.Settings.defaults("test-instance", 1));
 
     private UUID store(Optional<UUID> app, Map<String, Object> payload) {
+        return store(app, payload, CLOCK.instant());
+    }
+
+    private UUID store(Optional<UUID> app, Map<String, Object> payload, Instant receivedAt) {
         byte[] raw = Json.write(payload).getBytes(StandardCharsets.UTF_8);
-        return events.store(NewWebhookEvent.of(app, Optional.empty(), Json.parseObject(raw), raw,
-                CLOCK.instant())).id();
+        return events.store(NewWebhookEvent.of(app, Optional.empty(), Json.parseObject(raw), raw, receivedAt)).id();
     }
 
     private UUID storeCall(long callId, String state) {
@@ -68,7 +74,7 @@ class EventProcessorTest {
     }
 
     private List<String> pushedTypes() {
-        return push.published.stream().map(p -> p.type().wireName()).toList();
+        return processing.published.stream().map(p -> p.type().wireName()).toList();
     }
 
     @Test
@@ -78,7 +84,7 @@ class EventProcessorTest {
         drain();
 
         assertThat(pushedTypes()).containsExactly("call.ring");
-        PushEvent ring = push.published.get(0);
+        PushEvent ring = processing.published.get(0);
         assertThat(ring.appId()).isEqualTo(APP);
         assertThat(ring.targetCrmUser()).contains("crm-7");
         assertThat(ring.data()).containsEntry("dialpad_call_id", "1").containsEntry("status", "ringing")
@@ -96,30 +102,45 @@ class EventProcessorTest {
         drain();
 
         assertThat(pushedTypes()).containsExactlyInAnyOrder("call.started", "call.ended");
-        assertThat(calls.findByDialpadId(APP, "2").orElseThrow().status()).isEqualTo(CallStatus.ENDED);
+        assertThat(processing.call(APP, "2").orElseThrow().status()).isEqualTo(CallStatus.ENDED);
     }
 
     @Test
     void processWhenAnEventIsProcessedAgainThenNothingChangesAndNothingIsPushed() {
         UUID id = storeCall(3, "ringing");
         drain();
-        var before = calls.findByDialpadId(APP, "3").orElseThrow();
+        var before = processing.call(APP, "3").orElseThrow();
 
         events.reopen(id);
         drain();
 
         assertThat(pushedTypes()).containsExactly("call.ring");
-        assertThat(calls.findByDialpadId(APP, "3")).contains(before);
+        assertThat(processing.call(APP, "3")).contains(before);
     }
 
     @Test
-    void processWhenPushFailsThenTheEventIsStillProcessed() {
-        push.failing = true;
-        storeCall(4, "ringing");
+    void processWhenPublishingFailsThenNothingOfTheBatchIsKeptAndItsEventsAreRetriedThenPushedOnce() {
+        processing.publishFails = true;
+        UUID first = storeCall(4, "ringing");
+        UUID second = storeCall(5, "ringing");
 
+        processor.processBatch();
+
+        assertThat(processing.call(APP, "4")).isEmpty();
+        assertThat(processing.call(APP, "5")).isEmpty();
+        assertThat(processing.published).isEmpty();
+        assertThat(List.of(events.find(first).orElseThrow(), events.find(second).orElseThrow()))
+                .allSatisfy(e -> assertThat(e.status()).isEqualTo(WebhookEventStatus.FAILED))
+                .allSatisfy(e -> assertThat(e.lastError()).hasValueSatisfying(error -> assertThat(error)
+                        .contains("push channel down")));
+
+        processing.publishFails = false;
+        events.reopen(first);
+        events.reopen(second);
         drain();
 
-        assertThat(calls.findByDialpadId(APP, "4")).isPresent();
+        assertThat(pushedTypes()).containsExactly("call.ring", "call.ring");
+        assertThat(processing.call(APP, "4")).isPresent();
         assertThat(events.backlog()).isZero();
     }
 
@@ -138,8 +159,8 @@ class EventProcessorTest {
         assertThat(failed.attempts()).isEqualTo(1);
         assertThat(failed.lastError()).hasValueSatisfying(e -> assertThat(e).contains("date_started"));
         assertThat(failed.nextAttemptAt()).contains(CLOCK.instant().plusSeconds(1));
-        assertThat(calls.findByDialpadId(APP, "6")).isPresent();
-        assertThat(calls.findByDialpadId(APP, "7")).isPresent();
+        assertThat(processing.call(APP, "6")).isPresent();
+        assertThat(processing.call(APP, "7")).isPresent();
     }
 
     @Test
@@ -166,8 +187,8 @@ class EventProcessorTest {
         drain();
 
         assertThat(pushedTypes()).containsExactly("message.received");
-        assertThat(push.published.get(0).targetCrmUser()).contains("crm-7");
-        assertThat(push.published.get(0).data()).containsEntry("text", "hello");
+        assertThat(processing.published.get(0).targetCrmUser()).contains("crm-7");
+        assertThat(processing.published.get(0).data()).containsEntry("text", "hello");
     }
 
     @Test
@@ -177,7 +198,7 @@ class EventProcessorTest {
         drain();
 
         assertThat(events.find(id).orElseThrow().status()).isEqualTo(WebhookEventStatus.PROCESSED);
-        assertThat(push.published).isEmpty();
+        assertThat(processing.published).isEmpty();
     }
 
     @Test
@@ -192,10 +213,116 @@ class EventProcessorTest {
         drain();
 
         assertThat(events.find(unrouted).orElseThrow().status()).isEqualTo(WebhookEventStatus.PROCESSED);
-        assertThat(calls.findByDialpadId(routedApp, "8")).isPresent();
+        assertThat(processing.call(routedApp, "8")).isPresent();
         WebhookEvent kept = events.find(orphan).orElseThrow();
         assertThat(kept.status()).isEqualTo(WebhookEventStatus.FAILED);
         assertThat(kept.lastError()).hasValueSatisfying(e -> assertThat(e).startsWith("unrouted"));
-        assertThat(push.published).extracting(PushEvent::type).containsExactly(PushEventType.CALL_RING);
+        assertThat(processing.published).extracting(PushEvent::type).containsExactly(PushEventType.CALL_RING);
+    }
+    @Test
+    void processWhenACallsEventsAreClaimedTogetherThenFoldedInReceivedOrderInOneTransaction() {
+        Instant t = CLOCK.instant().minusSeconds(10);
+        store(Optional.of(APP), call(10, "hangup"), t.plusMillis(2));
+        store(Optional.of(APP), call(10, "connected"), t.plusMillis(1));
+        store(Optional.of(APP), call(10, "ringing"), t);
+
+        int claimed = processor.processBatch();
+
+        assertThat(claimed).isEqualTo(3);
+        assertThat(processing.transactions).isEqualTo(1);
+        assertThat(pushedTypes()).containsExactly("call.ring", "call.started", "call.ended");
+        assertThat(processing.published).extracting(p -> p.data().get("status"))
+                .containsExactly("ringing", "active", "ended");
+        assertThat(processing.call(APP, "10").orElseThrow().status()).isEqualTo(CallStatus.ENDED);
+        assertThat(events.backlog()).isZero();
+    }
+
+    @Test
+    void processWhenConnectedIsProcessedBeforeRingingThenTheRingIsPushedOnceBeforeTheStart() {
+        storeCall(11, "connected");
+        drain();
+        storeCall(11, "ringing");
+        drain();
+        storeCall(11, "hangup");
+        drain();
+
+        assertThat(pushedTypes()).containsExactly("call.ring", "call.started", "call.ended");
+    }
+
+    @Test
+    void processWhenTheStoreRejectsOneEventOfABatchThenOnlyThatEventFailsAndTheOthersAreStoredAndPushed() {
+        processing.rejectedCall = call -> call.dialpadCallId().equals("13");
+        UUID before = storeCall(12, "ringing");
+        UUID poison = storeCall(13, "ringing");
+        UUID after = storeCall(14, "ringing");
+
+        processor.processBatch();
+
+        WebhookEvent failed = events.find(poison).orElseThrow();
+        assertThat(failed.status()).isEqualTo(WebhookEventStatus.FAILED);
+        assertThat(failed.lastError()).hasValueSatisfying(e -> assertThat(e).contains("rejected a call"));
+        assertThat(failed.nextAttemptAt()).contains(CLOCK.instant().plusSeconds(1));
+        assertThat(events.find(before).orElseThrow().status()).isEqualTo(WebhookEventStatus.PROCESSED);
+        assertThat(events.find(after).orElseThrow().status()).isEqualTo(WebhookEventStatus.PROCESSED);
+        assertThat(processing.call(APP, "13")).isEmpty();
+        assertThat(processing.published).extracting(p -> p.data().get("dialpad_call_id"))
+                .containsExactly("12", "14");
+    }
+
+    @Test
+    void processWhenEverySingleEventFailsThenTheFallbackStopsAfterThreeAndLeavesTheRestLeased() {
+        processing.rejectedCall = call -> true;
+        List<UUID> ids = new ArrayList<>();
+        for (long callId = 20; callId < 26; callId++) {
+            ids.add(storeCall(callId, "ringing"));
+        }
+
+        processor.processBatch();
+
+        assertThat(processing.transactions).isEqualTo(1 + 3);
+        assertThat(ids.subList(0, 3)).allSatisfy(id -> assertThat(events.find(id).orElseThrow().status())
+                .isEqualTo(WebhookEventStatus.FAILED));
+        assertThat(ids.subList(3, 6)).allSatisfy(id -> assertThat(events.find(id).orElseThrow().status())
+                .isEqualTo(WebhookEventStatus.RECEIVED));
+        assertThat(processor.processBatch()).as("still leased").isZero();
+    }
+
+    @Test
+    void processWhenAnotherTransactionCreatesTheCallMeanwhileThenTheBatchMergesIntoItAndLosesNothing() {
+        processing.createdMeanwhile = key -> key.dialpadCallId().equals("15")
+                ? Optional.of(CallMerge.first(UUID.randomUUID(), APP,
+                        callEvent(15, "ringing")).call())
+                : Optional.empty();
+        storeCall(15, "connected");
+        storeCall(15, "hangup");
+
+        drain();
+
+        var call = processing.call(APP, "15").orElseThrow();
+        assertThat(call.statesSeen()).extracting(DialpadCallState::wireName)
+                .containsExactlyInAnyOrder("ringing", "connected", "hangup");
+        assertThat(call.status()).isEqualTo(CallStatus.ENDED);
+        // the other transaction made the call known, and so rang; this batch only answers and ends it
+        assertThat(pushedTypes()).containsExactly("call.started", "call.ended");
+    }
+
+    @Test
+    void processWhenOneMessageArrivesTwiceInABatchThenStoredAndPushedOnce() {
+        Map<String, Object> sms = Map.of("id", 901, "direction", "inbound", "from_number", "+14155550100",
+                "text", "twice");
+        store(Optional.of(APP), sms);
+        Map<String, Object> repeat = new LinkedHashMap<>(sms);
+        repeat.put("event_timestamp", 1_736_935_200_000L);
+        store(Optional.of(APP), repeat);
+
+        drain();
+
+        assertThat(pushedTypes()).containsExactly("message.received");
+        assertThat(processing.messages).hasSize(1);
+        assertThat(events.backlog()).isZero();
+    }
+
+    private static CallEvent callEvent(long callId, String state) {
+        return ((CallEvent.Parse.Parsed) CallEvent.parse(call(callId, state))).event();
     }
 }

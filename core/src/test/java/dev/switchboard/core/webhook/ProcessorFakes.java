@@ -1,38 +1,35 @@
 package dev.switchboard.core.webhook;
 
 import dev.switchboard.core.calls.Call;
-import dev.switchboard.core.calls.CallEvent;
-import dev.switchboard.core.calls.CallFilter;
-import dev.switchboard.core.calls.CallMerge;
-import dev.switchboard.core.calls.CallPage;
-import dev.switchboard.core.calls.CallStore;
+import dev.switchboard.core.calls.CallKey;
 import dev.switchboard.core.calls.CallUpdate;
 import dev.switchboard.core.messages.Message;
-import dev.switchboard.core.messages.MessageFilter;
-import dev.switchboard.core.messages.MessageInsert;
-import dev.switchboard.core.messages.MessagePage;
-import dev.switchboard.core.messages.MessageStore;
+import dev.switchboard.core.messages.NewMessage;
 import dev.switchboard.core.messages.SmsEvent;
 import dev.switchboard.core.oauth.ConnectionStore;
 import dev.switchboard.core.oauth.ConnectionSummary;
 import dev.switchboard.core.oauth.DialpadEnvironment;
 import dev.switchboard.core.oauth.RefreshHealth;
 import dev.switchboard.core.push.PushEvent;
-import dev.switchboard.core.push.PushPublisher;
-import dev.switchboard.core.users.UserMapping;
-import dev.switchboard.core.users.UserMappingStore;
+import dev.switchboard.core.users.DialpadUser;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** In-memory fakes of the ports the event processor uses. Not thread-safe beyond what the tests need. */
 final class ProcessorFakes {
@@ -124,99 +121,133 @@ final class ProcessorFakes {
         }
     }
 
-    /** Calls folded with the real merge. */
-    static final class InMemoryCalls implements CallStore {
-        final Map<String, Call> calls = new HashMap<>();
-
-        @Override
-        public synchronized CallUpdate apply(UUID appId, CallEvent event) {
-            String key = appId + "/" + event.dialpadCallId();
-            CallUpdate update = CallMerge.apply(calls.get(key), UUID.randomUUID(), appId, event);
-            calls.put(key, update.call());
-            return update;
-        }
-
-        @Override
-        public Optional<Call> find(UUID appId, UUID id) {
-            return calls.values().stream().filter(c -> c.appId().equals(appId) && c.id().equals(id)).findFirst();
-        }
-
-        @Override
-        public synchronized Optional<Call> findByDialpadId(UUID appId, String dialpadCallId) {
-            return Optional.ofNullable(calls.get(appId + "/" + dialpadCallId));
-        }
-
-        @Override
-        public CallPage list(UUID appId, CallFilter filter) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<Call> active(UUID appId, int limit) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
-    /** Messages keyed by app and Dialpad id. */
-    static final class InMemoryMessages implements MessageStore {
+    /**
+     * The processing store in memory: a transaction stages its writes and applies them when the work returns, so a
+     * failing transaction leaves nothing behind (no call, no message, no push, no processed mark). Transactions run
+     * one at a time. Calls must be locked before they are saved, as the port requires.
+     */
+    static final class InMemoryProcessing implements ProcessingStore {
+        final Map<CallKey, Call> calls = new HashMap<>();
         final Map<String, Message> messages = new HashMap<>();
-
-        @Override
-        public synchronized MessageInsert insert(UUID appId, SmsEvent event, Instant receivedAt) {
-            String key = appId + "/" + event.dialpadMessageId();
-            Message existing = messages.get(key);
-            if (existing != null) {
-                return new MessageInsert.Duplicate(existing);
-            }
-            Message message = new Message(UUID.randomUUID(), appId, event.dialpadMessageId(), event.direction(),
-                    event.fromNumber(), event.toNumbers(), event.text(), event.dialpadUserId(),
-                    event.createdAt().orElse(receivedAt));
-            messages.put(key, message);
-            return new MessageInsert.Inserted(message);
-        }
-
-        @Override
-        public Optional<Message> find(UUID appId, UUID id) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<Message> findByDialpadId(UUID appId, String dialpadMessageId) {
-            return Optional.ofNullable(messages.get(appId + "/" + dialpadMessageId));
-        }
-
-        @Override
-        public MessagePage list(UUID appId, MessageFilter filter) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
-    /** Records pushes; fails them while {@code failing} is set. */
-    static final class RecordingPush implements PushPublisher {
         final List<PushEvent> published = new CopyOnWriteArrayList<>();
-        volatile boolean failing;
+        private final InMemoryEventStore events;
+        private final Map<DialpadUser, String> mappings;
+        /** Transactions begun, committed or not. */
+        int transactions;
+        /** A store failure for any transaction that saves a call this matches (an event the store rejects). */
+        volatile Predicate<Call> rejectedCall = call -> false;
+        /** A store failure for any transaction that publishes. */
+        volatile boolean publishFails;
+        /**
+         * Consulted before a new call is inserted: a call returned here was created by "another transaction" just
+         * before, so the insert reports it as created meanwhile.
+         */
+        volatile Function<CallKey, Optional<Call>> createdMeanwhile = key -> Optional.empty();
+
+        InMemoryProcessing(InMemoryEventStore events, Map<DialpadUser, String> mappings) {
+            this.events = events;
+            this.mappings = Map.copyOf(mappings);
+        }
 
         @Override
-        public void publish(PushEvent event) {
-            if (failing) {
-                throw new dev.switchboard.core.StoreUnavailableException("push channel down", null);
-            }
-            published.add(event);
+        public synchronized void inTransaction(Consumer<Transaction> work) {
+            transactions++;
+            Staged staged = new Staged();
+            work.accept(staged);
+            calls.putAll(staged.calls);
+            staged.messages.forEach(m -> messages.put(m.appId() + "/" + m.dialpadMessageId(), m));
+            published.addAll(staged.pushes);
+            staged.processed.forEach(events::markProcessed);
         }
-    }
 
-    /** A mapping store that knows {@code mappings} (app/dialpad user → CRM user); other methods are unsupported. */
-    static UserMappingStore mappings(Map<String, String> mappings) {
-        return (UserMappingStore) Proxy.newProxyInstance(UserMappingStore.class.getClassLoader(),
-                new Class<?>[] {UserMappingStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("findByDialpadUser")) {
-                        UUID app = (UUID) args[0];
-                        String user = (String) args[1];
-                        return Optional.ofNullable(mappings.get(app + "/" + user))
-                                .map(crm -> new UserMapping(UUID.randomUUID(), app, user, crm, Instant.EPOCH));
+        /** The stored call of the app with this Dialpad id, or empty. */
+        synchronized Optional<Call> call(UUID appId, String dialpadCallId) {
+            return Optional.ofNullable(calls.get(new CallKey(appId, dialpadCallId)));
+        }
+
+        private final class Staged implements Transaction {
+            final Set<CallKey> locked = new HashSet<>();
+            final Set<CallKey> found = new HashSet<>();
+            final Map<CallKey, Call> calls = new HashMap<>();
+            final List<Message> messages = new ArrayList<>();
+            final List<PushEvent> pushes = new ArrayList<>();
+            final List<UUID> processed = new ArrayList<>();
+
+            @Override
+            public Map<CallKey, Call> lockCalls(Collection<CallKey> keys) {
+                Map<CallKey, Call> stored = new HashMap<>();
+                for (CallKey key : keys) {
+                    locked.add(key);
+                    Call call = InMemoryProcessing.this.calls.get(key);
+                    if (call != null) {
+                        stored.put(key, call);
+                        found.add(key);
                     }
-                    throw new UnsupportedOperationException(method.getName());
-                });
+                }
+                return stored;
+            }
+
+            @Override
+            public Set<CallKey> saveCalls(List<CallUpdate> updates) {
+                Set<CallKey> lost = new HashSet<>();
+                for (CallUpdate update : updates) {
+                    CallKey key = CallKey.of(update.call());
+                    if (!locked.contains(key)) {
+                        throw new IllegalStateException("saved a call it did not lock: " + key);
+                    }
+                    if (rejectedCall.test(update.call())) {
+                        throw new dev.switchboard.core.StoreUnavailableException("the store rejected a call", null);
+                    }
+                    Optional<Call> other = found.contains(key) ? Optional.empty() : createdMeanwhile.apply(key);
+                    if (other.isPresent()) {
+                        InMemoryProcessing.this.calls.put(key, other.get());
+                        lost.add(key);
+                    } else {
+                        calls.put(key, update.call());
+                    }
+                }
+                return lost;
+            }
+
+            @Override
+            public List<Message> insertMessages(List<NewMessage> news) {
+                List<Message> inserted = new ArrayList<>();
+                for (NewMessage one : news) {
+                    SmsEvent event = one.event();
+                    String key = one.appId() + "/" + event.dialpadMessageId();
+                    boolean known = InMemoryProcessing.this.messages.containsKey(key) || messages.stream()
+                            .anyMatch(m -> (m.appId() + "/" + m.dialpadMessageId()).equals(key));
+                    if (!known) {
+                        Message message = new Message(UUID.randomUUID(), one.appId(), event.dialpadMessageId(),
+                                event.direction(), event.fromNumber(), event.toNumbers(), event.text(),
+                                event.dialpadUserId(), event.createdAt().orElse(one.receivedAt()));
+                        messages.add(message);
+                        inserted.add(message);
+                    }
+                }
+                return inserted;
+            }
+
+            @Override
+            public Map<DialpadUser, String> crmUsers(Collection<DialpadUser> users) {
+                Map<DialpadUser, String> found = new HashMap<>();
+                users.forEach(user -> Optional.ofNullable(mappings.get(user)).ifPresent(crm -> found.put(user, crm)));
+                return found;
+            }
+
+            @Override
+            public void publish(List<PushEvent> events) {
+                if (publishFails) {
+                    throw new dev.switchboard.core.StoreUnavailableException("push channel down", null);
+                }
+                pushes.addAll(events);
+            }
+
+            @Override
+            public void markProcessed(Collection<UUID> eventIds) {
+                processed.addAll(eventIds);
+            }
+        }
     }
 
     /** A connection store where {@code organisations} maps an organisation id to its connected apps. */

@@ -1,0 +1,76 @@
+package dev.switchboard.persistence;
+
+import dev.switchboard.core.json.Json;
+import dev.switchboard.core.push.PushEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The sending half of {@link PostgresPushChannel}: push events as notifications on {@link PostgresPushChannel#CHANNEL}
+ * inside the caller's transaction. PostgreSQL delivers a transaction's notifications when, and only when, it
+ * commits, in the order they were sent, so a push sent with the change it reports exists exactly when that change
+ * does. Stateless and thread-safe.
+ *
+ * <p>An event whose payload {@code {"event": {...}}} fits in {@link PostgresPushChannel#MAX_INLINE_BYTES} travels
+ * inline; a larger one is written to {@code push_outbox} and only {@code {"outbox_id", "app_id"}} is notified (rows
+ * older than {@link PostgresPushChannel#OUTBOX_RETENTION} are deleted then). However many events, at most three
+ * statements: the notifications go out in one.
+ */
+final class PushNotifications {
+    private static final Unnest<OutboxRow> OUTBOX_ROWS = Unnest.of(
+            Unnest.uuid("id", OutboxRow::id),
+            Unnest.uuid("app_id", OutboxRow::appId),
+            Unnest.requiredText("payload", OutboxRow::payload));
+
+    private record OutboxRow(UUID id, UUID appId, String payload) {
+    }
+
+    private PushNotifications() {
+    }
+
+    /** Sends {@code events}, in this order, when the transaction of {@code handle} commits; {@code now} stamps the outbox. */
+    static void send(Handle handle, List<PushEvent> events, Instant now) {
+        if (events.isEmpty()) {
+            return;
+        }
+        List<String> payloads = new ArrayList<>(events.size());
+        List<OutboxRow> outbox = new ArrayList<>();
+        for (PushEvent event : events) {
+            String eventJson = PushEventCodec.encode(event);
+            String inline = "{\"event\":" + eventJson + "}";
+            if (inline.getBytes(StandardCharsets.UTF_8).length <= PostgresPushChannel.MAX_INLINE_BYTES) {
+                payloads.add(inline);
+            } else {
+                OutboxRow row = new OutboxRow(UUID.randomUUID(), event.appId(), eventJson);
+                outbox.add(row);
+                Map<String, Object> reference = new LinkedHashMap<>();
+                reference.put("outbox_id", row.id().toString());
+                reference.put("app_id", row.appId().toString());
+                payloads.add(Json.write(reference));
+            }
+        }
+        if (!outbox.isEmpty()) {
+            handle.createUpdate("DELETE FROM push_outbox WHERE created_at < :cutoff")
+                    .bind("cutoff", Sql.at(now.minus(PostgresPushChannel.OUTBOX_RETENTION)))
+                    .execute();
+            OUTBOX_ROWS.bind(handle.createUpdate("INSERT INTO push_outbox (" + OUTBOX_ROWS.names("")
+                            + ", created_at) SELECT " + OUTBOX_ROWS.names("t") + ", :now FROM "
+                            + OUTBOX_ROWS.from("t")), outbox)
+                    .bind("now", Sql.at(now))
+                    .execute();
+        }
+        // unnest yields the payloads in array order, and pg_notify queues them in the order it is called
+        handle.createQuery("SELECT count(pg_notify(:channel, t.payload)) FROM unnest(CAST(:payloads AS text[])) "
+                        + "WITH ORDINALITY AS t(payload, n)")
+                .bind("channel", PostgresPushChannel.CHANNEL)
+                .bindArray("payloads", String.class, payloads)
+                .mapTo(Long.class)
+                .one();
+    }
+}
