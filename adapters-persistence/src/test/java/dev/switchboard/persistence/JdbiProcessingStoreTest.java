@@ -1,12 +1,18 @@
 package dev.switchboard.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.core.calls.Call;
+import dev.switchboard.core.calls.CallEvent;
+import dev.switchboard.core.calls.CallKey;
+import dev.switchboard.core.calls.CallMerge;
 import dev.switchboard.core.calls.CallStatus;
 import dev.switchboard.core.calls.DialpadCallState;
 import dev.switchboard.core.calls.Voicemail;
 import dev.switchboard.core.json.Json;
+import dev.switchboard.core.messages.NewMessage;
+import dev.switchboard.core.messages.SmsEvent;
 import dev.switchboard.core.push.PushEvent;
 import dev.switchboard.core.push.PushEventType;
 import dev.switchboard.core.push.PushFeed;
@@ -277,6 +283,40 @@ class JdbiProcessingStoreTest {
     private static void assertProcessed(List<UUID> ids) {
         assertThat(ids).allSatisfy(id -> assertThat(events.find(id).orElseThrow().status())
                 .isEqualTo(WebhookEventStatus.PROCESSED));
+    }
+
+    @Test
+    void inTransactionWhenTheWorkThrowsThenNoCallMessageMarkOrPushIsLeft() throws Exception {
+        UUID app = Apps.insert(testDatabase);
+        long callId = IDS.incrementAndGet();
+        long sms = IDS.incrementAndGet();
+        UUID eventId = store(app, List.of(DialpadEvents.call(callId, "ringing").build())).get(0);
+        CallKey key = new CallKey(app, Long.toString(callId));
+        CallEvent ringing = ((CallEvent.Parse.Parsed) CallEvent.parse(DialpadEvents.call(callId, "ringing").build()
+                .payload())).event();
+        SmsEvent message = ((SmsEvent.Parse.Parsed) SmsEvent.parse(DialpadEvents.sms(sms).build().payload()))
+                .event();
+        PushEvent push = new PushEvent(UUID.randomUUID(), app, PushEventType.CALL_RING, Instant.now(),
+                Optional.empty(), Map.of("dialpad_call_id", Long.toString(callId)));
+        BlockingQueue<PushEvent> queue = new LinkedBlockingQueue<>();
+
+        try (PushFeed.Subscription subscription = channel.subscribe(queue::add)) {
+            assertThatThrownBy(() -> JdbiProcessingStore.create(database, CLOCK).inTransaction(tx -> {
+                assertThat(tx.lockCalls(List.of(key))).isEmpty();
+                assertThat(tx.saveCalls(List.of(CallMerge.first(UUID.randomUUID(), app, ringing)))).isEmpty();
+                assertThat(tx.insertMessages(List.of(new NewMessage(app, message, Instant.now())))).hasSize(1);
+                tx.publish(List.of(push));
+                tx.markProcessed(List.of(eventId));
+                throw new IllegalStateException("the batch fails at the last moment");
+            })).isInstanceOf(IllegalStateException.class);
+
+            assertThat(pushedAfter(app, queue)).isEmpty();
+            assertThat(calls.findByDialpadId(app, Long.toString(callId))).isEmpty();
+            assertThat(messages.findByDialpadId(app, Long.toString(sms))).isEmpty();
+            assertThat(events.find(eventId).orElseThrow().status()).isEqualTo(WebhookEventStatus.RECEIVED);
+        } finally {
+            events.markProcessed(eventId);
+        }
     }
 
     /** Makes processed events due again, as if their processing had never been recorded. */
