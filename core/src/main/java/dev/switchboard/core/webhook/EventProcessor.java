@@ -33,8 +33,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,11 +69,8 @@ import org.slf4j.LoggerFactory;
  * events behind it: when a batch's transaction fails, its events are applied again one per transaction, so only the
  * event that fails on its own is marked failed, and other events are claimed meanwhile.
  *
- * <p>The first worker waits on the {@link EventSignal} between batches, at most {@link Settings#pollInterval()}, so
- * an event stored on this instance (or, through the signal, another one) is processed at once. The other workers
- * join only when a claim came back full (more events are waiting than one batch holds): each stored batch wakes one
- * claimer per instance, not every worker, so an idle server does not answer each webhook with a burst of empty
- * claims. Thread-safe;
+ * <p>Workers wait on the {@link EventSignal} between batches, at most {@link Settings#pollInterval()}, so an event
+ * stored on this instance (or, through the signal, another one) is processed at once. Thread-safe;
  * {@link #start()} and {@link #close()} once each.
  */
 public final class EventProcessor implements AutoCloseable {
@@ -192,7 +187,6 @@ public final class EventProcessor implements AutoCloseable {
     private final Clock clock;
     private final Settings settings;
     private final List<Thread> threads = new ArrayList<>();
-    private final Semaphore helpWanted = new Semaphore(0);
     private volatile boolean running;
 
     private EventProcessor(WebhookEventStore events, ProcessingStore processing, OrganisationRouter router,
@@ -225,8 +219,7 @@ public final class EventProcessor implements AutoCloseable {
         }
         running = true;
         for (int i = 0; i < settings.workers(); i++) {
-            boolean leader = i == 0;
-            Thread worker = new Thread(() -> work(leader), "event-worker-" + (i + 1));
+            Thread worker = new Thread(this::work, "event-worker-" + (i + 1));
             worker.setDaemon(true);
             threads.add(worker);
             worker.start();
@@ -276,29 +269,14 @@ public final class EventProcessor implements AutoCloseable {
         return delay.compareTo(settings.maxRetry()) > 0 ? settings.maxRetry() : delay;
     }
 
-    /**
-     * The leader claims after every signal (and every poll interval); a helper claims only when a claim came back
-     * full, and keeps claiming while its own claims come back full.
-     */
-    private void work(boolean leader) {
+    private void work() {
         Duration idle = settings.pollInterval();
-        boolean wanted = leader;
         while (running) {
             try {
-                if (!wanted) {
-                    wanted = helpWanted.tryAcquire(settings.pollInterval().toNanos(), TimeUnit.NANOSECONDS);
-                    continue;
-                }
                 int claimed = processBatch();
                 idle = settings.pollInterval();
-                if (claimed >= settings.batchSize()) {
-                    if (helpWanted.availablePermits() < settings.workers()) {
-                        helpWanted.release();
-                    }
-                } else if (leader) {
+                if (claimed < settings.batchSize()) {
                     signal.awaitNext(settings.pollInterval());
-                } else {
-                    wanted = false;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -325,48 +324,5 @@ class EventProcessorTest {
 
     private static CallEvent callEvent(long callId, String state) {
         return ((CallEvent.Parse.Parsed) CallEvent.parse(call(callId, state))).event();
-    }
-
-    @Test
-    void aStoredEventWakesOneClaimerNotEveryWorker() throws Exception {
-        List<String> claimers = Collections.synchronizedList(new ArrayList<>());
-        ProcessorFakes.InMemoryEventStore counting = new ProcessorFakes.InMemoryEventStore(CLOCK) {
-            @Override
-            public synchronized List<WebhookEvent> claim(int limit, Instant now, Duration lease, String owner) {
-                claimers.add(Thread.currentThread().getName());
-                return super.claim(limit, now, lease, owner);
-            }
-        };
-        LocalEventSignal signal = LocalEventSignal.create();
-        EventProcessor fourWorkers = EventProcessor.create(counting,
-                new ProcessorFakes.InMemoryProcessing(counting, Map.of()),
-                OrganisationRouter.create(ProcessorFakes.connections(Map.of()), CLOCK), signal, CLOCK,
-                new EventProcessor.Settings("test-instance", 4, 32, Duration.ofSeconds(60), Duration.ofSeconds(2),
-                        Duration.ofSeconds(1), Duration.ofMinutes(10), 12, Duration.ofDays(1)));
-        fourWorkers.start();
-        try {
-            awaitTrue(() -> !claimers.isEmpty());
-            for (long call = 1; call <= 3; call++) {
-                byte[] raw = Json.write(call(900 + call, "ringing")).getBytes(StandardCharsets.UTF_8);
-                UUID id = counting.store(NewWebhookEvent.of(Optional.of(APP), Optional.empty(),
-                        Json.parseObject(raw), raw, CLOCK.instant())).id();
-                signal.wake();
-                awaitTrue(() -> counting.find(id).orElseThrow().status() == WebhookEventStatus.PROCESSED);
-            }
-            Thread.sleep(100);
-
-            // the other three workers would each claim on every wake; they only join behind a full claim
-            assertThat(List.copyOf(claimers)).isNotEmpty().allMatch("event-worker-1"::equals);
-        } finally {
-            fourWorkers.close();
-        }
-    }
-
-    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(condition.getAsBoolean()).isTrue();
     }
 }
