@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Javalin server that carries every route of the contract, with the edge behaviour every route shares:
  * request ids, security headers, the JSON error model (a 404/405/413 of the framework answers in the same shape as
- * ours), a 1 MiB body limit, and 503 when the database is unavailable.
+ * ours), a 1 MiB body limit, and 503 when the database is unavailable. WebSocket upgrade requests go through the
+ * same edge as HTTP requests (rate limits included) before a socket route's own admission check.
  *
  * <p>Built once from its route groups and started; {@link #close()} stops it. Request handling is concurrent.
  */
@@ -75,8 +76,7 @@ public final class HttpServer implements AutoCloseable {
             });
 
             config.routes.before(ctx -> {
-                Edge.begin(ctx);
-                edge.before(ctx);
+                edge.begin(ctx);
                 long declared = ctx.req().getContentLengthLong();
                 if (declared > settings.maxBodyBytes()) {
                     throw Problems.payloadTooLarge(settings.maxBodyBytes());
@@ -87,6 +87,10 @@ public final class HttpServer implements AutoCloseable {
                 Edge.end(ctx);
             });
             config.requestLogger.http(edge::log);
+            // Javalin runs no HTTP filter on a WebSocket upgrade request: the same edge (request id, client address,
+            // https, rate limits) runs here, before any route's own upgrade check, and the same access line after
+            config.routes.wsBeforeUpgrade(edge::begin);
+            config.requestLogger.ws(ws -> ws.onUpgrade(edge::log));
 
             config.routes.get("/", ctx -> ctx.json(Map.of("message", "CTI Server is running")));
             config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
