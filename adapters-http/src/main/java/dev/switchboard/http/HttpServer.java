@@ -11,6 +11,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    /** The header that makes Javalin treat a request as a WebSocket upgrade. */
+    private static final String WEBSOCKET_VERSION = "Sec-WebSocket-Version";
 
     private final Javalin javalin;
     private final EdgeFilters edge;
@@ -131,6 +135,24 @@ public final class HttpServer implements AutoCloseable {
         body.put("error", problem.code());
         body.put("message", problem.getMessage());
         ctx.status(problem.status()).json(body);
+        if (ctx.req().getHeader(WEBSOCKET_VERSION) != null) {
+            writeRefusedUpgrade(ctx, body);
+        }
+    }
+
+    /**
+     * Javalin sends no result for a WebSocket upgrade request that a handler refused (it writes the status and the
+     * headers only), so the error's JSON is written to the response here.
+     */
+    private static void writeRefusedUpgrade(Context ctx, Map<String, String> body) {
+        byte[] json = ctx.jsonMapper().toJsonString(body, Map.class).getBytes(StandardCharsets.UTF_8);
+        try {
+            ctx.res().setContentLength(json.length);
+            ctx.res().getOutputStream().write(json);
+        } catch (IOException e) {
+            // the client is gone; it has nobody left to read the answer
+            LOG.debug("could not write a refused upgrade's answer: {}", e.getClass().getSimpleName());
+        }
     }
 
     /** The framework's own errors (no route, wrong method, body too large) in our error model. */

@@ -70,6 +70,13 @@ class PushSocketTest {
         assertThat(refusedStatus("raw_unknown")).isEqualTo(401);
         assertThat(refusedStatus(INACTIVE_KEY)).isEqualTo(403);
         assertThat(refusedStatus(BROKEN_STORE_KEY)).isEqualTo(503);
+        TestHttp.RawResponse refused = TestHttp.raw(server.port(), "GET", PushSocket.PATH, Map.of("Host", "localhost",
+                "Connection", "Upgrade", "Upgrade", "websocket", "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==",
+                "Sec-WebSocket-Version", "13"));
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.header("Content-Type")).startsWith("application/json");
+        assertThat(refused.body()).startsWith("{\"error\":\"missing_api_key\",\"message\":");
+        assertThat(refused.header("X-Request-Id")).isNotBlank();
         // sockets of earlier tests may still be closing in the background, never opening
         assertThat(push.openSockets()).isLessThanOrEqualTo(before);
     }

@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -100,6 +101,13 @@ class RateLimitingTest {
         assertThat(refused.headers().firstValue("X-Request-Id")).isPresent();
         assertThat(guessing).as("the limit runs before the route's own check").isEqualTo(429);
         assertThat(get(port, "/api/calls/1").statusCode()).as("one budget with /api").isEqualTo(429);
+        TestHttp.RawResponse answer = TestHttp.raw(port, "GET", "/ws?api_key=" + GOOD_KEY, Map.of("Host", "localhost",
+                "Connection", "Upgrade", "Upgrade", "websocket", "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==",
+                "Sec-WebSocket-Version", "13"));
+        assertThat(answer.status()).isEqualTo(429);
+        assertThat(answer.header("Content-Type")).startsWith("application/json");
+        assertThat(answer.body()).as("the error in JSON, as on every route").isEqualTo(
+                "{\"error\":\"too_many_requests\",\"message\":\"Too many requests. Please try again later.\"}");
     }
 
     @Test
