@@ -17,6 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.SessionHandler;
+import org.eclipse.jetty.session.NullSessionCache;
+import org.eclipse.jetty.session.NullSessionDataStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +78,7 @@ public final class HttpServer implements AutoCloseable {
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
             config.jetty.modifyServer(server -> server.setStopTimeout(5_000));
+            config.jetty.modifyServletContextHandler(HttpServer::keepNoSessions);
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
                 http.setSendXPoweredBy(false);
@@ -122,6 +127,19 @@ public final class HttpServer implements AutoCloseable {
             throw e;
         }
         return new HttpServer(javalin, edge);
+    }
+
+    /**
+     * Javalin opens a servlet session for every WebSocket upgrade request, refused or not, to copy its attributes
+     * for the socket, and Jetty keeps sessions in memory with no expiry by default: each upgrade would leave one
+     * behind for good. Switchboard uses no servlet session, so none is kept, and no {@code JSESSIONID} cookie is set.
+     */
+    private static void keepNoSessions(ServletContextHandler handler) {
+        SessionHandler sessions = handler.getSessionHandler();
+        NullSessionCache cache = new NullSessionCache(sessions);
+        cache.setSessionDataStore(new NullSessionDataStore());
+        sessions.setSessionCache(cache);
+        sessions.setUsingCookies(false);
     }
 
     /** Writes a problem as the contract's JSON error, with its headers and the edge headers. */

@@ -77,6 +77,7 @@ class PushSocketTest {
         assertThat(refused.header("Content-Type")).startsWith("application/json");
         assertThat(refused.body()).startsWith("{\"error\":\"missing_api_key\",\"message\":");
         assertThat(refused.header("X-Request-Id")).isNotBlank();
+        assertThat(refused.header("Set-Cookie")).as("no servlet session is opened").isNull();
         // sockets of earlier tests may still be closing in the background, never opening
         assertThat(push.openSockets()).isLessThanOrEqualTo(before);
     }
