@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The {@link EdgePolicy} as Javalin handlers: the before-filter chain (client address, https, CORS, rate limits),
- * the after-filter (failure counting), the request log, and the {@code /ready} and {@code /metrics} routes.
+ * the after-filter (failure counting), the request log, and the {@code /ready} and {@code /metrics} routes. The
+ * before-chain and the request log serve WebSocket upgrade requests as well as HTTP requests.
  */
 final class EdgeFilters implements AutoCloseable {
     static final Duration READINESS_TIMEOUT = Duration.ofSeconds(2);
@@ -21,8 +22,14 @@ final class EdgeFilters implements AutoCloseable {
         this.requestLog = new RequestLog(policy.metrics());
     }
 
-    /** In order: the client is known first (everything else uses it), a redirect costs no rate-limit budget. */
-    void before(Context ctx) {
+    /**
+     * Runs first on every HTTP request and every WebSocket upgrade request: the request id and security headers
+     * ({@link Edge#begin}), the client address, https, CORS and the rate limits. Throws a {@link Problem} (429, 503)
+     * or an {@link EdgeAnswer} (redirect, preflight) that ends the request there.
+     */
+    void begin(Context ctx) {
+        Edge.begin(ctx);
+        // in order: the client is known first (everything else uses it), a redirect costs no rate-limit budget
         policy.clientAddress().attach(ctx);
         policy.transport().apply(ctx);
         policy.cors().apply(ctx);

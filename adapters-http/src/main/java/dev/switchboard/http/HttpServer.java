@@ -11,22 +11,31 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.SessionHandler;
+import org.eclipse.jetty.session.NullSessionCache;
+import org.eclipse.jetty.session.NullSessionDataStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Javalin server that carries every route of the contract, with the edge behaviour every route shares:
  * request ids, security headers, the JSON error model (a 404/405/413 of the framework answers in the same shape as
- * ours), a 1 MiB body limit, and 503 when the database is unavailable.
+ * ours), a 1 MiB body limit, and 503 when the database is unavailable. WebSocket upgrade requests go through the
+ * same edge as HTTP requests (rate limits included) before a socket route's own admission check.
  *
  * <p>Built once from its route groups and started; {@link #close()} stops it. Request handling is concurrent.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    /** The header that makes Javalin treat a request as a WebSocket upgrade. */
+    private static final String WEBSOCKET_VERSION = "Sec-WebSocket-Version";
 
     private final Javalin javalin;
     private final EdgeFilters edge;
@@ -69,14 +78,14 @@ public final class HttpServer implements AutoCloseable {
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
             config.jetty.modifyServer(server -> server.setStopTimeout(5_000));
+            config.jetty.modifyServletContextHandler(HttpServer::keepNoSessions);
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
                 http.setSendXPoweredBy(false);
             });
 
             config.routes.before(ctx -> {
-                Edge.begin(ctx);
-                edge.before(ctx);
+                edge.begin(ctx);
                 long declared = ctx.req().getContentLengthLong();
                 if (declared > settings.maxBodyBytes()) {
                     throw Problems.payloadTooLarge(settings.maxBodyBytes());
@@ -87,6 +96,10 @@ public final class HttpServer implements AutoCloseable {
                 Edge.end(ctx);
             });
             config.requestLogger.http(edge::log);
+            // Javalin runs no HTTP filter on a WebSocket upgrade request: the same edge (request id, client address,
+            // https, rate limits) runs here, before any route's own upgrade check, and the same access line after
+            config.routes.wsBeforeUpgrade(edge::begin);
+            config.requestLogger.ws(ws -> ws.onUpgrade(edge::log));
 
             config.routes.get("/", ctx -> ctx.json(Map.of("message", "CTI Server is running")));
             config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
@@ -116,6 +129,19 @@ public final class HttpServer implements AutoCloseable {
         return new HttpServer(javalin, edge);
     }
 
+    /**
+     * Javalin opens a servlet session for every WebSocket upgrade request, refused or not, to copy its attributes
+     * for the socket, and Jetty keeps sessions in memory with no expiry by default: each upgrade would leave one
+     * behind for good. Switchboard uses no servlet session, so none is kept, and no {@code JSESSIONID} cookie is set.
+     */
+    private static void keepNoSessions(ServletContextHandler handler) {
+        SessionHandler sessions = handler.getSessionHandler();
+        NullSessionCache cache = new NullSessionCache(sessions);
+        cache.setSessionDataStore(new NullSessionDataStore());
+        sessions.setSessionCache(cache);
+        sessions.setUsingCookies(false);
+    }
+
     /** Writes a problem as the contract's JSON error, with its headers and the edge headers. */
     static void answer(Problem problem, Context ctx) {
         if (ctx.attribute(Edge.REQUEST_ID_ATTRIBUTE) == null) {
@@ -127,6 +153,24 @@ public final class HttpServer implements AutoCloseable {
         body.put("error", problem.code());
         body.put("message", problem.getMessage());
         ctx.status(problem.status()).json(body);
+        if (ctx.req().getHeader(WEBSOCKET_VERSION) != null) {
+            writeRefusedUpgrade(ctx, body);
+        }
+    }
+
+    /**
+     * Javalin sends no result for a WebSocket upgrade request that a handler refused (it writes the status and the
+     * headers only), so the error's JSON is written to the response here.
+     */
+    private static void writeRefusedUpgrade(Context ctx, Map<String, String> body) {
+        byte[] json = ctx.jsonMapper().toJsonString(body, Map.class).getBytes(StandardCharsets.UTF_8);
+        try {
+            ctx.res().setContentLength(json.length);
+            ctx.res().getOutputStream().write(json);
+        } catch (IOException e) {
+            // the client is gone; it has nobody left to read the answer
+            LOG.debug("could not write a refused upgrade's answer: {}", e.getClass().getSimpleName());
+        }
     }
 
     /** The framework's own errors (no route, wrong method, body too large) in our error model. */

@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  * {@code Authorization: Bearer}, or in the {@code api_key} query parameter (for browsers, which cannot set headers
  * on a WebSocket). It is checked before the upgrade: missing or invalid is 401, an inactive app 403, an unreachable
  * database 503, each as a JSON error and without a socket. The key is never logged (nor is the query string).
+ * Before this check the upgrade request passes the server's edge like any request ({@link HttpServer}): it gets a
+ * request id and counts against the {@code /api} rate limit, so keys cannot be guessed here faster than there.
  *
  * <p><b>Delivery.</b> Each {@link PushEvent} from the {@link PushFeed} goes to the sockets of its app only, as one
  * text message {@code {"type", "event_id", "occurred_at", "app_id", "target_crm_user"?, "data"}}

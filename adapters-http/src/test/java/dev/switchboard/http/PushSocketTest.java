@@ -7,24 +7,16 @@ import dev.switchboard.core.apikey.ApiKeyCheck;
 import dev.switchboard.core.push.PushEvent;
 import dev.switchboard.core.push.PushEventType;
 import dev.switchboard.core.push.PushFeed;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
-import java.nio.ByteBuffer;
+import dev.switchboard.testkit.PushClient;
+import dev.switchboard.testkit.PushClient.KeyPlacement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -36,7 +28,6 @@ import org.junit.jupiter.api.Test;
 /** {@link PushSocket} on a real server with a real WebSocket client, fed by an in-memory feed and key check. */
 class PushSocketTest {
     private static final long WAIT_SECONDS = 15;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String INACTIVE_KEY = "key-of-an-inactive-app";
     private static final String BROKEN_STORE_KEY = "key-while-the-database-is-down";
 
@@ -79,6 +70,14 @@ class PushSocketTest {
         assertThat(refusedStatus("raw_unknown")).isEqualTo(401);
         assertThat(refusedStatus(INACTIVE_KEY)).isEqualTo(403);
         assertThat(refusedStatus(BROKEN_STORE_KEY)).isEqualTo(503);
+        TestHttp.RawResponse refused = TestHttp.raw(server.port(), "GET", PushSocket.PATH, Map.of("Host", "localhost",
+                "Connection", "Upgrade", "Upgrade", "websocket", "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==",
+                "Sec-WebSocket-Version", "13"));
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.header("Content-Type")).startsWith("application/json");
+        assertThat(refused.body()).startsWith("{\"error\":\"missing_api_key\",\"message\":");
+        assertThat(refused.header("X-Request-Id")).isNotBlank();
+        assertThat(refused.header("Set-Cookie")).as("no servlet session is opened").isNull();
         // sockets of earlier tests may still be closing in the background, never opening
         assertThat(push.openSockets()).isLessThanOrEqualTo(before);
     }
@@ -87,7 +86,7 @@ class PushSocketTest {
     void deliverWhenTheFeedRepeatsAnEventThenTheSocketGetsItOnce() throws Exception {
         UUID app = UUID.randomUUID();
         String key = newKey(app);
-        try (Client client = Client.connect(key, app, true)) {
+        try (PushClient client = connect(key, app)) {
             PushEvent event = event(app, "x");
             PushEvent sentinel = event(app, "y");
 
@@ -107,7 +106,8 @@ class PushSocketTest {
         long overflowedBefore = push.overflowClosedSockets();
         String bulk = "z".repeat(256 * 1024);
         int events = 120;
-        try (Client slow = Client.connect(key, app, false); Client fast = Client.connect(key, app, true)) {
+        try (PushClient slow = PushClient.connectWithoutReading(server.port(), key, () -> push.openSockets(app));
+             PushClient fast = connect(key, app)) {
             // paced by the reading client, which keeps up; the other one's queue fills behind its full TCP buffers
             for (int i = 0; i < events; i++) {
                 FEED.emit(event(app, bulk));
@@ -121,10 +121,10 @@ class PushSocketTest {
     void recheckWhenKeyIsNoLongerValidThenSocketClosesWithPolicyViolation() throws Exception {
         UUID app = UUID.randomUUID();
         String key = newKey(app);
-        try (Client client = Client.connect(key, app, true)) {
+        try (PushClient client = connect(key, app)) {
             VALID_KEYS.remove(key);
 
-            assertThat(client.closed.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(PushSocket.POLICY_VIOLATION);
+            assertThat(client.closeCode()).isEqualTo(PushSocket.POLICY_VIOLATION);
         }
     }
 
@@ -156,15 +156,12 @@ class PushSocketTest {
     }
 
     private static int refusedStatus(String key) throws Exception {
-        try {
-            Client.connect(key, true).close();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof WebSocketHandshakeException handshake) {
-                return handshake.getResponse().statusCode();
-            }
-            throw e;
-        }
-        return 101;
+        return PushClient.handshakeStatus(server.port(), key, KeyPlacement.HEADER);
+    }
+
+    /** A reading client of {@code app}, once the server has registered its socket. */
+    private static PushClient connect(String key, UUID app) throws Exception {
+        return PushClient.connect(server.port(), key, KeyPlacement.HEADER, () -> push.openSockets(app));
     }
 
     /** Polls {@code condition} until it holds or the wait bound passes. */
@@ -191,85 +188,6 @@ class PushSocketTest {
 
         void emit(PushEvent event) {
             subscribers.forEach(s -> s.accept(event));
-        }
-    }
-
-    /** A WebSocket client; one created with {@code reading = false} never reads a message. */
-    private static final class Client implements WebSocket.Listener, AutoCloseable {
-        private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        private final CompletableFuture<Integer> closed = new CompletableFuture<>();
-        private final StringBuilder partial = new StringBuilder();
-        private final boolean reading;
-        private WebSocket socket;
-
-        private Client(boolean reading) {
-            this.reading = reading;
-        }
-
-        static Client connect(String key, boolean reading) throws Exception {
-            return connect(key, null, reading);
-        }
-
-        /** Connects, and when {@code app} is given waits until the server has registered the socket for it. */
-        static Client connect(String key, UUID app, boolean reading) throws Exception {
-            Client client = new Client(reading);
-            WebSocket.Builder builder = HTTP.newWebSocketBuilder();
-            if (key != null) {
-                builder.header("x-app-api-key", key);
-            }
-            int before = app == null ? 0 : push.openSockets(app);
-            client.socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), client)
-                    .get(WAIT_SECONDS, TimeUnit.SECONDS);
-            // The handshake answer can reach the client before the server has registered the socket. Counted per
-            // app, because sockets of earlier tests may close in the background meanwhile.
-            if (app != null) {
-                assertThat(eventually(() -> push.openSockets(app) > before)).as("socket registered").isTrue();
-            }
-            return client;
-        }
-
-        String next() throws InterruptedException {
-            return messages.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-        }
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            if (reading) {
-                webSocket.request(1);
-            }
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                messages.add(partial.toString());
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closed.complete(statusCode);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            closed.completeExceptionally(error);
-        }
-
-        @Override
-        public void close() {
-            socket.abort();
         }
     }
 }

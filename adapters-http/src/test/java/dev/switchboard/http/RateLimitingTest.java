@@ -3,24 +3,35 @@ package dev.switchboard.http;
 import static dev.switchboard.http.TestHttp.get;
 import static dev.switchboard.http.TestHttp.request;
 import static dev.switchboard.http.TestHttp.send;
+import static dev.switchboard.testkit.PushClient.handshakeStatus;
+import static dev.switchboard.testkit.PushClient.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.config.IpRange;
 import dev.switchboard.core.config.RateLimitConfig;
 import dev.switchboard.core.ratelimit.RateLimiter;
+import dev.switchboard.testkit.PushClient.KeyPlacement;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class RateLimitingTest {
     private static final RateLimitConfig SMALL = new RateLimitConfig(RateLimitConfig.Store.MEMORY, 3, 2, 4, 10);
+    private static final String GOOD_KEY = "good-key";
 
-    /** Routes under every limited prefix; the OAuth ones succeed or fail on demand. */
+    /** Routes under every limited prefix; the OAuth ones and the WebSocket succeed or fail on demand. */
     private static final RouteGroup ROUTES = routes -> {
         routes.get("/api/calls/{id}", ctx -> ctx.json(List.of()));
+        routes.wsBeforeUpgrade("/ws", ctx -> {
+            if (!GOOD_KEY.equals(ctx.queryParam("api_key"))) {
+                throw Problems.unauthorized("invalid_api_key", "The API key is not valid.");
+            }
+        });
+        routes.ws("/ws", ws -> ws.onMessage(ctx -> { }));
         routes.get("/internal/apps", ctx -> ctx.json(List.of()));
         routes.post("/webhooks/dialpad", ctx -> ctx.json(List.of()));
         routes.get("/auth/dialpad/connect", ctx -> {
@@ -67,6 +78,46 @@ class RateLimitingTest {
         assertThat(refused.headers().firstValue("RateLimit-Remaining")).hasValue("0");
         assertThat(refused.headers().firstValue("X-Request-Id")).isPresent();
         assertThat(get(port, "/health").statusCode()).as("unlimited paths stay open").isEqualTo(200);
+    }
+
+    @Test
+    void apiLimitWhenWebSocketUpgradesReachItThenTheNextUpgradeIs429WithHeadersBeforeItsOwnCheck() throws Exception {
+        int port = start(SMALL, ClientAddress.trustingNone());
+        assertThat(handshakeStatus(port, GOOD_KEY, KeyPlacement.QUERY)).isEqualTo(101);
+        assertThat(handshakeStatus(port, "bad-key", KeyPlacement.QUERY)).as("a refused upgrade counts too")
+                .isEqualTo(401);
+        assertThat(handshakeStatus(port, GOOD_KEY, KeyPlacement.QUERY)).isEqualTo(101);
+
+        HttpResponse<?> refused = refusal(port, GOOD_KEY, KeyPlacement.QUERY).orElseThrow();
+        int guessing = handshakeStatus(port, "bad-key", KeyPlacement.QUERY);
+
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(
+                seconds -> assertThat(Long.parseLong(seconds)).isBetween(1L, 60L));
+        assertThat(refused.headers().firstValue("RateLimit-Limit")).hasValue("3");
+        assertThat(refused.headers().firstValue("RateLimit-Remaining")).hasValue("0");
+        assertThat(refused.headers().firstValue("RateLimit-Reset")).isPresent();
+        assertThat(refused.headers().firstValue("RateLimit-Policy")).hasValue("3;w=60");
+        assertThat(refused.headers().firstValue("X-Request-Id")).isPresent();
+        assertThat(guessing).as("the limit runs before the route's own check").isEqualTo(429);
+        assertThat(get(port, "/api/calls/1").statusCode()).as("one budget with /api").isEqualTo(429);
+        TestHttp.RawResponse answer = TestHttp.raw(port, "GET", "/ws?api_key=" + GOOD_KEY, Map.of("Host", "localhost",
+                "Connection", "Upgrade", "Upgrade", "websocket", "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==",
+                "Sec-WebSocket-Version", "13"));
+        assertThat(answer.status()).isEqualTo(429);
+        assertThat(answer.header("Content-Type")).startsWith("application/json");
+        assertThat(answer.body()).as("the error in JSON, as on every route").isEqualTo(
+                "{\"error\":\"too_many_requests\",\"message\":\"Too many requests. Please try again later.\"}");
+    }
+
+    @Test
+    void apiLimitWhenHttpRequestsUseItUpThenWebSocketUpgradesAre429() throws Exception {
+        int port = start(SMALL, ClientAddress.trustingNone());
+        for (int i = 0; i < 3; i++) {
+            assertThat(get(port, "/api/calls/" + i).statusCode()).isEqualTo(200);
+        }
+
+        assertThat(handshakeStatus(port, GOOD_KEY, KeyPlacement.QUERY)).isEqualTo(429);
     }
 
     @Test

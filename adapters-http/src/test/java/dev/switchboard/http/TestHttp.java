@@ -34,8 +34,11 @@ final class TestHttp {
         return send(request(port, pathAndQuery));
     }
 
-    /** Status and lower-cased headers of a raw request; each header in {@code headers} is written as given. */
-    record RawResponse(int status, Map<String, String> headers) {
+    /**
+     * Status, lower-cased headers and body (as long as its {@code Content-Length}) of a raw request; each header in
+     * {@code headers} is written as given.
+     */
+    record RawResponse(int status, Map<String, String> headers, String body) {
         String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -59,7 +62,17 @@ final class TestHttp {
                 int colon = line.indexOf(':');
                 received.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
             }
-            return new RawResponse(status, received);
+            int length = received.containsKey("content-length") ? Integer.parseInt(received.get("content-length")) : 0;
+            char[] body = new char[length];
+            int read = 0;
+            while (read < length) {
+                int now = in.read(body, read, length - read);
+                if (now < 0) {
+                    break;
+                }
+                read += now;
+            }
+            return new RawResponse(status, received, new String(body, 0, read));
         }
     }
 }

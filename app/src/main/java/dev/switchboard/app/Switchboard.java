@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -300,6 +301,11 @@ public final class Switchboard implements AutoCloseable {
     /** WebSocket clients connected to this instance now (also the gauge {@code switchboard_push_sockets_open}). */
     public int openPushSockets() {
         return pushSocket.openSockets();
+    }
+
+    /** WebSocket clients of the app {@code appId} connected to this instance now. */
+    public int openPushSockets(UUID appId) {
+        return pushSocket.openSockets(appId);
     }
 
     /**

@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A real Switchboard on a random port, configured from environment variables as in production use, against a fresh
- * database and a fake Dialpad; with direct access to the stores to seed apps, connections and audit events.
+ * database and a fake Dialpad with which it is registered as an OAuth client (so it can connect apps and refreshes
+ * their tokens in the background); with direct access to the stores to seed apps, connections and audit events.
  */
 final class AdminServer implements AutoCloseable {
     static final String INTERNAL_SECRET = "internal-secret-for-tests-0123456789abcdef";
@@ -68,6 +69,8 @@ final class AdminServer implements AutoCloseable {
         environment.put("DATABASE_URL", testDatabase.jdbcUrl());
         environment.put("DB_MAX_CLIENTS", "4");
         environment.put("DIALPAD_SANDBOX_BASE_URL", dialpad.baseUrl());
+        environment.put("DIALPAD_SANDBOX_CLIENT_ID", client.clientId());
+        environment.put("DIALPAD_SANDBOX_CLIENT_SECRET", client.clientSecret());
         environment.put("INTERNAL_API_SECRET", INTERNAL_SECRET);
         environment.put("SESSION_SECRET", "session-secret-for-tests-0123456789abcdef");
         environment.put("TOKEN_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(key));
@@ -117,10 +120,13 @@ final class AdminServer implements AutoCloseable {
     }
 
     Response send(String method, String path, String json, String bearer) {
+        return exchange(method, path, json, bearer == null ? Map.of() : Map.of("Authorization", "Bearer " + bearer));
+    }
+
+    /** Any request with exactly the given headers (and a JSON content type when there is a body). */
+    Response exchange(String method, String path, String json, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + switchboard.port() + path));
-        if (bearer != null) {
-            request.header("Authorization", "Bearer " + bearer);
-        }
+        headers.forEach(request::header);
         if (json != null) {
             request.header("Content-Type", "application/json");
             request.method(method, HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));

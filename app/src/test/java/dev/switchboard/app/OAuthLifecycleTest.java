@@ -2,10 +2,6 @@ package dev.switchboard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.config.AppEnvironment;
@@ -27,10 +23,7 @@ import dev.switchboard.testkit.MutableClock;
 import dev.switchboard.testkit.TestDatabase;
 import dev.switchboard.testkit.dialpad.DialpadEndpoint;
 import dev.switchboard.testkit.dialpad.FakeDialpad;
-import java.net.CookieManager;
-import java.net.HttpCookie;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -42,9 +35,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +45,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Dialpad OAuth lifecycle end to end: the whole server (real HTTP, real PostgreSQL, real Nimbus client) against
@@ -129,7 +119,7 @@ class OAuthLifecycleTest {
     @Test
     void fullFlowWhenEverythingAnswersThenConnectedWithEncryptedTokensAndTheOrganisation() throws Exception {
         UUID appId = createApp("Full flow");
-        Browser browser = new Browser();
+        Browser browser = browser();
 
         HttpResponse<String> callback = connect(browser, appId);
 
@@ -151,7 +141,7 @@ class OAuthLifecycleTest {
 
     @Test
     void connectWhenInputInvalidThenEachCaseAnswersItsStatus() throws Exception {
-        Browser browser = new Browser();
+        Browser browser = browser();
         UUID appId = createApp("Validation");
         assertProblem(browser.get(url("/auth/dialpad/connect")), 400, "missing_app_id");
         assertProblem(browser.get(url("/auth/dialpad/connect?app_id=12345&connect_token=x")), 400, "invalid_app_id");
@@ -176,13 +166,13 @@ class OAuthLifecycleTest {
     @Test
     void callbackWhenStateReplayedThenRefusedAndDialpadAskedOnce() throws Exception {
         UUID appId = createApp("Replay");
-        Browser browser = new Browser();
+        Browser browser = browser();
         String callbackUrl = consentedCallbackUrl(browser, appId);
         String cookie = browser.cookie().orElseThrow();
         assertThat(browser.get(callbackUrl).statusCode()).isEqualTo(200);
         long exchanges = dialpad.tokenExchangeCount();
 
-        Browser same = new Browser();
+        Browser same = browser();
         same.setCookie(cookie);
         assertProblem(same.get(callbackUrl), 400, "invalid_state");
         assertThat(dialpad.tokenExchangeCount()).isEqualTo(exchanges);
@@ -191,13 +181,13 @@ class OAuthLifecycleTest {
     @Test
     void callbackWhenNoCookieOrAnotherBrowsersCookieThenRefused() throws Exception {
         UUID appId = createApp("Browsers");
-        Browser victim = new Browser();
+        Browser victim = browser();
         String victimCallback = consentedCallbackUrl(victim, appId);
-        assertProblem(new Browser().get(victimCallback), 400, "state_mismatch");
+        assertProblem(browser().get(victimCallback), 400, "state_mismatch");
         assertProblem(victim.get(victimCallback), 400, "invalid_state");
 
-        Browser first = new Browser();
-        Browser attacker = new Browser();
+        Browser first = browser();
+        Browser attacker = browser();
         String firstCallback = consentedCallbackUrl(first, appId);
         consentedCallbackUrl(attacker, appId);
         assertProblem(attacker.get(firstCallback), 400, "state_mismatch");
@@ -207,7 +197,7 @@ class OAuthLifecycleTest {
     @Test
     void callbackWhenStateExpiredThenRefused() throws Exception {
         UUID appId = createApp("Expired");
-        Browser browser = new Browser();
+        Browser browser = browser();
         String callbackUrl = consentedCallbackUrl(browser, appId);
         CLOCK.advance(Duration.ofMinutes(16));
 
@@ -219,7 +209,7 @@ class OAuthLifecycleTest {
     void callbackWhenConsentDeniedThenClear400AndNothingStored() throws Exception {
         UUID appId = createApp("Denied");
         dialpad.denyConsent(true);
-        Browser browser = new Browser();
+        Browser browser = browser();
         String callbackUrl = consentedCallbackUrl(browser, appId);
         assertThat(callbackUrl).contains("error=access_denied");
 
@@ -232,7 +222,7 @@ class OAuthLifecycleTest {
         UUID appId = createApp("No refresh token");
         dialpad.omitRefreshToken(true);
 
-        HttpResponse<String> response = connect(new Browser(), appId);
+        HttpResponse<String> response = connect(browser(), appId);
 
         assertProblem(response, 502, "missing_refresh_token");
         assertThat(JSON.readTree(response.body()).get("message").asText()).contains("offline_access");
@@ -244,7 +234,7 @@ class OAuthLifecycleTest {
         UUID appId = createApp("Token endpoint down");
         dialpad.failNext(DialpadEndpoint.TOKEN, 1, 500, "<html>internal dialpad trace</html>");
 
-        HttpResponse<String> response = connect(new Browser(), appId);
+        HttpResponse<String> response = connect(browser(), appId);
 
         assertProblem(response, 502, "dialpad_unavailable");
         assertThat(response.body()).doesNotContain("dialpad trace").doesNotContain("html");
@@ -254,7 +244,7 @@ class OAuthLifecycleTest {
     @Test
     void disconnectWhenConnectedThenRevokedAtDialpadWithTheCurrentTokenAndSecondIs404() throws Exception {
         UUID appId = createApp("Disconnect");
-        assertThat(connect(new Browser(), appId).statusCode()).isEqualTo(200);
+        assertThat(connect(browser(), appId).statusCode()).isEqualTo(200);
         String accessToken = connections.find(appId).orElseThrow().accessToken();
         long before = dialpad.deauthorizationCount();
 
@@ -290,7 +280,7 @@ class OAuthLifecycleTest {
     @Test
     void appDetailsWhenConnectedThenConnectionStateAndNeverAToken() throws Exception {
         UUID appId = createApp("Details");
-        assertThat(connect(new Browser(), appId).statusCode()).isEqualTo(200);
+        assertThat(connect(browser(), appId).statusCode()).isEqualTo(200);
         Connection stored = connections.find(appId).orElseThrow();
 
         HttpResponse<String> response = admin("GET", "/internal/apps/" + appId, null);
@@ -310,30 +300,25 @@ class OAuthLifecycleTest {
 
     @Test
     void logsOfAWholeFlowWhenCapturedAtDebugThenHoldNoSecret() throws Exception {
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        Level previous = root.getLevel();
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        appender.start();
-        root.addAppender(appender);
-        root.setLevel(Level.DEBUG);
         List<String> secrets = new ArrayList<>(List.of(INTERNAL_SECRET, SESSION_SECRET, CLIENT_SECRET, encryptionKey));
-        try {
+        List<String> lines;
+        try (CapturedLog log = CapturedLog.start()) {
             HttpResponse<String> created = admin("POST", "/internal/apps", "{\"name\": \"Logged\"}");
             JsonNode app = JSON.readTree(created.body());
             secrets.add(app.get("api_key").asText());
             UUID appId = UUID.fromString(app.get("app_id").asText());
             String link = connectLink(appId);
-            secrets.add(query(URI.create(link)).get("connect_token"));
+            secrets.add(Browser.query(URI.create(link)).get("connect_token"));
 
-            Browser browser = new Browser();
+            Browser browser = browser();
             String callbackUrl = consentedCallbackUrl(browser, link);
             secrets.add(browser.cookie().orElseThrow());
-            Map<String, String> callbackQuery = query(URI.create(callbackUrl));
+            Map<String, String> callbackQuery = Browser.query(URI.create(callbackUrl));
             secrets.add(callbackQuery.get("code"));
             secrets.add(callbackQuery.get("state"));
             assertThat(browser.get(callbackUrl).statusCode()).isEqualTo(200);
             String tokenRequest = dialpad.lastRequest(DialpadEndpoint.TOKEN.path()).orElseThrow().bodyText();
-            Map<String, String> tokenParameters = form(tokenRequest);
+            Map<String, String> tokenParameters = Browser.form(tokenRequest);
             secrets.add(tokenParameters.get("code_verifier"));
             Connection stored = connections.find(appId).orElseThrow();
             secrets.add(stored.accessToken());
@@ -341,18 +326,15 @@ class OAuthLifecycleTest {
 
             assertThat(browser.get(callbackUrl).statusCode()).isEqualTo(400);
             dialpad.failNext(DialpadEndpoint.TOKEN, 1, 500, "{\"error\": \"server_error\"}");
-            Browser second = new Browser();
+            Browser second = browser();
             String failing = consentedCallbackUrl(second, connectLink(appId));
-            secrets.add(query(URI.create(failing)).get("code"));
-            secrets.add(query(URI.create(failing)).get("state"));
+            secrets.add(Browser.query(URI.create(failing)).get("code"));
+            secrets.add(Browser.query(URI.create(failing)).get("state"));
             assertThat(second.get(failing).statusCode()).isEqualTo(502);
             assertThat(admin("POST", "/auth/dialpad/disconnect/" + appId, null).statusCode()).isEqualTo(200);
-        } finally {
-            root.detachAppender(appender);
-            root.setLevel(previous);
+            lines = log.texts();
         }
 
-        List<String> lines = appender.list.stream().map(OAuthLifecycleTest::everything).toList();
         assertThat(lines).anyMatch(line -> line.contains("Dialpad connected") && line.contains("oauth_exchanged"))
                 .anyMatch(line -> line.contains("oauth_deauthorized"));
         assertThat(secrets).doesNotContainNull().allSatisfy(secret -> assertThat(secret).isNotBlank());
@@ -361,31 +343,8 @@ class OAuthLifecycleTest {
         }
     }
 
-    /** One request-driving browser: its own cookie jar, never following redirects on its own. */
-    private static final class Browser {
-        private final CookieManager cookies = new CookieManager();
-        private final HttpClient client = HttpClient.newBuilder().cookieHandler(cookies)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-
-        HttpResponse<String> get(String url) throws Exception {
-            return get(URI.create(url));
-        }
-
-        HttpResponse<String> get(URI uri) throws Exception {
-            return client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
-        }
-
-        Optional<String> cookie() {
-            return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("switchboard_oauth"))
-                    .map(HttpCookie::getValue).findFirst();
-        }
-
-        void setCookie(String value) {
-            HttpCookie cookie = new HttpCookie("switchboard_oauth", value);
-            cookie.setPath("/");
-            cookie.setVersion(0);
-            cookies.getCookieStore().add(URI.create("http://127.0.0.1:" + switchboard.port() + "/"), cookie);
-        }
+    private static Browser browser() {
+        return new Browser(switchboard.port());
     }
 
     /** Creates an app, asks for a connect link, and runs the browser through connect, Dialpad and the callback. */
@@ -402,18 +361,12 @@ class OAuthLifecycleTest {
      * browser back to, pointed at this server's real port.
      */
     private static String consentedCallbackUrl(Browser browser, String link) throws Exception {
-        HttpResponse<String> toDialpad = browser.get(link);
-        assertThat(toDialpad.statusCode()).as(toDialpad.body()).isEqualTo(302);
-        String authorize = toDialpad.headers().firstValue("Location").orElseThrow();
-        assertThat(authorize).startsWith(dialpad.baseUrl() + "/oauth2/authorize?");
-        Map<String, String> parameters = query(URI.create(authorize));
-        assertThat(parameters).containsEntry("code_challenge_method", "S256").containsEntry("response_type", "code")
-                .containsEntry("client_id", CLIENT_ID).containsEntry("redirect_uri", REDIRECT_URI);
-        HttpResponse<String> back = browser.get(authorize);
-        assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
-        URI callback = URI.create(back.headers().firstValue("Location").orElseThrow());
-        assertThat(callback.getPath()).isEqualTo("/auth/dialpad/callback");
-        return "http://127.0.0.1:" + switchboard.port() + callback.getRawPath() + "?" + callback.getRawQuery();
+        Browser.Consent consent = browser.consent(link);
+        assertThat(consent.authorize().toString()).startsWith(dialpad.baseUrl() + "/oauth2/authorize?");
+        assertThat(Browser.query(consent.authorize())).containsEntry("code_challenge_method", "S256")
+                .containsEntry("response_type", "code").containsEntry("client_id", CLIENT_ID)
+                .containsEntry("redirect_uri", REDIRECT_URI);
+        return consent.callback();
     }
 
     private static String connectLink(UUID appId) throws Exception {
@@ -421,8 +374,7 @@ class OAuthLifecycleTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         URI link = URI.create(JSON.readTree(response.body()).get("connect_url").asText());
         assertThat(link.toString()).startsWith("http://localhost:4000/auth/dialpad/connect?app_id=" + appId);
-        // the configured public URL is not where the test server listens
-        return "http://127.0.0.1:" + switchboard.port() + link.getRawPath() + "?" + link.getRawQuery();
+        return Browser.onPort(switchboard.port(), link);
     }
 
     private static UUID createApp(String name) throws Exception {
@@ -453,18 +405,6 @@ class OAuthLifecycleTest {
         assertThat(body.get("message").asText()).isNotBlank();
     }
 
-    private static Map<String, String> query(URI uri) {
-        return form(uri.getRawQuery());
-    }
-
-    private static Map<String, String> form(String encoded) {
-        Map<String, String> parameters = new HashMap<>();
-        Arrays.stream(encoded.split("&")).map(pair -> pair.split("=", 2)).forEach(pair -> parameters.put(
-                URLDecoder.decode(pair[0], StandardCharsets.UTF_8),
-                pair.length > 1 ? URLDecoder.decode(pair[1], StandardCharsets.UTF_8) : ""));
-        return parameters;
-    }
-
     private static String rowText(String sql) throws Exception {
         StringBuilder text = new StringBuilder();
         try (java.sql.Connection connection = testDatabase.connect(); Statement statement = connection.createStatement();
@@ -479,22 +419,6 @@ class OAuthLifecycleTest {
             }
         }
         return text.toString();
-    }
-
-    /** Everything a log event could carry into a log line: message, arguments, MDC, key-values, exception. */
-    private static String everything(ILoggingEvent event) {
-        StringBuilder line = new StringBuilder(event.getLoggerName()).append(' ').append(event.getFormattedMessage());
-        if (event.getArgumentArray() != null) {
-            Arrays.stream(event.getArgumentArray()).forEach(argument -> line.append(' ').append(argument));
-        }
-        line.append(' ').append(event.getMDCPropertyMap());
-        if (event.getKeyValuePairs() != null) {
-            event.getKeyValuePairs().forEach(pair -> line.append(' ').append(pair.key).append('=').append(pair.value));
-        }
-        for (var thrown = event.getThrowableProxy(); thrown != null; thrown = thrown.getCause()) {
-            line.append(' ').append(thrown.getClassName()).append(": ").append(thrown.getMessage());
-        }
-        return line.toString();
     }
 
     private static SecretSetting provided(String value) {

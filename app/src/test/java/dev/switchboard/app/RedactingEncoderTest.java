@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
+import org.slf4j.spi.MDCAdapter;
 
 /** The real logback.xml, in a context of its own, writing to a captured stdout. */
 class RedactingEncoderTest {
@@ -35,10 +36,13 @@ class RedactingEncoderTest {
     }
 
     private List<String> logEverySecretWith(String format) throws Exception {
+        // slf4j configures the JVM's own logging on first use, reading the property: that happens before it is set,
+        // so that the format under test stays in this test's context and does not leak into later tests' log
+        MDCAdapter mdc = MDC.getMDCAdapter();
         System.setProperty(Main.LOG_FORMAT_PROPERTY, format);
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         LoggerContext context = new LoggerContext();
-        context.setMDCAdapter(MDC.getMDCAdapter());
+        context.setMDCAdapter(mdc);
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             JoranConfigurator configurator = new JoranConfigurator();

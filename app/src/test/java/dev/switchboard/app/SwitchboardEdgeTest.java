@@ -2,11 +2,14 @@ package dev.switchboard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.config.Configuration;
 import dev.switchboard.core.config.ConfigurationReader;
 import dev.switchboard.core.config.ConfigurationResult;
 import dev.switchboard.core.config.DatabaseConfig;
 import dev.switchboard.core.config.RateLimitConfig;
+import dev.switchboard.testkit.PushClient;
+import dev.switchboard.testkit.PushClient.KeyPlacement;
 import dev.switchboard.testkit.TestDatabase;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -90,6 +93,36 @@ class SwitchboardEdgeTest {
             assertThat(refused.statusCode()).isEqualTo(429);
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
             assertThat(get(first, "/api/anything").statusCode()).isEqualTo(429);
+        }
+    }
+
+    @Test
+    void rateLimitsWhenWebSocketUpgradesReachTheApiLimitThenTheNextIs429WithHeadersWhateverItsKey() throws Exception {
+        Configuration config = TestConfigurations.sandbox(data, external(testDatabase))
+                .withRateLimits(new RateLimitConfig(RateLimitConfig.Store.MEMORY, 3, 100, 1000, 10));
+        try (Switchboard switchboard = Switchboard.start(config, new SecureRandom())) {
+            String secret = switchboard.configuration().secrets().requireInternalApiSecret().value();
+            HttpResponse<String> created = CLIENT.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + switchboard.port() + "/internal/apps"))
+                    .header("Authorization", "Bearer " + secret).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"sockets\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String key = new ObjectMapper().readTree(created.body()).get("api_key").asText();
+            int port = switchboard.port();
+            assertThat(PushClient.handshakeStatus(port, key, KeyPlacement.HEADER)).isEqualTo(101);
+            assertThat(PushClient.handshakeStatus(port, "raw_" + "0".repeat(64), KeyPlacement.QUERY)).isEqualTo(401);
+            assertThat(PushClient.handshakeStatus(port, key, KeyPlacement.QUERY)).isEqualTo(101);
+
+            HttpResponse<?> refused = PushClient.refusal(port, key, KeyPlacement.HEADER).orElseThrow();
+
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            assertThat(refused.headers().firstValue("RateLimit-Limit")).hasValue("3");
+            assertThat(refused.headers().firstValue("RateLimit-Remaining")).hasValue("0");
+            assertThat(refused.headers().firstValue("RateLimit-Policy")).hasValue("3;w=60");
+            assertThat(PushClient.handshakeStatus(port, "raw_" + "1".repeat(64), KeyPlacement.HEADER))
+                    .as("a key guess is refused before it is checked").isEqualTo(429);
+            assertThat(get(switchboard, "/api/calls", "x-app-api-key", key).statusCode()).isEqualTo(429);
         }
     }
 
