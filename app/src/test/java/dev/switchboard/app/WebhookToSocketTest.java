@@ -242,13 +242,28 @@ class WebhookToSocketTest {
         private final BlockingQueue<Map<String, Object>> arriving = new LinkedBlockingQueue<>();
         private final List<Map<String, Object>> received = new ArrayList<>();
         private final StringBuilder partial = new StringBuilder();
+        private final Switchboard instance;
         private WebSocket socket;
 
+        private Client(Switchboard instance) {
+            this.instance = instance;
+        }
+
+        /**
+         * Opens a socket and returns once the instance has registered it: the server answers 101 before it does, and
+         * a push published in between would not reach this socket.
+         */
         static Client connect(Switchboard instance, String key) throws Exception {
-            Client client = new Client();
+            int before = instance.openPushSockets();
+            Client client = new Client(instance);
             client.socket = HTTP.newWebSocketBuilder().header("x-app-api-key", key)
                     .buildAsync(URI.create("ws://127.0.0.1:" + instance.port() + "/ws"), client)
                     .get(WAIT_SECONDS, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (instance.openPushSockets() <= before && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(instance.openPushSockets()).as("sockets registered on the instance").isGreaterThan(before);
             return client;
         }
 
@@ -283,12 +298,22 @@ class WebhookToSocketTest {
             return null;
         }
 
+        /** Closes the socket and waits (bounded) until the instance has let it go, so counts start settled. */
         @Override
         public void close() {
+            int open = instance.openPushSockets();
             if (!socket.isOutputClosed()) {
                 socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
             }
             socket.abort();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            try {
+                while (instance.openPushSockets() >= open && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
