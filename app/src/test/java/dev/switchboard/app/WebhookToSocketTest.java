@@ -23,13 +23,12 @@ import dev.switchboard.persistence.JdbiAppStore;
 import dev.switchboard.persistence.JdbiConnectionStore;
 import dev.switchboard.persistence.JdbiDialpadWebhookStore;
 import dev.switchboard.persistence.JdbiUserMappingStore;
+import dev.switchboard.testkit.PushClient;
 import dev.switchboard.testkit.TestDatabase;
 import dev.switchboard.testkit.dialpad.DialpadEvent;
 import dev.switchboard.testkit.dialpad.DialpadEvents;
 import dev.switchboard.testkit.dialpad.WebhookSender;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -40,10 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -57,14 +52,11 @@ import org.junit.jupiter.api.Test;
  * may process the event.
  */
 class WebhookToSocketTest {
-    /** Generous bound on waiting for something that should happen, so a failure ends the test instead of hanging it. */
-    private static final long WAIT_SECONDS = 30;
     private static final String SHARED_SECRET = "shared-webhook-secret-for-socket-tests";
     private static final String APP_SECRET = "app-webhook-secret-for-socket-tests";
     private static final ApiKeys KEYS = ApiKeys.create(new SecureRandom());
     private static final AtomicLong CALL_IDS = new AtomicLong(8_100_000_000L);
     private static final AtomicLong ORGANISATIONS = new AtomicLong(5_800_000_000_000_001L);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     /**
      * Dialpad call states in the order Dialpad sends them. The tests post them back to back, without waiting for
      * pushes in between, so the workers of the two instances may well apply them in another order (connected before
@@ -129,7 +121,7 @@ class WebhookToSocketTest {
                 uri(instanceB, "/webhooks/dialpad/" + app.id()));
         long callId = CALL_IDS.incrementAndGet();
 
-        try (Client onB = Client.connect(instanceB, app.key()); Client onA = Client.connect(instanceA, app.key())) {
+        try (PushClient onB = socket(instanceB, app); PushClient onA = socket(instanceA, app)) {
             // back to back, to A and B in turn: either instance's workers may take any of the states first
             for (int i = 0; i < LIFECYCLE.size(); i++) {
                 assertThat(sender.sendJwt(hooks.get(i % 2), APP_SECRET,
@@ -140,9 +132,9 @@ class WebhookToSocketTest {
             assertThat(sender.sendJwt(hooks.get(0), APP_SECRET, DialpadEvents.call(sentinel, "ringing").build())
                     .status()).isEqualTo(200);
 
-            for (Client client : List.of(onB, onA)) {
+            for (PushClient client : List.of(onB, onA)) {
                 client.until(ofCall(sentinel, "call.ring"));
-                List<Map<String, Object>> ofTheCall = client.received().stream()
+                List<Map<String, Object>> ofTheCall = client.taken().stream()
                         .filter(m -> callIdOf(m).equals(Long.toString(callId))).toList();
                 assertThat(ofTheCall).extracting(m -> m.get("type"))
                         .containsExactlyInAnyOrder("call.ring", "call.started", "call.ended");
@@ -150,7 +142,7 @@ class WebhookToSocketTest {
                         .containsEntry("app_id", app.id().toString())
                         .containsEntry("target_crm_user", "crm-user-7"));
                 assertThat(ofTheCall).extracting(m -> m.get("event_id")).doesNotHaveDuplicates();
-                assertThat(client.received()).allSatisfy(m -> assertThat(m)
+                assertThat(client.taken()).allSatisfy(m -> assertThat(m)
                         .containsEntry("app_id", app.id().toString()));
             }
         }
@@ -169,8 +161,8 @@ class WebhookToSocketTest {
         URI hook = uri(instanceA, "/webhooks/dialpad");
         long callId = CALL_IDS.incrementAndGet();
 
-        try (Client onB = Client.connect(instanceB, app.key());
-             Client otherOnB = Client.connect(instanceB, other.key())) {
+        try (PushClient onB = socket(instanceB, app);
+             PushClient otherOnB = socket(instanceB, other)) {
             for (String state : LIFECYCLE) {
                 DialpadEvent event = DialpadEvents.call(callId, state).put("company_id", organisation).build();
                 assertThat(sender.sendJwt(hook, SHARED_SECRET, event).status()).isEqualTo(200);
@@ -190,21 +182,21 @@ class WebhookToSocketTest {
                     .status()).isEqualTo(200);
             otherOnB.until(ofCall(otherCall, "call.ring"));
 
-            List<Map<String, Object>> ofTheCall = onB.received().stream()
+            List<Map<String, Object>> ofTheCall = onB.taken().stream()
                     .filter(m -> callIdOf(m).equals(Long.toString(callId))).toList();
             assertThat(ofTheCall).extracting(m -> m.get("type"))
                     .containsExactlyInAnyOrder("call.ring", "call.started", "call.ended");
             assertThat(ofTheCall).allSatisfy(m -> assertThat(m)
                     .containsEntry("app_id", app.id().toString())
                     .doesNotContainKey("target_crm_user"));
-            assertThat(otherOnB.received()).extracting(WebhookToSocketTest::callIdOf)
+            assertThat(otherOnB.taken()).extracting(WebhookToSocketTest::callIdOf)
                     .containsOnly(Long.toString(otherCall));
         }
     }
 
     /** Waits until every client has received the ring, the start and the end of the call, in whatever order. */
-    private static void awaitLifecycle(List<Client> clients, long callId) throws InterruptedException {
-        for (Client client : clients) {
+    private static void awaitLifecycle(List<PushClient> clients, long callId) throws InterruptedException {
+        for (PushClient client : clients) {
             for (String type : List.of("call.ring", "call.started", "call.ended")) {
                 client.until(ofCall(callId, type));
             }
@@ -237,83 +229,9 @@ class WebhookToSocketTest {
         }
     }
 
-    /** A WebSocket client that keeps every message the server sends, parsed. */
-    private static final class Client implements WebSocket.Listener, AutoCloseable {
-        private final BlockingQueue<Map<String, Object>> arriving = new LinkedBlockingQueue<>();
-        private final List<Map<String, Object>> received = new ArrayList<>();
-        private final StringBuilder partial = new StringBuilder();
-        private final Switchboard instance;
-        private WebSocket socket;
-
-        private Client(Switchboard instance) {
-            this.instance = instance;
-        }
-
-        /**
-         * Opens a socket and returns once the instance has registered it: the server answers 101 before it does, and
-         * a push published in between would not reach this socket.
-         */
-        static Client connect(Switchboard instance, String key) throws Exception {
-            int before = instance.openPushSockets();
-            Client client = new Client(instance);
-            client.socket = HTTP.newWebSocketBuilder().header("x-app-api-key", key)
-                    .buildAsync(URI.create("ws://127.0.0.1:" + instance.port() + "/ws"), client)
-                    .get(WAIT_SECONDS, TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-            while (instance.openPushSockets() <= before && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertThat(instance.openPushSockets()).as("sockets registered on the instance").isGreaterThan(before);
-            return client;
-        }
-
-        /** Returns once a message matching {@code wanted} has been received (now or earlier). */
-        void until(Predicate<Map<String, Object>> wanted) throws InterruptedException {
-            if (received.stream().anyMatch(wanted)) {
-                return;
-            }
-            while (true) {
-                Map<String, Object> next = arriving.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-                assertThat(next).as("a further message on the socket after %s", received).isNotNull();
-                received.add(next);
-                if (wanted.test(next)) {
-                    return;
-                }
-            }
-        }
-
-        /** Every message taken so far by {@link #until}, in arrival order. */
-        List<Map<String, Object>> received() {
-            return List.copyOf(received);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                arriving.add(Json.parseObject(partial.toString()));
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        /** Closes the socket and waits (bounded) until the instance has let it go, so counts start settled. */
-        @Override
-        public void close() {
-            int open = instance.openPushSockets();
-            if (!socket.isOutputClosed()) {
-                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
-            }
-            socket.abort();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            try {
-                while (instance.openPushSockets() >= open && System.nanoTime() < deadline) {
-                    Thread.sleep(5);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    /** A socket of {@code app} on {@code instance}, returned once the instance has registered it. */
+    private static PushClient socket(Switchboard instance, TestApp app) throws Exception {
+        return PushClient.connect(instance.port(), app.key(), PushClient.KeyPlacement.HEADER,
+                () -> instance.openPushSockets(app.id()));
     }
 }

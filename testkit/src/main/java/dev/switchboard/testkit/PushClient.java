@@ -168,6 +168,11 @@ public final class PushClient implements WebSocket.Listener, AutoCloseable {
         }
     }
 
+    /** Every message taken so far by {@link #until}, parsed, in arrival order. */
+    public List<Map<String, Object>> taken() {
+        return List.copyOf(taken);
+    }
+
     /** True once a ping frame arrives, false when none arrives within {@link #WAIT}. */
     public boolean pinged() throws InterruptedException {
         return pings.poll(WAIT.toSeconds(), TimeUnit.SECONDS) != null;
