@@ -37,11 +37,12 @@ import org.jdbi.v3.core.statement.StatementContext;
  * {@link CallStore} on the {@code calls} and {@code voicemails} tables. Thread-safe.
  *
  * <p>Every write of a call follows one protocol, shared with {@link JdbiProcessingStore} through {@link #lock} and
- * {@link #save}: lock the stored rows of the calls concerned ({@code SELECT ... FOR UPDATE}, in key order), merge
- * in Java with {@link CallMerge}, then insert the new calls and update the others, each kind in one statement over
- * all rows ({@link Unnest}). Two transactions on one call serialise on its row, so no update is lost. Two first
- * events of a new call both find no row: both insert with {@code ON CONFLICT DO NOTHING}, the second waits for the
- * first to commit and then inserts nothing, locks the row the first created and merges into it.
+ * {@link #save}: take a transaction-scoped advisory lock per call key (in one order), lock the stored rows of the
+ * calls concerned ({@code SELECT ... FOR UPDATE}), merge in Java with {@link CallMerge}, then insert the new calls
+ * and update the others, each kind in one statement over all rows ({@link Unnest}). Two transactions on one call
+ * serialise on its key before reading it, so no update is lost, the second sees the call the first created, and no
+ * two transactions deadlock. Should a call appear without its key being held (a writer outside this protocol), the
+ * insert skips it with {@code ON CONFLICT DO NOTHING} and {@link #save} reports it, to be locked and merged again.
  */
 public final class JdbiCallStore implements CallStore {
     private static final Unnest<Call> CALL_ROWS = Unnest.of(callColumns());
@@ -52,6 +53,16 @@ public final class JdbiCallStore implements CallStore {
     private static final String LOCK = "SELECT " + COLUMNS + " FROM calls WHERE (app_id, dialpad_call_id) IN "
             + "(SELECT k.app_id, k.dialpad_call_id FROM " + KEY_ROWS.from("k") + ") "
             + "ORDER BY app_id, dialpad_call_id FOR UPDATE";
+    /*
+     * Before any row, each transaction takes one transaction-scoped advisory lock per call key, all at once and in
+     * ascending order: rows alone cannot be locked in one order, since a call created by another transaction after
+     * this one's SELECT is only met by the INSERT, after the SELECT's locks. Holding the keys first, two
+     * transactions sharing a call serialise on its key before either touches a row, so they never deadlock
+     * (a hash collision only makes unrelated calls wait for one another).
+     */
+    private static final int KEY_LOCK_CLASS = 0x5342_4341;
+    private static final String CLAIM_KEYS = "SELECT pg_advisory_xact_lock(:classid, k)::text "
+            + "FROM unnest(CAST(:keys AS int[])) WITH ORDINALITY AS t(k, n) ORDER BY n";
     // in key order too, so two transactions inserting overlapping new calls wait for one another, never deadlock
     private static final String INSERT = "INSERT INTO calls (" + COLUMNS + ") SELECT " + CALL_ROWS.names("t")
             + " FROM " + CALL_ROWS.from("t") + " ORDER BY t.app_id, t.dialpad_call_id "
@@ -156,10 +167,19 @@ public final class JdbiCallStore implements CallStore {
         if (keys.isEmpty()) {
             return stored;
         }
+        handle.createQuery(CLAIM_KEYS).bind("classid", KEY_LOCK_CLASS).bindArray("keys", Integer.class, keyLocks(keys))
+                .mapTo(String.class).list();
         KEY_ROWS.bind(handle.createQuery(LOCK), List.copyOf(keys))
                 .map(JdbiCallStore::row)
                 .forEach(call -> stored.put(CallKey.of(call), call));
         return stored;
+    }
+
+    /** The advisory lock numbers of {@code keys}: distinct, ascending, the same on every instance. */
+    static List<Integer> keyLocks(Collection<CallKey> keys) {
+        return keys.stream()
+                .map(key -> 31 * key.appId().hashCode() + key.dialpadCallId().hashCode())
+                .distinct().sorted().toList();
     }
 
     /**
