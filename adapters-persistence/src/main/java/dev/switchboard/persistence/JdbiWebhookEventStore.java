@@ -58,17 +58,29 @@ public final class JdbiWebhookEventStore implements WebhookEventStore {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final String origin;
 
-    private JdbiWebhookEventStore(Jdbi jdbi, Clock clock) {
+    private JdbiWebhookEventStore(Jdbi jdbi, Clock clock, String origin) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.origin = origin;
     }
 
-    /** A store on {@code database}; {@code clock} stamps processing times. */
+    /** A store on {@code database}; {@code clock} stamps processing times. Its notifications name no origin. */
     public static JdbiWebhookEventStore create(Database database, Clock clock) {
+        return create(database, clock, "");
+    }
+
+    /**
+     * A store on {@code database} whose notifications carry {@code origin} as their payload: the
+     * {@link PgEventSignal#origin()} of this instance's signal, which then ignores its own notifications (the writer
+     * wakes this instance's processors in process already) and still wakes for every other instance's.
+     */
+    public static JdbiWebhookEventStore create(Database database, Clock clock, String origin) {
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(clock, "clock");
-        return new JdbiWebhookEventStore(database.jdbi(), clock);
+        Objects.requireNonNull(origin, "origin");
+        return new JdbiWebhookEventStore(database.jdbi(), clock, origin);
     }
 
     @Override
@@ -136,7 +148,8 @@ public final class JdbiWebhookEventStore implements WebhookEventStore {
                     .mapTo(UUID.class)
                     .list());
             if (!inserted.isEmpty()) {
-                handle.execute("NOTIFY " + CHANNEL);
+                handle.createQuery("SELECT pg_notify(:channel, :origin)::text").bind("channel", CHANNEL)
+                        .bind("origin", origin).mapTo(String.class).one();
             }
             List<Stored> results = new ArrayList<>(events.size());
             Map<Integer, UUID> existing = new HashMap<>();

@@ -8,8 +8,10 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.UUID;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -21,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * it commits new events, on any instance). A listener thread holds one dedicated connection, outside the pool
  * (LISTEN belongs to the session), and reconnects after a failure; every (re)connection wakes the waiters, since
  * notifications sent while it was away are lost. Waiters always wait with a bound, so a lost notification delays
- * processing by one poll interval at most. Thread-safe; {@link #close()} stops the listener.
+ * processing by one poll interval at most. A notification whose payload is this signal's {@link #origin()} came from
+ * this instance's own writer, which has woken the local waiters already, and is ignored: one wake per stored batch,
+ * not two. Thread-safe; {@link #close()} stops the listener.
  */
 public final class PgEventSignal implements EventSignal, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PgEventSignal.class);
@@ -30,6 +34,7 @@ public final class PgEventSignal implements EventSignal, AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final LocalEventSignal local;
+    private final String origin = UUID.randomUUID().toString();
     private final Thread listener;
     private volatile boolean running = true;
 
@@ -54,6 +59,11 @@ public final class PgEventSignal implements EventSignal, AutoCloseable {
         return signal;
     }
 
+    /** What this instance's writer sends as the payload of its notifications; unique per signal. */
+    public String origin() {
+        return origin;
+    }
+
     @Override
     public void wake() {
         local.wake();
@@ -72,7 +82,7 @@ public final class PgEventSignal implements EventSignal, AutoCloseable {
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
-                    if (notifications != null && notifications.length > 0) {
+                    if (fromElsewhere(notifications, origin)) {
                         local.wake();
                     }
                 }
@@ -89,6 +99,12 @@ public final class PgEventSignal implements EventSignal, AutoCloseable {
                 }
             }
         }
+    }
+
+    /** True when one of {@code notifications} (null when none came) was not sent with {@code origin}. */
+    static boolean fromElsewhere(PGNotification[] notifications, String origin) {
+        return notifications != null && Arrays.stream(notifications)
+                .anyMatch(notification -> !origin.equals(notification.getParameter()));
     }
 
     private Connection connect() throws SQLException {

@@ -7,6 +7,7 @@ import dev.switchboard.core.webhook.WebhookEventStatus;
 import dev.switchboard.core.webhook.WebhookEventStore.Stored;
 import dev.switchboard.testkit.TestDatabase;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /** The group-commit path of the event store ({@code storeAll}, {@code markAllProcessed}) and its NOTIFY. */
 class JdbiWebhookEventStoreBatchTest {
@@ -88,6 +91,23 @@ class JdbiWebhookEventStoreBatchTest {
             store.storeAll(List.of(event(Optional.of(app), Optional.empty(), 200)));
 
             assertThat(signal.awaitNext(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
+    void storeAllNotifiesWithItsOriginAndTheSignalOfThatOriginIgnoresOnlyItsOwn() throws Exception {
+        try (PgEventSignal signal = PgEventSignal.start(database);
+             Connection listener = testDatabase.connect()) {
+            listener.createStatement().execute("LISTEN " + JdbiWebhookEventStore.CHANNEL);
+            JdbiWebhookEventStore.create(database, Clock.fixed(NOW, ZoneOffset.UTC), signal.origin())
+                    .storeAll(List.of(event(Optional.of(app), Optional.empty(), 201)));
+
+            PGNotification[] received = listener.unwrap(PGConnection.class).getNotifications(10_000);
+
+            assertThat(received).extracting(PGNotification::getParameter).containsExactly(signal.origin());
+            assertThat(PgEventSignal.fromElsewhere(received, signal.origin())).isFalse();
+            assertThat(PgEventSignal.fromElsewhere(received, "another instance")).isTrue();
+            assertThat(PgEventSignal.fromElsewhere(null, signal.origin())).isFalse();
         }
     }
 }

@@ -54,7 +54,7 @@ final class EventPipeline implements AutoCloseable {
                 configuration.secrets().requireTokenEncryptionKey().value(), random);
         PgEventSignal signal = PgEventSignal.start(database);
         BatchingWebhookEventStore inbox = BatchingWebhookEventStore.start(
-                JdbiWebhookEventStore.create(database, clock), signal, BatchingWebhookEventStore.Settings.DEFAULTS);
+                JdbiWebhookEventStore.create(database, clock, signal.origin()), signal, BatchingWebhookEventStore.Settings.DEFAULTS);
         OrganisationRouter router = OrganisationRouter.create(JdbiConnectionStore.create(database, cipher), clock);
         WebhookIntake intake = WebhookIntake.create(WebhookVerifier.create(clock),
                 configuration.secrets().requireDialpadWebhookSecret().value(), router,

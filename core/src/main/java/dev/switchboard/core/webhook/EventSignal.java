@@ -16,8 +16,9 @@ public interface EventSignal {
 
     /**
      * Waits until {@link #wake()} is called (here, or on another instance when the implementation carries it) or
-     * {@code max} has passed, whichever comes first. A wake that happened since the previous return counts, so a
-     * wake between two waits is not lost.
+     * {@code max} has passed, whichever comes first. A wake is taken by one waiting thread, not all of them, and a
+     * wake with nobody waiting is kept for the next wait, so it is never lost; wakes that come before anyone took
+     * the previous one may merge into it.
      *
      * @return true when woken, false when {@code max} passed
      * @throws InterruptedException when the waiting thread is interrupted (the processor is stopping)

@@ -6,15 +6,20 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * An {@link EventSignal} within one process: {@link #wake()} releases every thread waiting in
- * {@link #awaitNext(Duration)}, and a wake with nobody waiting is remembered by a generation counter so that the
- * next wait returns at once. Thread-safe; waking costs a lock and a condition signal.
+ * An {@link EventSignal} within one process that wakes one waiter per wake: {@link #wake()} leaves one pending
+ * wake-up and releases one thread waiting in {@link #awaitNext(Duration)}; the first thread to take the pending
+ * wake-up returns true, a wake with nobody waiting is taken by the next wait. Wakes that come before anyone took the
+ * pending one merge into it: the thread that takes it claims after all of them, so it finds everything they announced.
+ *
+ * <p>One thread per wake, not all of them: every worker woken for an event runs a claim, and all but one would find
+ * nothing (with four workers, three empty claims per stored batch). A worker that is busy does not take wake-ups, so
+ * under load each new batch brings one more idle worker in, up to all of them. Thread-safe; waking costs a lock and
+ * a condition signal.
  */
 public final class LocalEventSignal implements EventSignal {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition woken = lock.newCondition();
-    private long generation;
-    private final ThreadLocal<long[]> seen = ThreadLocal.withInitial(() -> new long[] {-1});
+    private boolean pending;
 
     private LocalEventSignal() {
     }
@@ -28,8 +33,8 @@ public final class LocalEventSignal implements EventSignal {
     public void wake() {
         lock.lock();
         try {
-            generation++;
-            woken.signalAll();
+            pending = true;
+            woken.signal();
         } finally {
             lock.unlock();
         }
@@ -38,21 +43,15 @@ public final class LocalEventSignal implements EventSignal {
     @Override
     public boolean awaitNext(Duration max) throws InterruptedException {
         Objects.requireNonNull(max, "max");
-        long[] last = seen.get();
         lock.lock();
         try {
-            // each thread remembers the last generation it returned on, so a wake between its waits is not lost
-            if (last[0] >= 0 && generation != last[0]) {
-                last[0] = generation;
-                return true;
-            }
-            long start = generation;
             long remaining = Math.max(0, max.toNanos());
-            while (generation == start && remaining > 0) {
+            while (!pending && remaining > 0) {
                 remaining = woken.awaitNanos(remaining);
             }
-            last[0] = generation;
-            return generation != start;
+            boolean taken = pending;
+            pending = false;
+            return taken;
         } finally {
             lock.unlock();
         }
