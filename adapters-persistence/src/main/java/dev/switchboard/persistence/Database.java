@@ -44,6 +44,14 @@ public final class Database implements AutoCloseable {
         config.setInitializationFailTimeout(settings.connectionTimeout().toMillis());
         config.addDataSourceProperty("ApplicationName", "switchboard");
         config.addDataSourceProperty("tcpKeepAlive", "true");
+        /*
+         * Plan each execution with its parameters and the table as it is now. The driver prepares a statement on the
+         * server after a few executions, and PostgreSQL then keeps a generic plan, chosen once: on a new database the
+         * tables are empty at that moment, so the plan is a sequential scan, and it stays one until an ANALYZE of the
+         * table happens to invalidate it, while webhook_events and calls grow by thousands of rows a minute (the claim
+         * of due events took 10 ms at 4,000 rows instead of 0.3 ms). Our statements are cheap to plan.
+         */
+        config.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
         HikariDataSource dataSource;
         try {
             dataSource = new HikariDataSource(config);

@@ -1,0 +1,36 @@
+package dev.switchboard.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.testkit.TestDatabase;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StatementPlansTest {
+
+    @Test
+    void statementsPreparedOnAnEmptyTableAreStillPlannedForEachExecutionNeverWithAGenericPlan() {
+        try (TestDatabase testDatabase = TestDatabase.create();
+             Database database = Database.open(DatabaseSettings.of(testDatabase.jdbcUrl(), 1))) {
+            Instant now = Instant.parse("2026-05-01T10:00:00Z");
+            JdbiWebhookEventStore events = JdbiWebhookEventStore.create(database, Clock.fixed(now, ZoneOffset.UTC));
+            // past the driver's threshold, the claim is a prepared statement on the server, made on an empty table;
+            // statements without parameters (COMMIT) only ever have the generic plan
+            for (int i = 0; i < 12; i++) {
+                assertThat(events.claim(500, now, Duration.ofMinutes(1), "plans-test")).isEmpty();
+            }
+
+            List<Long> plans = database.jdbi().withHandle(handle -> handle.createQuery(
+                            "SELECT coalesce(sum(generic_plans), 0), coalesce(sum(custom_plans), 0) "
+                                    + "FROM pg_prepared_statements WHERE cardinality(parameter_types) > 0")
+                    .map((rs, ctx) -> List.of(rs.getLong(1), rs.getLong(2))).one());
+
+            assertThat(plans.get(0)).as("generic plans").isZero();
+            assertThat(plans.get(1)).as("custom plans").isPositive();
+        }
+    }
+}
