@@ -61,8 +61,9 @@ public final class JdbiCallStore implements CallStore {
      * (a hash collision only makes unrelated calls wait for one another).
      */
     private static final int KEY_LOCK_CLASS = 0x5342_4341;
-    private static final String CLAIM_KEYS = "SELECT pg_advisory_xact_lock(:classid, k)::text "
-            + "FROM unnest(CAST(:keys AS int[])) WITH ORDINALITY AS t(k, n) ORDER BY n";
+    // unnest yields the array in its order, which keyLocks sorts
+    private static final String CLAIM_KEYS = "SELECT count(pg_advisory_xact_lock(:classid, k)) "
+            + "FROM unnest(CAST(:keys AS int[])) AS t(k)";
     // in key order too, so two transactions inserting overlapping new calls wait for one another, never deadlock
     private static final String INSERT = "INSERT INTO calls (" + COLUMNS + ") SELECT " + CALL_ROWS.names("t")
             + " FROM " + CALL_ROWS.from("t") + " ORDER BY t.app_id, t.dialpad_call_id "
@@ -168,7 +169,7 @@ public final class JdbiCallStore implements CallStore {
             return stored;
         }
         handle.createQuery(CLAIM_KEYS).bind("classid", KEY_LOCK_CLASS).bindArray("keys", Integer.class, keyLocks(keys))
-                .mapTo(String.class).list();
+                .mapTo(Long.class).one();
         KEY_ROWS.bind(handle.createQuery(LOCK), List.copyOf(keys))
                 .map(JdbiCallStore::row)
                 .forEach(call -> stored.put(CallKey.of(call), call));

@@ -195,29 +195,28 @@ public final class JdbiWebhookEventStore implements WebhookEventStore {
             throw new IllegalArgumentException("the lease must be positive");
         }
         // Skipping locked rows lets claimers on other instances take the next events instead of queueing behind
-        // each other; the lease keeps a claimed event away from them after this transaction commits.
+        // each other; the lease keeps a claimed event away from them once this statement has committed. The lease
+        // needs no flush to disk: one lost in a crash leaves its event due, to be claimed again (processing is
+        // idempotent), so a claim that leases events turns synchronous_commit off for its own transaction, in the
+        // same statement; a claim that finds nothing writes nothing and sets nothing.
         String sql = "WITH due AS (SELECT id FROM webhook_events WHERE status <> 'processed' "
                 + "AND next_attempt_at <= :now AND (lease_until IS NULL OR lease_until <= :now) "
                 + "ORDER BY next_attempt_at, received_at LIMIT :limit FOR UPDATE SKIP LOCKED) "
                 + "UPDATE webhook_events e SET lease_owner = :owner, lease_until = :until FROM due WHERE e.id = due.id "
+                + "AND set_config('synchronous_commit', 'off', true) = 'off' "
                 + "RETURNING " + prefixed("e.");
-        // A lease needs no flush to disk: one lost in a crash leaves the event due, to be claimed again, and
-        // processing is idempotent. Not waiting for the WAL flush saves one fsync per claim.
-        return PersistenceErrors.call("claim webhook events", () -> jdbi.inTransaction(handle -> {
-            handle.execute("SET LOCAL synchronous_commit = off");
-            return handle.createQuery(sql)
-                    .bind("now", Sql.at(now))
-                    .bind("until", Sql.at(now.plus(lease)))
-                    .bind("limit", limit)
-                    .bind("owner", owner)
-                    .map(JdbiWebhookEventStore::row)
-                    .list()
-                    .stream()
-                    .sorted(java.util.Comparator.comparing(
-                                    (WebhookEvent e) -> e.nextAttemptAt().orElse(e.receivedAt()))
-                            .thenComparing(WebhookEvent::receivedAt))
-                    .toList();
-        }));
+        return PersistenceErrors.call("claim webhook events", () -> jdbi.withHandle(handle -> handle
+                .createQuery(sql)
+                .bind("now", Sql.at(now))
+                .bind("until", Sql.at(now.plus(lease)))
+                .bind("limit", limit)
+                .bind("owner", owner)
+                .map(JdbiWebhookEventStore::row)
+                .list()
+                .stream()
+                .sorted(java.util.Comparator.comparing((WebhookEvent e) -> e.nextAttemptAt().orElse(e.receivedAt()))
+                        .thenComparing(WebhookEvent::receivedAt))
+                .toList()));
     }
 
     @Override

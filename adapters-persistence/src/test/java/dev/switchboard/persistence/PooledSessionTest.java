@@ -2,21 +2,28 @@ package dev.switchboard.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.webhook.NewWebhookEvent;
 import dev.switchboard.testkit.TestDatabase;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-class StatementPlansTest {
+/** What the session of a pooled connection keeps between the statements of different stores (pool of one). */
+class PooledSessionTest {
+    private static final Instant NOW = Instant.parse("2026-05-01T10:00:00Z");
 
     @Test
     void statementsPreparedOnAnEmptyTableAreStillPlannedForEachExecutionNeverWithAGenericPlan() {
         try (TestDatabase testDatabase = TestDatabase.create();
              Database database = Database.open(DatabaseSettings.of(testDatabase.jdbcUrl(), 1))) {
-            Instant now = Instant.parse("2026-05-01T10:00:00Z");
+            Instant now = NOW;
             JdbiWebhookEventStore events = JdbiWebhookEventStore.create(database, Clock.fixed(now, ZoneOffset.UTC));
             // past the driver's threshold, the claim is a prepared statement on the server, made on an empty table;
             // statements without parameters (COMMIT) only ever have the generic plan
@@ -31,6 +38,25 @@ class StatementPlansTest {
 
             assertThat(plans.get(0)).as("generic plans").isZero();
             assertThat(plans.get(1)).as("custom plans").isPositive();
+        }
+    }
+
+    @Test
+    void aClaimThatLeasesEventsTurnsOffSynchronousCommitForItselfOnlyNeverForTheConnection() {
+        try (TestDatabase testDatabase = TestDatabase.create();
+             Database database = Database.open(DatabaseSettings.of(testDatabase.jdbcUrl(), 1))) {
+            UUID app = Apps.insert(testDatabase);
+            JdbiWebhookEventStore events = JdbiWebhookEventStore.create(database, Clock.fixed(NOW, ZoneOffset.UTC));
+            String json = "{\"call_id\":1,\"state\":\"ringing\"}";
+            events.storeAll(List.of(NewWebhookEvent.of(Optional.of(app), Optional.empty(),
+                    Map.of("call_id", 1, "state", "ringing"), json.getBytes(StandardCharsets.UTF_8), NOW)));
+
+            assertThat(events.claim(500, NOW, Duration.ofMinutes(1), "session-test")).hasSize(1);
+
+            // the next transaction on the same connection, e.g. the intake's insert, still waits for its flush
+            String afterwards = database.jdbi().withHandle(handle -> handle.createQuery("SHOW synchronous_commit")
+                    .mapTo(String.class).one());
+            assertThat(afterwards).isEqualTo("on");
         }
     }
 }
