@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.switchboard.core.StoreUnavailableException;
 import dev.switchboard.core.apikey.ApiKeyAuthenticator;
 import dev.switchboard.core.apikey.ApiKeyCandidate;
 import dev.switchboard.core.apikey.ApiKeyCheck;
@@ -17,12 +18,16 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The API key check of {@code /api/*} and {@code /ws}: core's {@link ApiKeyAuthenticator} (one indexed lookup, at
@@ -31,12 +36,20 @@ import java.util.concurrent.atomic.LongAdder;
  * <p><b>Cache.</b> Entries are keyed by the SHA-256 of the presented key, never by the key itself, and hold the app
  * id, the key hint and the bcrypt hash the key was verified against (a hash, not the key).
  * <ul>
- *   <li>A verified key is trusted for {@link Settings#revalidateAfter()} (2 s). After that the next request
- *       re-reads the key's row by its lookup prefix (the same indexed lookup, <em>no bcrypt</em>) and keeps trusting
- *       the key only while that row still has the same hash, is not revoked, and its app is active. So a key revoked
- *       or rotated away on any instance, or whose app is deactivated, is refused by every instance within
+ *   <li>A verified key is trusted while nothing that could withdraw its access has happened since its row was
+ *       read. The store's {@link ApiKeyStore#accessGeneration() access generation} tells: a number every
+ *       revocation, rotation and app deactivation moves forward, read by this instance at most once per
+ *       {@link Settings#accessPollEvery()} (1 s), by whichever request comes first, whatever the number of keys.
+ *       Each cached key remembers the generation read <em>before</em> its row was; when the current one differs,
+ *       the next request with that key re-reads the key's row by its lookup prefix (the same indexed lookup,
+ *       <em>no bcrypt</em>) and keeps trusting the key only while that row still has the same hash, is not revoked,
+ *       and its app is active. A generation older than {@link Settings#revalidateAfter()} (2 s) is not used: while
+ *       the store cannot say (it keeps no generation, or it cannot be read), a key is trusted for
+ *       {@code revalidateAfter} after its row was read and then re-read the same way. So a key revoked or rotated
+ *       away on any instance, or whose app is deactivated, is refused by every instance within
  *       {@code revalidateAfter} plus one query, well inside the contract's 5 seconds, while a key in steady use is
- *       bcrypt-compared once per instance. An entry unused for {@link Settings#verifiedIdle()} is dropped.</li>
+ *       bcrypt-compared once per instance and costs no query of its own. An entry unused for
+ *       {@link Settings#verifiedIdle()} is dropped.</li>
  *   <li>A refused key (unknown, revoked) is remembered for {@link Settings#refusedFor()}, an inactive app's key
  *       for {@link Settings#revalidateAfter()} only (the app may be reactivated), in a separate, smaller cache so
  *       that junk keys cannot evict verified ones. Missing and malformed keys cost nothing and are not cached. A
@@ -51,6 +64,7 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link dev.switchboard.core.StoreUnavailableException} and is never cached.
  */
 public final class AppAuthenticator {
+    private static final Logger LOG = LoggerFactory.getLogger(AppAuthenticator.class);
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(AppAuthenticator::sha256);
 
     private final ApiKeyAuthenticator authenticator;
@@ -62,7 +76,15 @@ public final class AppAuthenticator {
     private final ConcurrentMap<String, CompletableFuture<ApiKeyCheck>> inFlight = new ConcurrentHashMap<>();
     private final LongAdder fullChecks = new LongAdder();
     private final LongAdder revalidations = new LongAdder();
+    private final LongAdder generationPolls = new LongAdder();
     private final LongAdder cacheAnswers = new LongAdder();
+    private final ReentrantLock polling = new ReentrantLock();
+    /** The last access generation read, and when (ticker nanos, taken before the read); null before the first. */
+    private volatile Generation generation;
+    /** When the last read of the generation was started, successful or not (ticker nanos). */
+    private volatile long lastPollNanos;
+    /** False once the store said it keeps no generation: then only time decides. */
+    private volatile boolean generationsKept = true;
 
     /**
      * How long cached answers are trusted.
@@ -72,9 +94,11 @@ public final class AppAuthenticator {
      * @param refusedFor      how long an unknown or revoked key is refused from the cache
      * @param maxVerified     most verified keys cached
      * @param maxRefused      most refused keys cached
+     * @param accessPollEvery how often the store's access generation is read (at most), positive and not above
+     *                        {@code revalidateAfter}
      */
     public record Settings(Duration revalidateAfter, Duration verifiedIdle, Duration refusedFor, long maxVerified,
-                           long maxRefused) {
+                           long maxRefused, Duration accessPollEvery) {
         /** The longest accepted {@code revalidateAfter}: a revoked key must stop working within 5 seconds. */
         public static final Duration MAX_REVALIDATE_AFTER = Duration.ofSeconds(4);
 
@@ -82,6 +106,7 @@ public final class AppAuthenticator {
             Objects.requireNonNull(revalidateAfter, "revalidateAfter");
             Objects.requireNonNull(verifiedIdle, "verifiedIdle");
             Objects.requireNonNull(refusedFor, "refusedFor");
+            Objects.requireNonNull(accessPollEvery, "accessPollEvery");
             if (revalidateAfter.isNegative() || revalidateAfter.compareTo(MAX_REVALIDATE_AFTER) > 0) {
                 throw new IllegalArgumentException("revalidateAfter must be between 0 and 4 seconds");
             }
@@ -91,11 +116,19 @@ public final class AppAuthenticator {
             if (maxVerified < 1 || maxRefused < 1) {
                 throw new IllegalArgumentException("cache sizes must be positive");
             }
+            if (accessPollEvery.isNegative() || accessPollEvery.isZero()
+                    || accessPollEvery.compareTo(revalidateAfter) > 0) {
+                throw new IllegalArgumentException("accessPollEvery must be positive and at most revalidateAfter");
+            }
         }
 
-        /** 2 s revalidation, 15 min idle, 30 s for refused keys, 100,000 verified and 10,000 refused keys. */
+        /**
+         * 2 s revalidation, 15 min idle, 30 s for refused keys, 100,000 verified and 10,000 refused keys, the access
+         * generation read at most once a second.
+         */
         public static Settings defaults() {
-            return new Settings(Duration.ofSeconds(2), Duration.ofMinutes(15), Duration.ofSeconds(30), 100_000, 10_000);
+            return new Settings(Duration.ofSeconds(2), Duration.ofMinutes(15), Duration.ofSeconds(30), 100_000, 10_000,
+                    Duration.ofSeconds(1));
         }
     }
 
@@ -118,11 +151,16 @@ public final class AppAuthenticator {
      * @param fullChecks    checks that went to core's authenticator (each at most one bcrypt comparison)
      * @param revalidations re-reads of a cached key's row (no bcrypt)
      * @param cacheAnswers  checks answered from the cache alone
+     * @param generationReads successful reads of the store's access generation
      */
-    public record Stats(long fullChecks, long revalidations, long cacheAnswers) {
+    public record Stats(long fullChecks, long revalidations, long cacheAnswers, long generationReads) {
     }
 
-    private record Verified(UUID appId, String hint, String bcryptHash, long checkedAtNanos) {
+    /** A verified key: its row as read at {@code checkedAtNanos}, when the access generation was {@code generation}. */
+    private record Verified(UUID appId, String hint, String bcryptHash, long checkedAtNanos, OptionalLong generation) {
+    }
+
+    private record Generation(long value, long readAtNanos) {
     }
 
     private AppAuthenticator(ApiKeyAuthenticator authenticator, ApiKeyStore store, Settings settings, Ticker ticker) {
@@ -130,10 +168,11 @@ public final class AppAuthenticator {
         this.store = store;
         this.settings = settings;
         this.ticker = ticker;
+        this.lastPollNanos = ticker.read() - settings.accessPollEvery().toNanos();
         this.verified = Caffeine.newBuilder()
                 .ticker(ticker)
                 .maximumSize(settings.maxVerified())
-                .expireAfterWrite(settings.verifiedIdle())
+                .expireAfterAccess(settings.verifiedIdle())
                 .build();
         long refusedNanos = settings.refusedFor().toNanos();
         long inactiveNanos = settings.revalidateAfter().toNanos();
@@ -240,17 +279,21 @@ public final class AppAuthenticator {
 
     /** The counters since start. */
     public Stats stats() {
-        return new Stats(fullChecks.sum(), revalidations.sum(), cacheAnswers.sum());
+        return new Stats(fullChecks.sum(), revalidations.sum(), cacheAnswers.sum(), generationPolls.sum());
     }
 
     private Optional<ApiKeyCheck> fromCache(String digest, String key) {
         Verified known = verified.getIfPresent(digest);
         if (known != null) {
-            if (ticker.read() - known.checkedAtNanos() < settings.revalidateAfter().toNanos()) {
+            OptionalLong current = accessGeneration();
+            boolean stillHolds = current.isPresent()
+                    ? known.generation().equals(current)
+                    : ticker.read() - known.checkedAtNanos() < settings.revalidateAfter().toNanos();
+            if (stillHolds) {
                 cacheAnswers.increment();
                 return Optional.of(new ApiKeyCheck.Authenticated(known.appId(), known.hint()));
             }
-            return Optional.of(revalidate(digest, key, known));
+            return Optional.of(revalidate(digest, key, known, current));
         }
         ApiKeyCheck.Reason reason = refused.getIfPresent(digest);
         if (reason != null) {
@@ -260,7 +303,50 @@ public final class AppAuthenticator {
         return Optional.empty();
     }
 
-    private ApiKeyCheck revalidate(String digest, String key, Verified known) {
+    /**
+     * The access generation to judge cached keys by now: the last one read, reading it again first when it is
+     * {@link Settings#accessPollEvery()} old (one reader at a time; the others go on with the last one). Empty when
+     * the store keeps none, or none was read within {@link Settings#revalidateAfter()}: then time decides.
+     */
+    private OptionalLong accessGeneration() {
+        if (!generationsKept) {
+            return OptionalLong.empty();
+        }
+        long now = ticker.read();
+        if (now - lastPollNanos >= settings.accessPollEvery().toNanos() && polling.tryLock()) {
+            try {
+                if (now - lastPollNanos >= settings.accessPollEvery().toNanos()) {
+                    pollGeneration();
+                }
+            } finally {
+                polling.unlock();
+            }
+        }
+        Generation last = generation;
+        if (last == null || ticker.read() - last.readAtNanos() >= settings.revalidateAfter().toNanos()) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(last.value());
+    }
+
+    private void pollGeneration() {
+        long startedAt = ticker.read();
+        lastPollNanos = startedAt;
+        try {
+            OptionalLong read = store.accessGeneration();
+            if (read.isPresent()) {
+                generation = new Generation(read.getAsLong(), startedAt);
+                generationPolls.increment();
+            } else {
+                generationsKept = false;
+            }
+        } catch (StoreUnavailableException e) {
+            // keys are then judged by time (and their own look-ups report the outage); read again next interval
+            LOG.debug("the API key access generation could not be read: {}", e.getClass().getSimpleName());
+        }
+    }
+
+    private ApiKeyCheck revalidate(String digest, String key, Verified known, OptionalLong generationBefore) {
         revalidations.increment();
         Optional<ApiKeyCandidate> row = store.findByLookupPrefix(ApiKeys.lookupPrefixOf(key));
         ApiKeyCheck.Reason reason;
@@ -276,7 +362,7 @@ public final class AppAuthenticator {
             reason = ApiKeyCheck.Reason.APP_INACTIVE;
         } else {
             verified.put(digest, new Verified(candidate.appId(), candidate.hint(), candidate.bcryptHash(),
-                    ticker.read()));
+                    ticker.read(), generationBefore));
             return new ApiKeyCheck.Authenticated(candidate.appId(), candidate.hint());
         }
         verified.invalidate(digest);
@@ -286,12 +372,14 @@ public final class AppAuthenticator {
 
     private ApiKeyCheck verify(String digest, String key) {
         fullChecks.increment();
+        OptionalLong generationBefore = accessGeneration();
         ApiKeyCheck outcome = authenticator.authenticate(key);
         if (outcome instanceof ApiKeyCheck.Authenticated) {
             // the hash the key was compared with, so revalidation can tell the same row from a replaced one
             Optional<ApiKeyCandidate> row = store.findByLookupPrefix(ApiKeys.lookupPrefixOf(key));
             row.filter(c -> c.keyActive() && c.appActive()).ifPresent(c ->
-                    verified.put(digest, new Verified(c.appId(), c.hint(), c.bcryptHash(), ticker.read())));
+                    verified.put(digest, new Verified(c.appId(), c.hint(), c.bcryptHash(), ticker.read(),
+                            generationBefore)));
         } else if (outcome instanceof ApiKeyCheck.Rejected rejected) {
             refused.put(digest, rejected.reason());
         }

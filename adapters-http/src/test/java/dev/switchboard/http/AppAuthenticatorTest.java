@@ -2,6 +2,7 @@ package dev.switchboard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.StoreUnavailableException;
 import dev.switchboard.core.apikey.ApiKeyAuditEntry;
 import dev.switchboard.core.apikey.ApiKeyAuthenticator;
 import dev.switchboard.core.apikey.ApiKeyCandidate;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -153,6 +155,82 @@ class AppAuthenticatorTest {
     }
 
     @Test
+    void checkWhenAccessGenerationStaysThenAKeyInSteadyUseCostsNoLookupOfItsOwn() {
+        store.keepGeneration();
+        for (int i = 0; i < 100; i++) {
+            assertThat(authenticator.check(key.plaintext())).isInstanceOf(ApiKeyCheck.Authenticated.class);
+            nanos.addAndGet(Duration.ofMillis(100).toNanos());
+        }
+
+        // the full check's two look-ups (its candidate, then the hash it was compared with) and nothing after
+        assertThat(store.lookups.get()).isEqualTo(2);
+        assertThat(authenticator.stats().revalidations()).isZero();
+        assertThat(authenticator.stats().fullChecks()).isEqualTo(1);
+        assertThat(store.generationReads.get()).isBetween(9, 11);
+    }
+
+    @Test
+    void checkWhenGenerationMovesWithARevocationThenRefusedAtTheNextReadWithoutBcrypt() {
+        store.keepGeneration();
+        assertThat(authenticator.check(key.plaintext())).isInstanceOf(ApiKeyCheck.Authenticated.class);
+        store.put(key, appId, false, true);
+        store.generation.incrementAndGet();
+
+        nanos.addAndGet(Duration.ofMillis(500).toNanos());
+        assertThat(authenticator.check(key.plaintext())).isInstanceOf(ApiKeyCheck.Authenticated.class);
+        nanos.addAndGet(Duration.ofMillis(500).toNanos());
+
+        assertThat(authenticator.check(key.plaintext()))
+                .isEqualTo(new ApiKeyCheck.Rejected(ApiKeyCheck.Reason.REVOKED));
+        assertThat(authenticator.stats().fullChecks()).isEqualTo(1);
+        assertThat(authenticator.stats().revalidations()).isEqualTo(1);
+    }
+
+    @Test
+    void checkWhenGenerationMovesForAnotherAppThenTheKeyIsReadAgainOnceAndStaysAccepted() {
+        store.keepGeneration();
+        assertThat(authenticator.check(key.plaintext())).isInstanceOf(ApiKeyCheck.Authenticated.class);
+        store.generation.incrementAndGet();
+
+        for (int i = 0; i < 50; i++) {
+            nanos.addAndGet(Duration.ofMillis(100).toNanos());
+            assertThat(authenticator.check(key.plaintext()))
+                    .isEqualTo(new ApiKeyCheck.Authenticated(appId, key.hint()));
+        }
+
+        assertThat(authenticator.stats().revalidations()).isEqualTo(1);
+        assertThat(authenticator.stats().fullChecks()).isEqualTo(1);
+    }
+
+    @Test
+    void checkWhenGenerationCannotBeReadThenKeysAreJudgedByTimeAgain() {
+        store.keepGeneration();
+        assertThat(authenticator.check(key.plaintext())).isInstanceOf(ApiKeyCheck.Authenticated.class);
+        store.generationFails = true;
+        store.put(key, appId, false, true);
+
+        nanos.addAndGet(Duration.ofMillis(1500).toNanos());
+        // the generation read at 0 s is still young enough, and it has not moved
+        assertThat(authenticator.check(key.plaintext())).isInstanceOf(ApiKeyCheck.Authenticated.class);
+        nanos.addAndGet(Duration.ofMillis(500).toNanos());
+
+        assertThat(authenticator.check(key.plaintext()))
+                .isEqualTo(new ApiKeyCheck.Rejected(ApiKeyCheck.Reason.REVOKED));
+        assertThat(authenticator.stats().revalidations()).isEqualTo(1);
+    }
+
+    @Test
+    void checkWhenStoreKeepsNoGenerationThenItIsAskedOnceOnly() {
+        for (int i = 0; i < 20; i++) {
+            authenticator.check(key.plaintext());
+            nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+        }
+
+        assertThat(store.generationReads.get()).isEqualTo(1);
+        assertThat(authenticator.stats().generationReads()).isZero();
+    }
+
+    @Test
     void checkWhenRowWithSamePrefixHasAnotherHashThenCheckedInFullAgain() {
         assertThat(authenticator.check(key.plaintext())).isInstanceOf(ApiKeyCheck.Authenticated.class);
         IssuedApiKey other = KEYS.issue();
@@ -210,6 +288,23 @@ class AppAuthenticatorTest {
     private static final class CandidateStore implements ApiKeyStore {
         final Map<String, ApiKeyCandidate> candidates = new ConcurrentHashMap<>();
         final AtomicInteger lookups = new AtomicInteger();
+        final AtomicLong generation = new AtomicLong(7);
+        final AtomicInteger generationReads = new AtomicInteger();
+        volatile boolean keepsGeneration;
+        volatile boolean generationFails;
+
+        void keepGeneration() {
+            keepsGeneration = true;
+        }
+
+        @Override
+        public OptionalLong accessGeneration() {
+            generationReads.incrementAndGet();
+            if (generationFails) {
+                throw new StoreUnavailableException("read the generation", new IllegalStateException("down"));
+            }
+            return keepsGeneration ? OptionalLong.of(generation.get()) : OptionalLong.empty();
+        }
 
         void put(IssuedApiKey issued, UUID appId, boolean keyActive, boolean appActive) {
             candidates.put(issued.lookupPrefix(),

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
@@ -161,6 +162,15 @@ public final class JdbiApiKeyStore implements ApiKeyStore {
                 .map((rs, ctx) -> new ApiKeyCandidate(rs.getObject("app_id", UUID.class), rs.getString("bcrypt_hash"),
                         rs.getString("key_hint"), rs.getBoolean("key_active"), rs.getBoolean("app_active")))
                 .findOne()));
+    }
+
+    /** The counter of migration V8, moved by triggers on {@code api_keys} and {@code apps}: one row read by key. */
+    @Override
+    public OptionalLong accessGeneration() {
+        return PersistenceErrors.call("read the API key access generation", () -> jdbi.withHandle(handle ->
+                OptionalLong.of(handle.createQuery("SELECT generation FROM api_key_access_generation")
+                        .mapTo(Long.class)
+                        .one())));
     }
 
     /** Locks the app's row for the rest of the transaction; false when there is no such app. */

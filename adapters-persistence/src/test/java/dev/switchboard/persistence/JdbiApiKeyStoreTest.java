@@ -318,6 +318,50 @@ class JdbiApiKeyStoreTest {
     }
 
     @Test
+    void accessGenerationWhenKeysAreRevokedRotatedOrAppsDeactivatedThenMovesAndOtherwiseStays() throws SQLException {
+        UUID app = insertApp(true);
+        long start = store.accessGeneration().orElseThrow();
+
+        IssuedApiKey first = KEYS.issue();
+        store.createOrRotate(app, first.stored(), "internal_api", T0);
+        store.findByLookupPrefix(first.lookupPrefix());
+        store.status(app);
+        assertThat(store.accessGeneration()).hasValue(start);
+
+        store.createOrRotate(app, KEYS.issue().stored(), "internal_api", T0.plusSeconds(1));
+        long afterRotation = store.accessGeneration().orElseThrow();
+        assertThat(afterRotation).isGreaterThan(start);
+
+        store.revoke(app, "internal_api", T0.plusSeconds(2));
+        long afterRevocation = store.accessGeneration().orElseThrow();
+        assertThat(afterRevocation).isGreaterThan(afterRotation);
+
+        try (Connection c = testDatabase.connect(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE apps SET is_active = false WHERE id = '" + app + "'");
+        }
+        assertThat(store.accessGeneration().orElseThrow()).isGreaterThan(afterRevocation);
+    }
+
+    @Test
+    void accessGenerationWhenChangedInAnOpenTransactionThenUnmovedForOthersUntilCommit() throws SQLException {
+        UUID app = insertApp(true);
+        store.createOrRotate(app, KEYS.issue().stored(), "internal_api", T0);
+        long before = store.accessGeneration().orElseThrow();
+
+        try (Connection c = testDatabase.connect()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE api_keys SET revoked_at = now(), revoked_by = 'test' WHERE app_id = '"
+                        + app + "' AND revoked_at IS NULL");
+            }
+            assertThat(store.accessGeneration()).hasValue(before);
+            c.commit();
+        }
+
+        assertThat(store.accessGeneration().orElseThrow()).isGreaterThan(before);
+    }
+
+    @Test
     void storeWhenDatabaseClosedThenStoreUnavailable() {
         Database closed = Database.open(DatabaseSettings.of(testDatabase.jdbcUrl(), 2));
         JdbiApiKeyStore broken = JdbiApiKeyStore.create(closed);

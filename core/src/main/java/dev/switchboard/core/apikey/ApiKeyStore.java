@@ -3,6 +3,7 @@ package dev.switchboard.core.apikey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -50,4 +51,17 @@ public interface ApiKeyStore {
      * makes it one row read whatever the number of keys.
      */
     Optional<ApiKeyCandidate> findByLookupPrefix(String lookupPrefix);
+
+    /**
+     * A number that every committed change able to withdraw a key's access moves forward: a key revoked or rotated
+     * away, a key row removed, an app deactivated or removed (creating a key need not move it). A caller that saw
+     * the same number before and after reading a key's row knows that row still holds, without reading it again;
+     * one cheap read tells a cache of verified keys whether any of them may have lost its access.
+     *
+     * <p>Empty when the store keeps no such number (the default): callers then re-read each key's row on their own
+     * schedule.
+     */
+    default OptionalLong accessGeneration() {
+        return OptionalLong.empty();
+    }
 }
