@@ -9,6 +9,7 @@ import dev.switchboard.core.push.PushEvent;
 import dev.switchboard.core.users.DialpadUser;
 import dev.switchboard.core.webhook.ProcessingStore;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -25,7 +26,9 @@ import org.jdbi.v3.core.Jdbi;
  * one statement, or a few, whatever the number of rows ({@link Unnest}). Calls follow the protocol of
  * {@link JdbiCallStore} (locked {@code FOR UPDATE} in key order, inserted or updated in bulk); messages are inserted
  * with {@code ON CONFLICT DO NOTHING}; pushes are {@code NOTIFY}s of the same transaction ({@link PushNotifications}),
- * which PostgreSQL delivers only if it commits; the events are marked processed last. Thread-safe.
+ * which PostgreSQL delivers only if it commits; the events are marked processed last, in the statement that also
+ * sends the batch's notifications (one round trip fewer; the notifications of a transaction that marks nothing are
+ * sent on their own before it commits). Thread-safe.
  */
 public final class JdbiProcessingStore implements ProcessingStore {
     private final Jdbi jdbi;
@@ -46,14 +49,19 @@ public final class JdbiProcessingStore implements ProcessingStore {
     @Override
     public void inTransaction(Consumer<Transaction> work) {
         Objects.requireNonNull(work, "work");
-        PersistenceErrors.run("process webhook events", () -> jdbi.useTransaction(handle ->
-                work.accept(new HandleTransaction(handle))));
+        PersistenceErrors.run("process webhook events", () -> jdbi.useTransaction(handle -> {
+            HandleTransaction transaction = new HandleTransaction(handle);
+            work.accept(transaction);
+            transaction.sendPending();
+        }));
     }
 
     /** One batch's transaction; remembers which calls it read, to update those and insert the others. */
     private final class HandleTransaction implements Transaction {
         private final Handle handle;
         private final Set<CallKey> stored = new HashSet<>();
+        /** Notification payloads published and not sent yet, in order. */
+        private final List<String> pending = new ArrayList<>();
 
         HandleTransaction(Handle handle) {
             this.handle = handle;
@@ -83,12 +91,37 @@ public final class JdbiProcessingStore implements ProcessingStore {
 
         @Override
         public void publish(List<PushEvent> events) {
-            PushNotifications.send(handle, events, clock.instant());
+            pending.addAll(PushNotifications.prepare(handle, events, clock.instant()));
         }
 
         @Override
         public void markProcessed(Collection<UUID> eventIds) {
-            JdbiWebhookEventStore.markProcessed(handle, eventIds, clock.instant());
+            if (pending.isEmpty() || eventIds.isEmpty()) {
+                JdbiWebhookEventStore.markProcessed(handle, eventIds, clock.instant());
+                return;
+            }
+            handle.createQuery("WITH marked AS (" + JdbiWebhookEventStore.MARK_PROCESSED + " RETURNING 1), "
+                            + "notified AS (" + PushNotifications.NOTIFY_ALL + ") "
+                            + "SELECT (SELECT count(*) FROM marked), (SELECT sent FROM notified)")
+                    .bindArray("ids", UUID.class, List.copyOf(eventIds))
+                    .bind("at", Sql.at(clock.instant()))
+                    .bind("channel", PostgresPushChannel.CHANNEL)
+                    .bindArray("payloads", String.class, List.copyOf(pending))
+                    .mapTo(Long.class)
+                    .one();
+            pending.clear();
+        }
+
+        /** Sends what was published and not sent with {@link #markProcessed}. */
+        void sendPending() {
+            if (!pending.isEmpty()) {
+                handle.createQuery(PushNotifications.NOTIFY_ALL)
+                        .bind("channel", PostgresPushChannel.CHANNEL)
+                        .bindArray("payloads", String.class, List.copyOf(pending))
+                        .mapTo(Long.class)
+                        .one();
+                pending.clear();
+            }
         }
     }
 }

@@ -33,23 +33,35 @@ import org.jdbi.v3.core.statement.StatementContext;
  * event costs one round trip and nothing is returned; only a duplicate pays a second query for the stored id. The
  * insert waits for a concurrent insert of the same key to commit, so the duplicate's look-up always finds it.
  *
- * <p>{@link #storeAll} is the group commit: one transaction holding one multi-row
+ * <p>{@link #storeAll} is the group commit: one autocommitted statement, a single round trip, holding one multi-row
  * {@code INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING RETURNING id} for the whole list (rows in a fixed
- * order, so two instances inserting overlapping batches cannot deadlock), a look-up for the duplicates only, and a
- * {@code NOTIFY} on {@link #CHANNEL} that PostgreSQL delivers at commit to every listening instance
- * ({@link PgEventSignal}), so their processors start at once.
+ * order, so two instances inserting overlapping batches cannot deadlock) and, when a row is new, a
+ * {@code pg_notify} on {@link #CHANNEL} that PostgreSQL delivers at commit to every listening instance
+ * ({@link PgEventSignal}), so their processors start at once. Only duplicates cost more: a look-up each for the
+ * stored id, after the commit (an insert that met a concurrent one of the same key waited for it to commit).
  */
 public final class JdbiWebhookEventStore implements WebhookEventStore {
     /** The channel notified when events were stored; distinct from the push channel. */
     public static final String CHANNEL = "switchboard_events";
     private static final int MAX_ERROR_LENGTH = 1000;
-    private static final String INSERT_ALL = "INSERT INTO webhook_events (id, app_id, organisation_id, kind, "
-            + "dedup_key, payload, status, attempts, received_at, next_attempt_at) "
+    /**
+     * The group commit in one autocommitted statement: the rows, and the notification when at least one row is new
+     * (the {@code notified} CTE reads one row of {@code inserted}; it calls a volatile function, so it is evaluated
+     * once, joined to every inserted row, and not at all when nothing was inserted).
+     */
+    private static final String INSERT_ALL = "WITH inserted AS (INSERT INTO webhook_events (id, app_id, "
+            + "organisation_id, kind, dedup_key, payload, status, attempts, received_at, next_attempt_at) "
             + "SELECT t.id, t.app_id, t.org, t.kind, t.dedup_key, t.payload, 'received', 0, t.at::timestamptz, "
             + "t.at::timestamptz FROM unnest(:ids::uuid[], :apps::uuid[], :orgs::text[], :kinds::text[], "
             + ":keys::text[], :payloads::text[], :ats::text[]) WITH ORDINALITY "
             + "AS t(id, app_id, org, kind, dedup_key, payload, at, n) ORDER BY t.n "
-            + "ON CONFLICT DO NOTHING RETURNING id";
+            + "ON CONFLICT DO NOTHING RETURNING id), "
+            + "notified AS (SELECT count(pg_notify(:channel, :origin)) AS sent "
+            + "FROM (SELECT 1 FROM inserted LIMIT 1) AS any_row) "
+            + "SELECT inserted.id FROM inserted, notified";
+    /** Marks the events bound as {@code :ids} (a uuid array) processed at {@code :at}. */
+    static final String MARK_PROCESSED = "UPDATE webhook_events SET status = 'processed', processed_at = :at, "
+            + "next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL WHERE id = ANY(:ids)";
     private static final String COLUMNS = "id, app_id, organisation_id, kind, dedup_key, payload, status, attempts, "
             + "last_error, received_at, next_attempt_at, processed_at";
     private static final String INSERT = "INSERT INTO webhook_events (id, app_id, organisation_id, kind, dedup_key, "
@@ -136,7 +148,7 @@ public final class JdbiWebhookEventStore implements WebhookEventStore {
             payloads.add(event.payload());
             ats.add(event.receivedAt().toString());
         }
-        return PersistenceErrors.call("store webhook events", () -> jdbi.inTransaction(handle -> {
+        return PersistenceErrors.call("store webhook events", () -> jdbi.withHandle(handle -> {
             Set<UUID> inserted = new HashSet<>(handle.createQuery(INSERT_ALL)
                     .bindArray("ids", UUID.class, ids)
                     .bindArray("apps", UUID.class, apps)
@@ -145,12 +157,10 @@ public final class JdbiWebhookEventStore implements WebhookEventStore {
                     .bindArray("keys", String.class, keys)
                     .bindArray("payloads", String.class, payloads)
                     .bindArray("ats", String.class, ats)
+                    .bind("channel", CHANNEL)
+                    .bind("origin", origin)
                     .mapTo(UUID.class)
                     .list());
-            if (!inserted.isEmpty()) {
-                handle.createQuery("SELECT pg_notify(:channel, :origin)::text").bind("channel", CHANNEL)
-                        .bind("origin", origin).mapTo(String.class).one();
-            }
             List<Stored> results = new ArrayList<>(events.size());
             Map<Integer, UUID> existing = new HashMap<>();
             for (int i = 0; i < events.size(); i++) {
@@ -245,8 +255,7 @@ public final class JdbiWebhookEventStore implements WebhookEventStore {
         if (ids.isEmpty()) {
             return 0;
         }
-        return handle.createUpdate("UPDATE webhook_events SET status = 'processed', processed_at = :at, "
-                        + "next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL WHERE id = ANY(:ids)")
+        return handle.createUpdate(MARK_PROCESSED)
                 .bindArray("ids", UUID.class, List.copyOf(ids))
                 .bind("at", Sql.at(at))
                 .execute();

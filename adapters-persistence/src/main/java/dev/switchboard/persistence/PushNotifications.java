@@ -20,7 +20,8 @@ import org.jdbi.v3.core.Handle;
  * <p>An event whose payload {@code {"event": {...}}} fits in {@link PostgresPushChannel#MAX_INLINE_BYTES} travels
  * inline; a larger one is written to {@code push_outbox} and only {@code {"outbox_id", "app_id"}} is notified (rows
  * older than {@link PostgresPushChannel#OUTBOX_RETENTION} are deleted then). However many events, at most three
- * statements: the notifications go out in one.
+ * statements: the notifications go out in one, which a caller may also fold into a statement of its own
+ * ({@link #prepare}, then {@link #NOTIFY_ALL} as a subquery).
  */
 final class PushNotifications {
     private static final Unnest<OutboxRow> OUTBOX_ROWS = Unnest.of(
@@ -34,10 +35,34 @@ final class PushNotifications {
     private PushNotifications() {
     }
 
+    /**
+     * Sends the payloads bound as {@code :payloads} (a text array) on the push channel bound as {@code :channel}, in
+     * array order (unnest yields them in order, and pg_notify queues them in the order it is called); yields one
+     * row, their number.
+     */
+    static final String NOTIFY_ALL = "SELECT count(pg_notify(:channel, t.payload)) AS sent "
+            + "FROM unnest(CAST(:payloads AS text[])) WITH ORDINALITY AS t(payload, n)";
+
     /** Sends {@code events}, in this order, when the transaction of {@code handle} commits; {@code now} stamps the outbox. */
     static void send(Handle handle, List<PushEvent> events, Instant now) {
+        List<String> payloads = prepare(handle, events, now);
+        if (!payloads.isEmpty()) {
+            handle.createQuery(NOTIFY_ALL)
+                    .bind("channel", PostgresPushChannel.CHANNEL)
+                    .bindArray("payloads", String.class, payloads)
+                    .mapTo(Long.class)
+                    .one();
+        }
+    }
+
+    /**
+     * The notification payloads of {@code events}, in order, writing those too large to travel inline to the outbox
+     * in the transaction of {@code handle} now; the caller sends the payloads with {@link #NOTIFY_ALL} in the same
+     * transaction.
+     */
+    static List<String> prepare(Handle handle, List<PushEvent> events, Instant now) {
         if (events.isEmpty()) {
-            return;
+            return List.of();
         }
         List<String> payloads = new ArrayList<>(events.size());
         List<OutboxRow> outbox = new ArrayList<>();
@@ -65,12 +90,6 @@ final class PushNotifications {
                     .bind("now", Sql.at(now))
                     .execute();
         }
-        // unnest yields the payloads in array order, and pg_notify queues them in the order it is called
-        handle.createQuery("SELECT count(pg_notify(:channel, t.payload)) FROM unnest(CAST(:payloads AS text[])) "
-                        + "WITH ORDINALITY AS t(payload, n)")
-                .bind("channel", PostgresPushChannel.CHANNEL)
-                .bindArray("payloads", String.class, payloads)
-                .mapTo(Long.class)
-                .one();
+        return payloads;
     }
 }

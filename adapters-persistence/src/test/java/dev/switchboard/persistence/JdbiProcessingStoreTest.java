@@ -319,6 +319,35 @@ class JdbiProcessingStoreTest {
         }
     }
 
+    @Test
+    void inTransactionWhenPushesArePublishedWithOrWithoutMarkingThenEachIsSentOnceInOrderAtCommit() throws Exception {
+        UUID app = Apps.insert(testDatabase);
+        UUID eventId = store(app, List.of(DialpadEvents.call(IDS.incrementAndGet(), "ringing").build())).get(0);
+        List<PushEvent> marked = List.of(push(app, "first"), push(app, "second"));
+        List<PushEvent> published = List.of(push(app, "third"), push(app, "fourth"));
+        BlockingQueue<PushEvent> queue = new LinkedBlockingQueue<>();
+
+        try (PushFeed.Subscription subscription = channel.subscribe(queue::add)) {
+            // sent with the statement that marks the event processed
+            JdbiProcessingStore.create(database, CLOCK).inTransaction(tx -> {
+                tx.publish(marked);
+                tx.markProcessed(List.of(eventId));
+            });
+            // nothing to mark: sent on their own before the commit
+            JdbiProcessingStore.create(database, CLOCK).inTransaction(tx -> tx.publish(published));
+
+            assertThat(pushedAfter(app, queue)).extracting(PushEvent::id)
+                    .containsExactly(marked.get(0).id(), marked.get(1).id(), published.get(0).id(),
+                            published.get(1).id());
+            assertThat(events.find(eventId).orElseThrow().status()).isEqualTo(WebhookEventStatus.PROCESSED);
+        }
+    }
+
+    private static PushEvent push(UUID app, String label) {
+        return new PushEvent(UUID.randomUUID(), app, PushEventType.CALL_RING, Instant.now(), Optional.empty(),
+                Map.of("label", label));
+    }
+
     /** Makes processed events due again, as if their processing had never been recorded. */
     private static void reopen(List<UUID> ids) throws SQLException {
         try (Connection connection = testDatabase.connect();

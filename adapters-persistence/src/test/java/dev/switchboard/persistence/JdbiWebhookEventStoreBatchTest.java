@@ -95,6 +95,25 @@ class JdbiWebhookEventStoreBatchTest {
     }
 
     @Test
+    void storeAllWhenEveryEventIsAlreadyStoredThenNothingIsNotifiedAndEachSaysDuplicate() throws Exception {
+        NewWebhookEvent first = event(Optional.of(app), Optional.empty(), 202);
+        NewWebhookEvent second = event(Optional.of(app), Optional.empty(), 203);
+        List<Stored> stored = store.storeAll(List.of(first, second));
+        try (Connection listener = testDatabase.connect()) {
+            listener.createStatement().execute("LISTEN " + JdbiWebhookEventStore.CHANNEL);
+
+            List<Stored> again = store.storeAll(List.of(second, first));
+            store.storeAll(List.of(event(Optional.of(app), Optional.empty(), 204)));
+
+            // only the batch with a new event notified
+            PGNotification[] received = listener.unwrap(PGConnection.class).getNotifications(10_000);
+            assertThat(received).hasSize(1);
+            assertThat(again).containsExactly(new Stored(stored.get(1).id(), true),
+                    new Stored(stored.get(0).id(), true));
+        }
+    }
+
+    @Test
     void storeAllNotifiesWithItsOriginAndTheSignalOfThatOriginIgnoresOnlyItsOwn() throws Exception {
         try (PgEventSignal signal = PgEventSignal.start(database);
              Connection listener = testDatabase.connect()) {

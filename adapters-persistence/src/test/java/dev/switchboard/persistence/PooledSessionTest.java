@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.core.webhook.NewWebhookEvent;
 import dev.switchboard.testkit.TestDatabase;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,19 +47,37 @@ class PooledSessionTest {
     @Test
     void aClaimThatLeasesEventsTurnsOffSynchronousCommitForItselfOnlyNeverForTheConnection() {
         try (TestDatabase testDatabase = TestDatabase.create();
-             Database database = Database.open(DatabaseSettings.of(testDatabase.jdbcUrl(), 1))) {
+             Database database = openDurable(testDatabase)) {
             UUID app = Apps.insert(testDatabase);
             JdbiWebhookEventStore events = JdbiWebhookEventStore.create(database, Clock.fixed(NOW, ZoneOffset.UTC));
             String json = "{\"call_id\":1,\"state\":\"ringing\"}";
             events.storeAll(List.of(NewWebhookEvent.of(Optional.of(app), Optional.empty(),
                     Map.of("call_id", 1, "state", "ringing"), json.getBytes(StandardCharsets.UTF_8), NOW)));
 
+            assertThat(showSynchronousCommit(database)).isEqualTo("on");
             assertThat(events.claim(500, NOW, Duration.ofMinutes(1), "session-test")).hasSize(1);
 
             // the next transaction on the same connection, e.g. the intake's insert, still waits for its flush
-            String afterwards = database.jdbi().withHandle(handle -> handle.createQuery("SHOW synchronous_commit")
-                    .mapTo(String.class).one());
-            assertThat(afterwards).isEqualTo("on");
+            assertThat(showSynchronousCommit(database)).isEqualTo("on");
         }
+    }
+
+    /**
+     * A pool of one connection on {@code testDatabase} whose sessions start durable, as on a production server (the
+     * embedded server of the tests turns the flush wait off for speed, which would hide a leak).
+     */
+    private static Database openDurable(TestDatabase testDatabase) {
+        try (Connection connection = testDatabase.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET synchronous_commit = on', "
+                    + "current_database()); END $$");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return Database.open(DatabaseSettings.of(testDatabase.jdbcUrl(), 1));
+    }
+
+    private static String showSynchronousCommit(Database database) {
+        return database.jdbi().withHandle(handle -> handle.createQuery("SHOW synchronous_commit")
+                .mapTo(String.class).one());
     }
 }
