@@ -86,7 +86,9 @@ public final class ApiBench {
 
     /**
      * Measures {@code rounds} rounds of {@code GET /health}, authenticated {@code GET /api/calls} and the key check
-     * alone, prints each round and the best, and returns the best ratio of authenticated calls to {@code /health}.
+     * alone, prints each round and the best, and returns the best authenticated rate of the rounds over the best
+     * {@code /health} rate (possibly of different rounds: at most the ratio of the round with the best
+     * authenticated rate).
      */
     static double run(int port, List<String> keys, int clients, Duration measured, int rounds, int callsPerApp)
             throws Exception {

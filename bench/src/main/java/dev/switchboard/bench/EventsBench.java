@@ -81,7 +81,7 @@ public final class EventsBench {
 
             System.out.println("== 3. webhook to WebSocket (posted to A; sockets on A and B)");
             pushLatency(a, b, app, pushRate, pushEvents, pushRuns);
-            System.out.printf(Locale.ROOT, "API ratio (best round): %.2f (target >= 0.70)%n", ratio);
+            System.out.printf(Locale.ROOT, "API ratio (best rates of the rounds): %.2f (target >= 0.70)%n", ratio);
         }
     }
 
