@@ -57,8 +57,8 @@ final class BenchServers {
 
     /**
      * Starts the server as an operator does, {@code java -jar app/target/switchboard.jar} (JVM options from the
-     * system property {@code bench.server.jvm}, space-separated, none by default), in its own process, with this
-     * bench's variables and a free port, and waits until {@code /ready} answers 200.
+     * system property {@code bench.server.jvm}, space-separated, by default those of the README's start command), in
+     * its own process, with this bench's variables and a free port, and waits until {@code /ready} answers 200.
      */
     ServerProcess launch(String name, int poolSize, Map<String, String> extra) throws Exception {
         Map<String, String> env = new HashMap<>(environment(poolSize, extra));

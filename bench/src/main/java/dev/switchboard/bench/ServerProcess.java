@@ -32,13 +32,16 @@ final class ServerProcess implements AutoCloseable {
         this.process = process;
     }
 
+    /** The JVM options of the README's start command, used unless {@code bench.server.jvm} says otherwise. */
+    static final String DEFAULT_JVM = "-Xmx160m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
     static ServerProcess start(String name, int port, Map<String, String> environment) throws Exception {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: build it with ./mvnw -B -q -DskipTests package");
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String jvm = System.getProperty("bench.server.jvm", "").strip();
+        String jvm = System.getProperty("bench.server.jvm", DEFAULT_JVM).strip();
         if (!jvm.isEmpty()) {
             command.addAll(Arrays.asList(jvm.split("\\s+")));
         }
