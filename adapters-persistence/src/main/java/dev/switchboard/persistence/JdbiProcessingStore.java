@@ -100,13 +100,12 @@ public final class JdbiProcessingStore implements ProcessingStore {
                 JdbiWebhookEventStore.markProcessed(handle, eventIds, clock.instant());
                 return;
             }
-            handle.createQuery("WITH marked AS (" + JdbiWebhookEventStore.MARK_PROCESSED + " RETURNING 1), "
+            PushNotifications.bindPayloads(handle.createQuery("WITH marked AS ("
+                            + JdbiWebhookEventStore.MARK_PROCESSED + " RETURNING 1), "
                             + "notified AS (" + PushNotifications.NOTIFY_ALL + ") "
-                            + "SELECT (SELECT count(*) FROM marked), (SELECT sent FROM notified)")
+                            + "SELECT (SELECT count(*) FROM marked), (SELECT sent FROM notified)"), pending)
                     .bindArray("ids", UUID.class, List.copyOf(eventIds))
                     .bind("at", Sql.at(clock.instant()))
-                    .bind("channel", PostgresPushChannel.CHANNEL)
-                    .bindArray("payloads", String.class, List.copyOf(pending))
                     .mapTo(Long.class)
                     .one();
             pending.clear();
@@ -114,14 +113,8 @@ public final class JdbiProcessingStore implements ProcessingStore {
 
         /** Sends what was published and not sent with {@link #markProcessed}. */
         void sendPending() {
-            if (!pending.isEmpty()) {
-                handle.createQuery(PushNotifications.NOTIFY_ALL)
-                        .bind("channel", PostgresPushChannel.CHANNEL)
-                        .bindArray("payloads", String.class, List.copyOf(pending))
-                        .mapTo(Long.class)
-                        .one();
-                pending.clear();
-            }
+            PushNotifications.sendPayloads(handle, pending);
+            pending.clear();
         }
     }
 }

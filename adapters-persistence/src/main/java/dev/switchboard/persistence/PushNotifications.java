@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * The sending half of {@link PostgresPushChannel}: push events as notifications on {@link PostgresPushChannel#CHANNEL}
@@ -45,14 +46,20 @@ final class PushNotifications {
 
     /** Sends {@code events}, in this order, when the transaction of {@code handle} commits; {@code now} stamps the outbox. */
     static void send(Handle handle, List<PushEvent> events, Instant now) {
-        List<String> payloads = prepare(handle, events, now);
+        sendPayloads(handle, prepare(handle, events, now));
+    }
+
+    /** Sends {@code payloads} from {@link #prepare}, in order, when the transaction of {@code handle} commits. */
+    static void sendPayloads(Handle handle, List<String> payloads) {
         if (!payloads.isEmpty()) {
-            handle.createQuery(NOTIFY_ALL)
-                    .bind("channel", PostgresPushChannel.CHANNEL)
-                    .bindArray("payloads", String.class, payloads)
-                    .mapTo(Long.class)
-                    .one();
+            bindPayloads(handle.createQuery(NOTIFY_ALL), payloads).mapTo(Long.class).one();
         }
+    }
+
+    /** Binds the {@code :channel} and {@code :payloads} of {@link #NOTIFY_ALL}, in a statement that holds it. */
+    static Query bindPayloads(Query query, List<String> payloads) {
+        return query.bind("channel", PostgresPushChannel.CHANNEL)
+                .bindArray("payloads", String.class, List.copyOf(payloads));
     }
 
     /**
