@@ -3,6 +3,7 @@ package dev.switchboard.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.apps.App;
+import dev.switchboard.http.AppAuthenticator;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
 import dev.switchboard.persistence.JdbiAppStore;
@@ -78,6 +79,28 @@ class ApiKeyRevocationAcrossInstancesTest {
         assertThat(timeUntilRefused(instanceB, oldKey, rotatedAt)).isLessThanOrEqualTo(CONTRACT_BOUND);
         assertThat(instanceA.api("/api/calls", oldKey).status()).isEqualTo(401);
         assertThat(instanceA.api("/api/calls", newKey).status()).isEqualTo(200);
+    }
+
+    @Test
+    void keyInSteadyUseWhileNoKeyChangesThenItsRowIsNotReadAgainAfterTwoSeconds() throws InterruptedException {
+        App app = apps.create("steady use");
+        String key = instanceA.issueKey(app.id());
+        warm(instanceB, key);
+        // a key change elsewhere (another test) may move the access generation once more: let B see it first
+        Thread.sleep(1_100);
+        assertThat(instanceB.api("/api/calls", key).status()).isEqualTo(200);
+        AppAuthenticator.Stats before = instanceB.switchboard().appAuthenticator().stats();
+
+        for (int i = 0; i < 15; i++) {
+            assertThat(instanceB.api("/api/calls", key).status()).isEqualTo(200);
+            Thread.sleep(200);
+        }
+
+        AppAuthenticator.Stats after = instanceB.switchboard().appAuthenticator().stats();
+        // three seconds of use: the 2 s re-read would have happened; the access generation was read instead
+        assertThat(after.revalidations()).isEqualTo(before.revalidations());
+        assertThat(after.fullChecks()).isEqualTo(before.fullChecks());
+        assertThat(after.generationReads()).isGreaterThan(before.generationReads());
     }
 
     /** Makes {@code instance} verify {@code key} and cache it, so that only revalidation can refuse it later. */
