@@ -44,18 +44,20 @@ public final class JdbiWebhookEventStore implements WebhookEventStore {
     /** The channel notified when events were stored; distinct from the push channel. */
     public static final String CHANNEL = "switchboard_events";
     private static final int MAX_ERROR_LENGTH = 1000;
-    /**
-     * The group commit in one autocommitted statement: the rows, and the notification when at least one row is new
-     * (the {@code notified} CTE reads one row of {@code inserted}; it calls a volatile function, so it is evaluated
-     * once, joined to every inserted row, and not at all when nothing was inserted).
-     */
-    private static final String INSERT_ALL = "WITH inserted AS (INSERT INTO webhook_events (id, app_id, "
+    /** The group commit's rows: inserted in a fixed order, a conflicting one skipped; returns the new rows' ids. */
+    private static final String INSERT_ROWS = "INSERT INTO webhook_events (id, app_id, "
             + "organisation_id, kind, dedup_key, payload, status, attempts, received_at, next_attempt_at) "
             + "SELECT t.id, t.app_id, t.org, t.kind, t.dedup_key, t.payload, 'received', 0, t.at::timestamptz, "
             + "t.at::timestamptz FROM unnest(:ids::uuid[], :apps::uuid[], :orgs::text[], :kinds::text[], "
             + ":keys::text[], :payloads::text[], :ats::text[]) WITH ORDINALITY "
             + "AS t(id, app_id, org, kind, dedup_key, payload, at, n) ORDER BY t.n "
-            + "ON CONFLICT DO NOTHING RETURNING id), "
+            + "ON CONFLICT DO NOTHING RETURNING id";
+    /**
+     * The group commit in one autocommitted statement: the rows, and the notification when at least one row is new
+     * (the {@code notified} CTE reads one row of {@code inserted}; it calls a volatile function, so it is evaluated
+     * once, joined to every inserted row, and not at all when nothing was inserted).
+     */
+    private static final String INSERT_ALL = "WITH inserted AS (" + INSERT_ROWS + "), "
             + "notified AS (SELECT count(pg_notify(:channel, :origin)) AS sent "
             + "FROM (SELECT 1 FROM inserted LIMIT 1) AS any_row) "
             + "SELECT inserted.id FROM inserted, notified";
@@ -70,9 +72,10 @@ public final class JdbiWebhookEventStore implements WebhookEventStore {
 
     private final Jdbi jdbi;
     private final Clock clock;
-    private final String origin;
+    /** The payload of this store's notifications; empty when it sends none. */
+    private final Optional<String> origin;
 
-    private JdbiWebhookEventStore(Jdbi jdbi, Clock clock, String origin) {
+    private JdbiWebhookEventStore(Jdbi jdbi, Clock clock, Optional<String> origin) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.origin = origin;
@@ -92,7 +95,19 @@ public final class JdbiWebhookEventStore implements WebhookEventStore {
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(origin, "origin");
-        return new JdbiWebhookEventStore(database.jdbi(), clock, origin);
+        return new JdbiWebhookEventStore(database.jdbi(), clock, Optional.of(origin));
+    }
+
+    /**
+     * A store on {@code database} that sends no notification when it stores events: for an instance that processes
+     * events itself, whose writer wakes its own processors in process. Other instances then find these events at
+     * their next poll, or when their own intake wakes them; sparing the notification spares every commit of the
+     * intake PostgreSQL's cluster-wide notification lock and every other instance a claim that finds nothing.
+     */
+    public static JdbiWebhookEventStore createWithoutNotifications(Database database, Clock clock) {
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(clock, "clock");
+        return new JdbiWebhookEventStore(database.jdbi(), clock, Optional.empty());
     }
 
     @Override
@@ -149,18 +164,16 @@ public final class JdbiWebhookEventStore implements WebhookEventStore {
             ats.add(event.receivedAt().toString());
         }
         return PersistenceErrors.call("store webhook events", () -> jdbi.withHandle(handle -> {
-            Set<UUID> inserted = new HashSet<>(handle.createQuery(INSERT_ALL)
+            var insert = handle.createQuery(origin.isPresent() ? INSERT_ALL : INSERT_ROWS)
                     .bindArray("ids", UUID.class, ids)
                     .bindArray("apps", UUID.class, apps)
                     .bindArray("orgs", String.class, orgs)
                     .bindArray("kinds", String.class, kinds)
                     .bindArray("keys", String.class, keys)
                     .bindArray("payloads", String.class, payloads)
-                    .bindArray("ats", String.class, ats)
-                    .bind("channel", CHANNEL)
-                    .bind("origin", origin)
-                    .mapTo(UUID.class)
-                    .list());
+                    .bindArray("ats", String.class, ats);
+            origin.ifPresent(payload -> insert.bind("channel", CHANNEL).bind("origin", payload));
+            Set<UUID> inserted = new HashSet<>(insert.mapTo(UUID.class).list());
             List<Stored> results = new ArrayList<>(events.size());
             Map<Integer, UUID> existing = new HashMap<>();
             for (int i = 0; i < events.size(); i++) {

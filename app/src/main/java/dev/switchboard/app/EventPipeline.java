@@ -52,15 +52,18 @@ final class EventPipeline implements AutoCloseable {
                                Clock clock, SecureRandom random) {
         SecretCipher cipher = SecretCipher.fromBase64Key(
                 configuration.secrets().requireTokenEncryptionKey().value(), random);
+        int workers = processingConfig.eventWorkers();
         PgEventSignal signal = PgEventSignal.start(database);
-        BatchingWebhookEventStore inbox = BatchingWebhookEventStore.start(
-                JdbiWebhookEventStore.create(database, clock, signal.origin()), signal, BatchingWebhookEventStore.Settings.DEFAULTS);
+        // an instance that processes wakes its own workers in process; one that only stores wakes the others
+        JdbiWebhookEventStore table = workers > 0 ? JdbiWebhookEventStore.createWithoutNotifications(database, clock)
+                : JdbiWebhookEventStore.create(database, clock, signal.origin());
+        BatchingWebhookEventStore inbox = BatchingWebhookEventStore.start(table, signal,
+                BatchingWebhookEventStore.Settings.DEFAULTS);
         OrganisationRouter router = OrganisationRouter.create(JdbiConnectionStore.create(database, cipher), clock);
         WebhookIntake intake = WebhookIntake.create(WebhookVerifier.create(clock),
                 configuration.secrets().requireDialpadWebhookSecret().value(), router,
                 JdbiDialpadWebhookStore.create(database, cipher, clock), JdbiAppStore.create(database, clock), inbox,
                 JdbiAuditLog.create(database), clock);
-        int workers = processingConfig.eventWorkers();
         EventProcessor processor = EventProcessor.create(inbox, JdbiProcessingStore.create(database, clock), router,
                 signal, clock, EventProcessor.Settings.defaults(instanceName(), Math.max(1, workers)));
         if (workers > 0) {
