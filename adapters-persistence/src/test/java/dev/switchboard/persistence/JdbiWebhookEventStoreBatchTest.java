@@ -3,7 +3,9 @@ package dev.switchboard.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.webhook.NewWebhookEvent;
+import dev.switchboard.core.webhook.WebhookEvent;
 import dev.switchboard.core.webhook.WebhookEventStatus;
+import dev.switchboard.core.webhook.WebhookEventStore.Lease;
 import dev.switchboard.core.webhook.WebhookEventStore.Stored;
 import dev.switchboard.testkit.TestDatabase;
 import java.nio.charset.StandardCharsets;
@@ -128,5 +130,41 @@ class JdbiWebhookEventStoreBatchTest {
             assertThat(PgEventSignal.fromElsewhere(received, "another instance")).isTrue();
             assertThat(PgEventSignal.fromElsewhere(null, signal.origin())).isFalse();
         }
+    }
+
+    @Test
+    void storeAllWithoutNotificationsWhenNewEventsCommitThenNothingIsNotified() throws Exception {
+        JdbiWebhookEventStore quiet = JdbiWebhookEventStore.createWithoutNotifications(database,
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        try (Connection listener = testDatabase.connect()) {
+            listener.createStatement().execute("LISTEN " + JdbiWebhookEventStore.CHANNEL);
+
+            List<Stored> stored = quiet.storeAll(List.of(event(Optional.of(app), Optional.empty(), 205)));
+            // a notifying store after it, so the wait below ends on its notification
+            store.storeAll(List.of(event(Optional.of(app), Optional.empty(), 206)));
+
+            PGNotification[] received = listener.unwrap(PGConnection.class).getNotifications(10_000);
+            assertThat(received).hasSize(1);
+            assertThat(quiet.find(stored.get(0).id())).isPresent();
+        }
+    }
+
+    @Test
+    void storeAllWithALeaseWhenClaimedThenItsNewEventsWaitForTheLeaseAndADuplicateKeepsItsRow() {
+        Stored known = store.store(event(Optional.of(app), Optional.empty(), 302));
+        Lease lease = new Lease("intake-of-this-instance", NOW.plusSeconds(60));
+
+        List<Stored> stored = store.storeAll(List.of(event(Optional.of(app), Optional.empty(), 300),
+                event(Optional.of(app), Optional.empty(), 301), event(Optional.of(app), Optional.empty(), 302)),
+                lease);
+
+        assertThat(store.leasesOnStore()).isTrue();
+        assertThat(stored.get(2)).isEqualTo(new Stored(known.id(), true));
+        List<UUID> claimedNow = store.claim(1000, NOW, Duration.ofSeconds(30), "another-instance").stream()
+                .map(WebhookEvent::id).toList();
+        assertThat(claimedNow).contains(known.id()).doesNotContain(stored.get(0).id(), stored.get(1).id());
+        List<UUID> claimedAfterTheLease = store.claim(1000, NOW.plusSeconds(61), Duration.ofSeconds(30),
+                "another-instance").stream().map(WebhookEvent::id).toList();
+        assertThat(claimedAfterTheLease).contains(stored.get(0).id(), stored.get(1).id());
     }
 }

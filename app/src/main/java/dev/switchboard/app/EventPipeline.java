@@ -68,6 +68,8 @@ final class EventPipeline implements AutoCloseable {
                 signal, clock, EventProcessor.Settings.defaults(instanceName(), Math.max(1, workers)));
         if (workers > 0) {
             processor.start();
+            // the events this instance stores go straight to its processor, leased, without a claim
+            inbox.handOffTo(processor);
         }
         return new EventPipeline(signal, inbox, processor, WebhookRoutes.create(intake), workers > 0);
     }

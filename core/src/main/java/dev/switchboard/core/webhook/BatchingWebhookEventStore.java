@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * <p>Under no load a batch holds one event and costs what {@link WebhookEventStore#store} costs; under load, events
  * accumulate while a writer commits, which is what lets one PostgreSQL reach thousands of durable inserts a second.
  * After each written batch the {@link EventSignal} is woken so processing starts at once.
+ *
+ * <p>With an {@link EventHandoff} ({@link #handOffTo}) and a delegate that {@link WebhookEventStore#leasesOnStore()
+ * leases on store}, a batch is stored leased to this instance's processor whenever the processor has room for it,
+ * and its new events are handed to the processor after the commit: the processor then skips the claim (a statement
+ * and a round trip per batch, and the only one it would make for an event arriving alone).
  *
  * <p>Every other method goes straight to the delegate. Thread-safe; {@link #close()} stops the writers and fails
  * whatever is still pending with {@link StoreUnavailableException}.
@@ -75,6 +81,7 @@ public final class BatchingWebhookEventStore implements WebhookEventStore, AutoC
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running = true;
+    private volatile EventHandoff handoff;
 
     private BatchingWebhookEventStore(WebhookEventStore delegate, EventSignal signal, Settings settings) {
         this.delegate = delegate;
@@ -95,6 +102,14 @@ public final class BatchingWebhookEventStore implements WebhookEventStore, AutoC
             writer.start();
         }
         return store;
+    }
+
+    /**
+     * From now on, hands the events of each batch to {@code handoff} when it has room for them (and the delegate can
+     * lease them as it stores them); see the class comment.
+     */
+    public void handOffTo(EventHandoff handoff) {
+        this.handoff = Objects.requireNonNull(handoff, "handoff");
     }
 
     /**
@@ -140,6 +155,19 @@ public final class BatchingWebhookEventStore implements WebhookEventStore, AutoC
         return stored;
     }
 
+    @Override
+    public boolean leasesOnStore() {
+        return delegate.leasesOnStore();
+    }
+
+    /** Writes the events directly with the delegate, leased, outside the batches. */
+    @Override
+    public List<Stored> storeAll(List<NewWebhookEvent> events, Lease lease) {
+        List<Stored> stored = delegate.storeAll(events, lease);
+        signal.wake();
+        return stored;
+    }
+
     private void write() {
         List<Pending> batch = new ArrayList<>(settings.maxBatch());
         while (running) {
@@ -162,9 +190,13 @@ public final class BatchingWebhookEventStore implements WebhookEventStore, AutoC
     }
 
     private void writeBatch(List<Pending> batch) {
+        List<NewWebhookEvent> events = batch.stream().map(Pending::event).toList();
+        EventHandoff receiver = handoff;
+        Optional<Lease> lease = receiver != null && delegate.leasesOnStore() ? receiver.reserve(events.size())
+                : Optional.empty();
         List<Stored> results;
         try {
-            results = delegate.storeAll(batch.stream().map(Pending::event).toList());
+            results = lease.isPresent() ? delegate.storeAll(events, lease.get()) : delegate.storeAll(events);
             if (results.size() != batch.size()) {
                 throw new IllegalStateException("storeAll returned " + results.size() + " results for "
                         + batch.size() + " events");
@@ -177,7 +209,25 @@ public final class BatchingWebhookEventStore implements WebhookEventStore, AutoC
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).result().complete(results.get(i));
         }
+        if (lease.isPresent()) {
+            receiver.accept(stored(events, results));
+        }
         signal.wake();
+    }
+
+    /** The events of the batch that are new rows, as stored (received, no attempt yet), in received order. */
+    private static List<WebhookEvent> stored(List<NewWebhookEvent> events, List<Stored> results) {
+        List<WebhookEvent> stored = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            if (!results.get(i).duplicate()) {
+                NewWebhookEvent event = events.get(i);
+                stored.add(new WebhookEvent(results.get(i).id(), event.appId(), event.organisationId(), event.kind(),
+                        event.deduplicationKey(), event.payload(), WebhookEventStatus.RECEIVED, 0, Optional.empty(),
+                        event.receivedAt(), Optional.of(event.receivedAt()), Optional.empty()));
+            }
+        }
+        stored.sort(Comparator.comparing(WebhookEvent::receivedAt));
+        return stored;
     }
 
     private static void failAll(List<Pending> batch, RuntimeException failure) {

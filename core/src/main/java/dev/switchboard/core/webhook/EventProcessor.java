@@ -33,6 +33,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,11 +71,17 @@ import org.slf4j.LoggerFactory;
  * events behind it: when a batch's transaction fails, its events are applied again one per transaction, so only the
  * event that fails on its own is marked failed, and other events are claimed meanwhile.
  *
+ * <p>As an {@link EventHandoff}, the processor also takes the events this instance's intake has just stored leased
+ * to it ({@link BatchingWebhookEventStore#handOffTo}); a worker processes those first, in batches as above, without
+ * claiming them. At most {@code workers × batchSize} wait so; beyond that, or while the processor is not running,
+ * the intake stores unleased and the events are claimed. Handed events still waiting when the processor stops are
+ * claimed by any instance once their lease ends.
+ *
  * <p>Workers wait on the {@link EventSignal} between batches, at most {@link Settings#pollInterval()}, so an event
  * stored on this instance (or, through the signal, another one) is processed at once. Thread-safe;
  * {@link #start()} and {@link #close()} once each.
  */
-public final class EventProcessor implements AutoCloseable {
+public final class EventProcessor implements EventHandoff, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventProcessor.class);
     private static final Duration MAX_IDLE_AFTER_ERROR = Duration.ofSeconds(5);
 
@@ -187,6 +195,10 @@ public final class EventProcessor implements AutoCloseable {
     private final Clock clock;
     private final Settings settings;
     private final List<Thread> threads = new ArrayList<>();
+    /** Events stored leased to this processor and handed over by the intake, in received order. */
+    private final ConcurrentLinkedQueue<WebhookEvent> handed = new ConcurrentLinkedQueue<>();
+    /** How many handed events are waiting. */
+    private final AtomicInteger handedCount = new AtomicInteger();
     private volatile boolean running;
 
     private EventProcessor(WebhookEventStore events, ProcessingStore processing, OrganisationRouter router,
@@ -233,8 +245,10 @@ public final class EventProcessor implements AutoCloseable {
      * {@link dev.switchboard.core.StoreUnavailableException} when the events cannot be claimed.
      */
     public int processBatch() {
-        Instant now = clock.instant();
-        List<WebhookEvent> claimed = events.claim(settings.batchSize(), now, settings.lease(), settings.owner());
+        List<WebhookEvent> claimed = takeHanded();
+        if (claimed.isEmpty()) {
+            claimed = events.claim(settings.batchSize(), clock.instant(), settings.lease(), settings.owner());
+        }
         List<Prepared.Work> work = new ArrayList<>(claimed.size());
         List<Prepared.Failed> failed = new ArrayList<>();
         // received order: the order in which each call's events are folded, and pushed
@@ -257,6 +271,34 @@ public final class EventProcessor implements AutoCloseable {
         return claimed.size();
     }
 
+    @Override
+    public Optional<WebhookEventStore.Lease> reserve(int count) {
+        if (count < 1 || !running) {
+            return Optional.empty();
+        }
+        // a soft bound: writers reserving at once may each pass it by one batch
+        if (handedCount.get() + count > settings.workers() * settings.batchSize()) {
+            return Optional.empty();
+        }
+        return Optional.of(new WebhookEventStore.Lease(settings.owner(), clock.instant().plus(settings.lease())));
+    }
+
+    @Override
+    public void accept(List<WebhookEvent> stored) {
+        handedCount.addAndGet(stored.size());
+        handed.addAll(stored);
+    }
+
+    /** Up to a batch of the handed events, oldest first; frees their room. */
+    private List<WebhookEvent> takeHanded() {
+        List<WebhookEvent> taken = new ArrayList<>();
+        for (WebhookEvent event; taken.size() < settings.batchSize() && (event = handed.poll()) != null; ) {
+            taken.add(event);
+        }
+        handedCount.addAndGet(-taken.size());
+        return taken;
+    }
+
     /** The delay before attempt {@code attempt + 1} after {@code attempt} failed ones (1-based). */
     Duration backoff(int failedAttempts) {
         if (failedAttempts >= settings.maxAttempts()) {
@@ -275,7 +317,7 @@ public final class EventProcessor implements AutoCloseable {
             try {
                 int claimed = processBatch();
                 idle = settings.pollInterval();
-                if (claimed < settings.batchSize()) {
+                if (claimed < settings.batchSize() && handed.isEmpty()) {
                     signal.awaitNext(settings.pollInterval());
                 }
             } catch (InterruptedException e) {

@@ -22,6 +22,17 @@ public interface WebhookEventStore {
     }
 
     /**
+     * A lease taken on events as they are stored ({@link #storeAll(List, Lease)}): {@code owner} holds them until
+     * {@code until}, as if it had claimed them.
+     */
+    record Lease(String owner, Instant until) {
+        public Lease {
+            Objects.requireNonNull(owner, "owner");
+            Objects.requireNonNull(until, "until");
+        }
+    }
+
+    /**
      * Stores the event unless one with the same deduplication key is stored for the same app (for an unrouted
      * event: for the same organisation, or among organisation-less unrouted events). Idempotent and safe under
      * concurrency: of any number of concurrent stores of one event, exactly one returns {@code duplicate=false}
@@ -38,6 +49,25 @@ public interface WebhookEventStore {
      */
     default List<Stored> storeAll(List<NewWebhookEvent> events) {
         return events.stream().map(this::store).toList();
+    }
+
+    /**
+     * True when {@link #storeAll(List, Lease)} leases the events it stores; false (the default) when it cannot, and
+     * the events it stores are left to {@link #claim}.
+     */
+    default boolean leasesOnStore() {
+        return false;
+    }
+
+    /**
+     * Stores like {@link #storeAll(List)} and, in the same transaction, leases every event it inserts to
+     * {@code lease}, as {@link #claim} would: no claimer takes them while the lease lasts, so the caller can hand
+     * them to its own processor without claiming them, and once the lease ends they are due to anyone, as a claimed
+     * event whose claimer vanished. A duplicate keeps its row, and its lease, as they were. Only when
+     * {@link #leasesOnStore()}; the default stores without leasing.
+     */
+    default List<Stored> storeAll(List<NewWebhookEvent> events, Lease lease) {
+        return storeAll(events);
     }
 
     /**
