@@ -3,6 +3,7 @@ package dev.switchboard.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.webhook.NewWebhookEvent;
+import dev.switchboard.core.webhook.WebhookEventStatus;
 import dev.switchboard.testkit.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -59,6 +60,28 @@ class PooledSessionTest {
 
             // the next transaction on the same connection, e.g. the intake's insert, still waits for its flush
             assertThat(showSynchronousCommit(database)).isEqualTo("on");
+        }
+    }
+
+    @Test
+    void markingEventsProcessedLetsItsTransactionCommitWithoutTheFlushAndOnlyThatTransaction() {
+        try (TestDatabase testDatabase = TestDatabase.create();
+             Database database = openDurable(testDatabase)) {
+            UUID app = Apps.insert(testDatabase);
+            JdbiWebhookEventStore events = JdbiWebhookEventStore.create(database, Clock.fixed(NOW, ZoneOffset.UTC));
+            String json = "{\"call_id\":2,\"state\":\"ringing\"}";
+            UUID id = events.storeAll(List.of(NewWebhookEvent.of(Optional.of(app), Optional.empty(),
+                    Map.of("call_id", 2, "state", "ringing"), json.getBytes(StandardCharsets.UTF_8), NOW)))
+                    .get(0).id();
+
+            String inTransaction = database.jdbi().inTransaction(handle -> {
+                JdbiWebhookEventStore.markProcessed(handle, List.of(id), NOW);
+                return handle.createQuery("SHOW synchronous_commit").mapTo(String.class).one();
+            });
+
+            assertThat(inTransaction).isEqualTo("off");
+            assertThat(showSynchronousCommit(database)).isEqualTo("on");
+            assertThat(events.find(id).orElseThrow().status()).isEqualTo(WebhookEventStatus.PROCESSED);
         }
     }
 
