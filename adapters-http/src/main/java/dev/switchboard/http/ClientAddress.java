@@ -21,7 +21,6 @@ import java.util.Optional;
  */
 public final class ClientAddress {
     static final String ATTRIBUTE = "switchboard.client_address";
-    static final String PEER_TRUSTED_ATTRIBUTE = "switchboard.peer_trusted";
     private static final String FORWARDED_FOR = "X-Forwarded-For";
 
     private final List<IpRange> trustedProxies;
@@ -93,12 +92,6 @@ public final class ClientAddress {
         String peer = ctx.req().getRemoteAddr();
         List<String> lines = Collections.list(ctx.req().getHeaders(FORWARDED_FOR));
         ctx.attribute(ATTRIBUTE, resolve(peer, lines));
-        ctx.attribute(PEER_TRUSTED_ATTRIBUTE, trusts(peer));
-    }
-
-    /** Whether the edge found the peer of this request to be a trusted proxy. */
-    static boolean peerTrusted(Context ctx) {
-        return Boolean.TRUE.equals(ctx.attribute(PEER_TRUSTED_ATTRIBUTE));
     }
 
     private boolean trusted(InetAddress address) {

@@ -73,9 +73,9 @@ public final class TransportSecurity {
         if (ctx.req().isSecure()) {
             return true;
         }
-        if (!ClientAddress.peerTrusted(ctx)) {
-            return false;
-        }
+        // Believed from any peer, as the contract reads: unlike X-Forwarded-For it grants nothing. A client that
+        // claims https over plain http only spares itself the redirect, and browsers ignore HSTS received over
+        // plain http (RFC 6797, section 8.1).
         String proto = ctx.header("X-Forwarded-Proto");
         if (proto == null) {
             return false;

@@ -1,17 +1,22 @@
 package dev.switchboard.http;
 
+import dev.switchboard.core.StoreUnavailableException;
 import dev.switchboard.core.webhook.WebhookCheck;
 import dev.switchboard.core.webhook.WebhookIntake;
 import dev.switchboard.core.webhook.WebhookReceipt;
 import dev.switchboard.core.webhook.WebhookVerifier;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -38,10 +43,40 @@ public final class WebhookRoutes implements RouteGroup {
 
     private final WebhookIntake intake;
     private final Function<Context, String> clientAddress;
+    private final Map<Outcome, LongAdder> outcomes = new EnumMap<>(Outcome.class);
+
+    /** What became of a delivery that reached the routes (a body over 1 MiB is refused before, by the edge). */
+    public enum Outcome {
+        /** Stored, new: 200 with {@code duplicate: false}. */
+        STORED,
+        /** Already stored: 200 with {@code duplicate: true}. */
+        DUPLICATE,
+        /** 400: the body is not a well-formed signed event, or the path's app id is not a UUID. */
+        INVALID_PAYLOAD,
+        /** 401: the signature is missing or not valid. */
+        INVALID_SIGNATURE,
+        /** 404: the path names no app. */
+        UNKNOWN_APP,
+        /** 503: the event could not be stored; Dialpad retries. */
+        UNAVAILABLE;
+
+        /** The outcome as a metric tag: lower case. */
+        public String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     private WebhookRoutes(WebhookIntake intake, Function<Context, String> clientAddress) {
         this.intake = intake;
         this.clientAddress = clientAddress;
+        for (Outcome outcome : Outcome.values()) {
+            outcomes.put(outcome, new LongAdder());
+        }
+    }
+
+    /** How many deliveries ended with {@code outcome} since start (for the metrics). */
+    public long count(Outcome outcome) {
+        return outcomes.get(Objects.requireNonNull(outcome, "outcome")).sum();
     }
 
     /** The routes, with the client address the edge resolved ({@link ClientAddress#of}). */
@@ -62,23 +97,35 @@ public final class WebhookRoutes implements RouteGroup {
     }
 
     private void receiveShared(Context ctx) {
-        answer(ctx, intake.receiveShared(ctx.bodyAsBytes(), ctx.header(WebhookVerifier.SIGNATURE_HEADER),
-                client(ctx)));
+        answer(ctx, counted(() -> intake.receiveShared(ctx.bodyAsBytes(),
+                ctx.header(WebhookVerifier.SIGNATURE_HEADER), client(ctx))));
     }
 
     private void receiveForApp(Context ctx) {
         String raw = ctx.pathParam("app_id");
         if (!CANONICAL_UUID.matcher(raw).matches()) {
+            outcomes.get(Outcome.INVALID_PAYLOAD).increment();
             throw Problems.badRequest("invalid_app_id", "The app id must be a UUID.");
         }
-        answer(ctx, intake.receiveForApp(UUID.fromString(raw), ctx.bodyAsBytes(), client(ctx)));
+        answer(ctx, counted(() -> intake.receiveForApp(UUID.fromString(raw), ctx.bodyAsBytes(), client(ctx))));
+    }
+
+    /** The intake's receipt, counting a store failure (answered 503 by the server's error mapping). */
+    private WebhookReceipt counted(Supplier<WebhookReceipt> receive) {
+        try {
+            return receive.get();
+        } catch (StoreUnavailableException e) {
+            outcomes.get(Outcome.UNAVAILABLE).increment();
+            throw e;
+        }
     }
 
     private Optional<String> client(Context ctx) {
         return Optional.ofNullable(clientAddress.apply(ctx)).filter(ip -> !ip.isBlank());
     }
 
-    private static void answer(Context ctx, WebhookReceipt receipt) {
+    private void answer(Context ctx, WebhookReceipt receipt) {
+        outcomes.get(outcomeOf(receipt)).increment();
         if (receipt instanceof WebhookReceipt.Stored stored) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("received", true);
@@ -92,5 +139,16 @@ public final class WebhookRoutes implements RouteGroup {
         } else if (receipt instanceof WebhookReceipt.UnknownApp) {
             throw Problems.notFound("app_not_found", "No app has this id.");
         }
+    }
+
+    private static Outcome outcomeOf(WebhookReceipt receipt) {
+        if (receipt instanceof WebhookReceipt.Stored stored) {
+            return stored.duplicate() ? Outcome.DUPLICATE : Outcome.STORED;
+        }
+        if (receipt instanceof WebhookReceipt.Rejected rejected) {
+            return rejected.reason() == WebhookCheck.Reason.MALFORMED ? Outcome.INVALID_PAYLOAD
+                    : Outcome.INVALID_SIGNATURE;
+        }
+        return Outcome.UNKNOWN_APP;
     }
 }

@@ -81,14 +81,17 @@ class TransportSecurityTest {
     }
 
     @Test
-    void forwardedProtoHttpsFromUntrustedPeerWhenRequestedThenStillRedirected() throws Exception {
+    void forwardedProtoHttpsFromAPeerNotInTrustProxyWhenRequestedThenServedWithHstsToo() throws Exception {
         int port = production(ClientAddress.trusting(List.of(IpRange.parse("10.0.0.0/8").orElseThrow())));
 
         TestHttp.RawResponse response = TestHttp.raw(port, "GET", "/",
                 Map.of("Host", "cti.example.com", "X-Forwarded-Proto", "https"));
+        TestHttp.RawResponse plain = TestHttp.raw(port, "GET", "/", Map.of("Host", "cti.example.com"));
 
-        assertThat(response.status()).isEqualTo(308);
-        assertThat(response.header("Strict-Transport-Security")).isNull();
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("Strict-Transport-Security")).isEqualTo(TransportSecurity.HSTS);
+        assertThat(plain.status()).isEqualTo(308);
+        assertThat(plain.header("Strict-Transport-Security")).isNull();
     }
 
     @Test

@@ -7,7 +7,6 @@ import dev.switchboard.core.ratelimit.RateLimiter;
 import dev.switchboard.http.ClientAddress;
 import dev.switchboard.http.Cors;
 import dev.switchboard.http.EdgePolicy;
-import dev.switchboard.http.InternalAuth;
 import dev.switchboard.http.MemoryRateLimitStore;
 import dev.switchboard.http.Metrics;
 import dev.switchboard.http.RateLimiting;
@@ -51,8 +50,8 @@ final class EdgeWiring implements AutoCloseable {
             store = MemoryRateLimitStore.create(clock);
         }
         if (configuration.production() && configuration.trustedProxies().isEmpty()) {
-            LOG.warn("TRUST_PROXY is empty: X-Forwarded-For and X-Forwarded-Proto are ignored, so behind a proxy "
-                    + "every client shares the proxy's rate limits and plain-http redirects never stop");
+            LOG.warn("TRUST_PROXY is empty: X-Forwarded-For is ignored, so behind a proxy every client shares the "
+                    + "proxy's rate limits");
         }
         Metrics metrics = Metrics.create();
         registerPoolGauges(metrics.registry(), database);
@@ -65,8 +64,8 @@ final class EdgeWiring implements AutoCloseable {
                 RateLimiting.of(RateLimiter.using(store), configuration.rateLimits()),
                 metrics,
                 database::isReachable,
-                Optional.of(InternalAuth.withSecret(
-                        configuration.secrets().requireInternalApiSecret().value())));
+                // open, as the contract has it: route templates and status counts, no tenant's id or data
+                Optional.empty());
         return new EdgeWiring(policy, shared);
     }
 

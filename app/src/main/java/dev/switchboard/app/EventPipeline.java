@@ -8,7 +8,6 @@ import dev.switchboard.core.webhook.EventProcessor;
 import dev.switchboard.core.webhook.OrganisationRouter;
 import dev.switchboard.core.webhook.WebhookIntake;
 import dev.switchboard.core.webhook.WebhookVerifier;
-import dev.switchboard.http.RouteGroup;
 import dev.switchboard.http.WebhookRoutes;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.JdbiAppStore;
@@ -74,8 +73,8 @@ final class EventPipeline implements AutoCloseable {
         return new EventPipeline(signal, inbox, processor, WebhookRoutes.create(intake), workers > 0);
     }
 
-    /** The webhook routes to mount on the HTTP server. */
-    RouteGroup routes() {
+    /** The webhook routes to mount on the HTTP server (they count their outcomes). */
+    WebhookRoutes routes() {
         return routes;
     }
 

@@ -7,6 +7,12 @@ import dev.switchboard.core.config.ProcessingConfig;
 import dev.switchboard.core.config.DialpadConfig;
 import dev.switchboard.core.config.Secret;
 import dev.switchboard.core.oauth.TokenRefresher;
+import dev.switchboard.http.WebhookRoutes;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import dev.switchboard.core.secrets.SecretCipher;
 import dev.switchboard.dialpad.DialpadClientSettings;
 import dev.switchboard.dialpad.DialpadEndpoints;
@@ -198,6 +204,7 @@ public final class Switchboard implements AutoCloseable {
         EdgeWiring edge = EdgeWiring.build(resolved, database, clock);
         PushSocket sockets = pushSocket;
         edge.metrics().registry().gauge("switchboard_push_sockets_open", sockets, PushSocket::openSockets);
+        registerWebhookOutcomes(edge.metrics().registry(), events.routes());
         HttpServer http;
         try {
             http = HttpServer.start(HttpSettings.of(resolved.host(), resolved.port()), edge.policy(), routes);
@@ -227,8 +234,30 @@ public final class Switchboard implements AutoCloseable {
             embedded.ifPresent(EmbeddedDatabase::close);
             throw e;
         }
+        refresher.ifPresent(running -> registerRefreshOutcomes(edge.metrics().registry(), running));
         return new Switchboard(resolved, embedded, database, http, edge, api.authenticator(), events, push,
                 pushSocket, refresher);
+    }
+
+    /** {@code switchboard_webhook_events_total{outcome}}: what became of each delivery that reached the routes. */
+    private static void registerWebhookOutcomes(MeterRegistry registry, WebhookRoutes routes) {
+        for (WebhookRoutes.Outcome outcome : WebhookRoutes.Outcome.values()) {
+            FunctionCounter.builder("switchboard_webhook_events", routes, counted -> counted.count(outcome))
+                    .description("Webhook deliveries by outcome").tag("outcome", outcome.tag()).register(registry);
+        }
+    }
+
+    /** {@code switchboard_token_refreshes_total{outcome}}: the background refresher's results on this instance. */
+    private static void registerRefreshOutcomes(MeterRegistry registry, TokenRefresher refresher) {
+        Map<String, ToDoubleFunction<TokenRefresher>> outcomes = new LinkedHashMap<>();
+        outcomes.put("refreshed", r -> r.snapshot().refreshed());
+        outcomes.put("failed", r -> r.snapshot().failed());
+        outcomes.put("needs_reconnect", r -> r.snapshot().needsReconnect());
+        outcomes.put("tokens_lost", r -> r.snapshot().tokensLost());
+        outcomes.put("lease_lost", r -> r.snapshot().leasesLost());
+        outcomes.put("skipped", r -> r.snapshot().skipped());
+        outcomes.forEach((outcome, count) -> FunctionCounter.builder("switchboard_token_refreshes", refresher, count)
+                .description("Background token refreshes by outcome").tag("outcome", outcome).register(registry));
     }
 
     /**

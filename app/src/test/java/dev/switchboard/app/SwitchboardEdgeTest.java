@@ -140,21 +140,26 @@ class SwitchboardEdgeTest {
     }
 
     @Test
-    void metricsWhenRequestedWithTheInternalSecretThenRequestAndPoolMetrics() throws Exception {
+    void metricsWhenRequestedThenPrometheusTextOfRequestsAndPoolWithoutCredentials() throws Exception {
         try (Switchboard switchboard = Switchboard.start(TestConfigurations.sandbox(data, external(testDatabase)),
                 new SecureRandom())) {
-            String secret = switchboard.configuration().secrets().requireInternalApiSecret().value();
             get(switchboard, "/health");
+            HttpResponse<String> unsigned = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + switchboard.port() + "/webhooks/dialpad"))
+                    .header("Content-Type", "application/jwt").POST(HttpRequest.BodyPublishers.ofString("x.y.z"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
 
-            HttpResponse<String> open = get(switchboard, "/metrics");
-            HttpResponse<String> metrics = get(switchboard, "/metrics", "Authorization", "Bearer " + secret);
+            HttpResponse<String> metrics = get(switchboard, "/metrics");
 
-            assertThat(open.statusCode()).isEqualTo(401);
             assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
             assertThat(metrics.body())
                     .contains("http_server_requests_seconds_count{method=\"GET\",route=\"/health\",status=\"200\"}")
                     .contains("switchboard_db_pool_connections{state=\"active\"}")
-                    .contains("switchboard_db_pool_max_connections 2.0");
+                    .contains("switchboard_db_pool_max_connections 2.0")
+                    .contains("switchboard_webhook_events_total{outcome=\"" + "stored\"} 0.0")
+                    .contains("switchboard_webhook_events_total{outcome=\"invalid_payload\"} 1.0");
+            assertThat(unsigned.statusCode()).isEqualTo(400);
         }
     }
 

@@ -96,6 +96,7 @@ class TokenRefreshAcrossInstancesTest {
                     SecretCipher.fromBase64Key(tokenKey, new SecureRandom()));
             List<UUID> appIds = seed(database, connections, client, refresher);
             TokenRefresher.Snapshot second;
+            String metrics;
 
             Switchboard one = Switchboard.start(configuration(dataOne, sharedDatabase, client, tokenKey), refresher,
                     new SecureRandom());
@@ -104,6 +105,9 @@ class TokenRefreshAcrossInstancesTest {
                         refresher, new SecureRandom());
                 try {
                     awaitEveryConnectionRefreshed(REFRESHES_EACH);
+                    metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create("http://127.0.0.1:" + one.port() + "/metrics")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
                 } finally {
                     two.close();
                 }
@@ -129,6 +133,9 @@ class TokenRefreshAcrossInstancesTest {
                 assertThat(dialpad.isCurrentRefreshToken(connection.refreshToken())).isTrue();
             }
             assertThat(countEvents("oauth_refresh_failed") + countEvents("oauth_needs_reconnect")).isZero();
+            // the refresher's outcomes, as /metrics shows them
+            assertThat(metrics).containsPattern("switchboard_token_refreshes_total\\{outcome=\"refreshed\",?\\} [1-9]")
+                    .contains("switchboard_token_refreshes_total{outcome=\"failed\"} 0.0");
         }
     }
 
