@@ -1,5 +1,7 @@
 package dev.switchboard.http;
 
+import dev.switchboard.core.apps.App;
+import dev.switchboard.core.apps.AppStore;
 import dev.switchboard.core.oauth.DialpadAuthorizationServer;
 import dev.switchboard.core.oauth.DialpadConnections;
 import dev.switchboard.core.oauth.DialpadConnections.ConnectOutcome;
@@ -97,19 +99,44 @@ public final class OAuthRoutes implements RouteGroup {
 
     /**
      * The three OAuth paths when no Dialpad OAuth client is configured (a sandbox started without
-     * {@code DIALPAD_SANDBOX_CLIENT_ID}): each answers 503 {@code dialpad_not_configured}, so the operator sees why
-     * instead of a redirect to a Dialpad page that would refuse an unknown client.
+     * {@code DIALPAD_SANDBOX_CLIENT_ID}). Each first makes the checks it can make without Dialpad, with the answers
+     * of the configured routes: connect 400 for a missing or malformed {@code app_id}, 404 for an unknown app, 403
+     * for an inactive one; disconnect 401/403 for the internal bearer, 400 for a malformed id. Then 503
+     * {@code dialpad_not_configured}, so the operator sees why instead of a redirect to a Dialpad page that would
+     * refuse an unknown client. The connect link is not checked: checking it would spend it.
      */
-    public static RouteGroup unconfigured() {
+    public static RouteGroup unconfigured(AppStore apps, InternalAuth internalAuth) {
+        Objects.requireNonNull(apps, "apps");
+        Objects.requireNonNull(internalAuth, "internalAuth");
         return routes -> {
-            io.javalin.http.Handler refuse = ctx -> {
-                throw new Problem(503, "dialpad_not_configured",
-                        "No Dialpad OAuth client is configured on this server.", Map.of());
-            };
-            routes.get("/auth/dialpad/connect", refuse);
-            routes.get("/auth/dialpad/callback", refuse);
-            routes.post("/auth/dialpad/disconnect/{app_id}", refuse);
+            routes.get("/auth/dialpad/connect", ctx -> {
+                String rawAppId = ctx.queryParam("app_id");
+                if (rawAppId == null || rawAppId.isBlank()) {
+                    throw Problems.badRequest("missing_app_id", "The app_id query parameter is required.");
+                }
+                UUID appId = Requests.uuid(rawAppId)
+                        .orElseThrow(() -> Problems.badRequest("invalid_app_id", "app_id must be a UUID."));
+                App app = apps.find(appId)
+                        .orElseThrow(() -> Problems.notFound("app_not_found", "No app has this app_id."));
+                if (!app.active()) {
+                    throw Problems.forbidden("app_inactive", "This app is inactive.");
+                }
+                throw notConfigured();
+            });
+            routes.get("/auth/dialpad/callback", ctx -> {
+                throw notConfigured();
+            });
+            routes.post("/auth/dialpad/disconnect/{app_id}", ctx -> {
+                internalAuth.require(ctx);
+                Requests.appIdPath(ctx);
+                throw notConfigured();
+            });
         };
+    }
+
+    private static Problem notConfigured() {
+        return new Problem(503, "dialpad_not_configured", "No Dialpad OAuth client is configured on this server.",
+                Map.of());
     }
 
     @Override

@@ -72,8 +72,9 @@ final class OAuthWiring {
                             configuration.connectSuccessUrl()));
         } else {
             LOG.warn("no Dialpad OAuth client is configured (DIALPAD_{}_CLIENT_ID and _CLIENT_SECRET): "
-                    + "/auth/dialpad/* answers 503", configuration.production() ? "PROD" : "SANDBOX");
-            oauth = OAuthRoutes.unconfigured();
+                    + "/auth/dialpad/* answers 503 after its own checks",
+                    configuration.production() ? "PROD" : "SANDBOX");
+            oauth = OAuthRoutes.unconfigured(apps, internalAuth);
         }
         AppRoutes admin = AppRoutes.create(apps, ApiKeys.create(random), JdbiApiKeyStore.create(database), connections,
                 flows, audit, internalAuth, configuration.publicBaseUrl(), clock);

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,6 +137,35 @@ class SwitchboardEdgeTest {
             assertThat(get(first, "/internal/anything").statusCode()).isEqualTo(401);
             assertThat(get(first, "/internal/anything").statusCode()).isEqualTo(429);
             assertThat(get(second, "/internal/anything").statusCode()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void oauthWithoutADialpadClientWhenRequestedThenItsOwnChecksFirstThen503() throws Exception {
+        try (Switchboard switchboard = Switchboard.start(TestConfigurations.sandbox(data, external(testDatabase)),
+                new SecureRandom())) {
+            String secret = switchboard.configuration().secrets().requireInternalApiSecret().value();
+            String base = "http://127.0.0.1:" + switchboard.port();
+            HttpResponse<String> created = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/internal/apps"))
+                    .header("Authorization", "Bearer " + secret).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"crm\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).isEqualTo(201);
+            String appId = created.body().replaceAll("(?s).*\"app_id\"\\s*:\\s*\"([0-9a-f-]{36})\".*", "$1");
+
+            assertThat(get(switchboard, "/auth/dialpad/connect").statusCode()).isEqualTo(400);
+            assertThat(get(switchboard, "/auth/dialpad/connect?app_id=not-a-uuid").statusCode()).isEqualTo(400);
+            assertThat(get(switchboard, "/auth/dialpad/connect?app_id=" + UUID.randomUUID()).statusCode())
+                    .isEqualTo(404);
+            HttpResponse<String> known = get(switchboard, "/auth/dialpad/connect?app_id=" + appId);
+            assertThat(known.statusCode()).isEqualTo(503);
+            assertThat(known.body()).contains("\"error\":\"dialpad_not_configured\"");
+            HttpRequest.Builder disconnect = HttpRequest.newBuilder(URI.create(base + "/auth/dialpad/disconnect/" + appId))
+                    .POST(HttpRequest.BodyPublishers.noBody());
+            assertThat(CLIENT.send(disconnect.build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(401);
+            assertThat(CLIENT.send(disconnect.header("Authorization", "Bearer " + secret).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
         }
     }
 
