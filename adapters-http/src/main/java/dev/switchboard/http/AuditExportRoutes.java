@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * The audit export of CONTRACT.md ("Administration"): {@code GET /internal/audit?app_id=&since=&until=&format=},
@@ -54,14 +55,20 @@ public final class AuditExportRoutes implements RouteGroup {
     private static final ObjectMapper MAPPER = HttpServer.objectMapper();
 
     private final AuditExport export;
+    private final Predicate<UUID> appExists;
 
-    private AuditExportRoutes(AuditExport export) {
+    private AuditExportRoutes(AuditExport export, Predicate<UUID> appExists) {
         this.export = export;
+        this.appExists = appExists;
     }
 
-    /** The route over {@code export}. */
-    public static AuditExportRoutes create(AuditExport export) {
-        return new AuditExportRoutes(Objects.requireNonNull(export, "export"));
+    /**
+     * The route over {@code export}; {@code appExists} tells whether an app has the id: an {@code app_id} that is
+     * neither an app nor in the log is answered 404 {@code app_not_found}.
+     */
+    public static AuditExportRoutes create(AuditExport export, Predicate<UUID> appExists) {
+        return new AuditExportRoutes(Objects.requireNonNull(export, "export"),
+                Objects.requireNonNull(appExists, "appExists"));
     }
 
     @Override
@@ -80,6 +87,11 @@ public final class AuditExportRoutes implements RouteGroup {
         }
         Format format = format(ctx.queryParam("format"));
         Iterator<AuditEvent> events = export.events(appId, since, until);
+        // 404 only for an id that names no app and has nothing in the log: what the log holds of an id is shown,
+        // even of one that never was an app (a rejected delivery to an unknown app's path)
+        if (appId.isPresent() && !events.hasNext() && !appExists.test(appId.get())) {
+            throw Problems.notFound("app_not_found", "No app has this id.");
+        }
 
         ctx.status(200);
         switch (format) {

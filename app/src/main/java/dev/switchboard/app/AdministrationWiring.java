@@ -48,6 +48,6 @@ final class AdministrationWiring {
                 UserMappingRoutes.create(apps, JdbiUserMappingStore.create(database, clock), audit, clock),
                 VoicemailRoutes.create(apps, JdbiVoicemailStore.create(database)),
                 DialpadWebhookRoutes.create(apps, webhooks, provisioner),
-                AuditExportRoutes.create(AuditExport.over(audit)));
+                AuditExportRoutes.create(AuditExport.over(audit), id -> apps.find(id).isPresent()));
     }
 }

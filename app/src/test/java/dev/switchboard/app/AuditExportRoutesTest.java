@@ -121,6 +121,14 @@ class AuditExportRoutesTest {
     }
 
     @Test
+    void exportWhenTheAppIdIsNeitherAnAppNorInTheLogThen404() {
+        Response unknown = server.get("/internal/audit?app_id=" + UUID.randomUUID());
+
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.error()).isEqualTo("app_not_found");
+    }
+
+    @Test
     void exportWhenFilterIsBadThen400() {
         assertThat(server.get("/internal/audit?app_id=nope").error()).isEqualTo("invalid_app_id");
         assertThat(server.get("/internal/audit?since=yesterday").error()).isEqualTo("invalid_since");
