@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +79,9 @@ import org.slf4j.LoggerFactory;
  * claimed by any instance once their lease ends.
  *
  * <p>Workers wait on the {@link EventSignal} between batches, at most {@link Settings#pollInterval()}, so an event
- * stored on this instance (or, through the signal, another one) is processed at once. Thread-safe;
+ * stored on this instance (or, through the signal, another one) is processed at once. A worker whose wait timed out
+ * claims only when no worker of the instance has claimed for a poll interval, so an idle instance polls the store
+ * once per interval whatever its number of workers. Thread-safe;
  * {@link #start()} and {@link #close()} once each.
  */
 public final class EventProcessor implements EventHandoff, AutoCloseable {
@@ -197,6 +200,8 @@ public final class EventProcessor implements EventHandoff, AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     /** Events stored leased to this processor and handed over by the intake, in received order. */
     private final ConcurrentLinkedQueue<WebhookEvent> handed = new ConcurrentLinkedQueue<>();
+    /** When a worker last claimed from the store (System.nanoTime): idle workers poll once per interval between them. */
+    private final AtomicLong lastClaim = new AtomicLong(System.nanoTime());
     /** How many handed events are waiting. */
     private final AtomicInteger handedCount = new AtomicInteger();
     private volatile boolean running;
@@ -247,6 +252,7 @@ public final class EventProcessor implements EventHandoff, AutoCloseable {
     public int processBatch() {
         List<WebhookEvent> claimed = takeHanded();
         if (claimed.isEmpty()) {
+            lastClaim.set(System.nanoTime());
             claimed = events.claim(settings.batchSize(), clock.instant(), settings.lease(), settings.owner());
         }
         List<Prepared.Work> work = new ArrayList<>(claimed.size());
@@ -289,6 +295,13 @@ public final class EventProcessor implements EventHandoff, AutoCloseable {
         handed.addAll(stored);
     }
 
+    /** True for the one caller that finds no claim made for a poll interval; it counts as the claim. */
+    private boolean pollDue() {
+        long last = lastClaim.get();
+        long now = System.nanoTime();
+        return now - last >= settings.pollInterval().toNanos() && lastClaim.compareAndSet(last, now);
+    }
+
     /** Up to a batch of the handed events, oldest first; frees their room. */
     private List<WebhookEvent> takeHanded() {
         List<WebhookEvent> taken = new ArrayList<>();
@@ -313,12 +326,16 @@ public final class EventProcessor implements EventHandoff, AutoCloseable {
 
     private void work() {
         Duration idle = settings.pollInterval();
+        boolean woken = true;
         while (running) {
             try {
-                int claimed = processBatch();
+                // a wait that timed out claims only when no worker of this instance has for a poll interval: the
+                // instance polls once per interval, not once per worker
+                int claimed = woken || pollDue() ? processBatch() : 0;
                 idle = settings.pollInterval();
+                woken = true;
                 if (claimed < settings.batchSize() && handed.isEmpty()) {
-                    signal.awaitNext(settings.pollInterval());
+                    woken = signal.awaitNext(settings.pollInterval());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
