@@ -206,11 +206,18 @@ public final class BatchingWebhookEventStore implements WebhookEventStore, AutoC
             failAll(batch, e);
             return;
         }
+        // committed: handed over before the callers are answered, so a caller's next request finds it handed
+        if (lease.isPresent()) {
+            try {
+                receiver.accept(stored(events, results));
+            } catch (RuntimeException e) {
+                // stored all the same: the events are claimed by anyone when their lease ends
+                LOG.warn("a batch of {} webhook events could not be handed to the processor: {}", batch.size(),
+                        e.getClass().getSimpleName());
+            }
+        }
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).result().complete(results.get(i));
-        }
-        if (lease.isPresent()) {
-            receiver.accept(stored(events, results));
         }
         signal.wake();
     }
