@@ -51,7 +51,8 @@ import java.util.function.Function;
  *   <li>{@code GET /api/messages/{id}}: one message; 400 {@code invalid_id}, 404 {@code message_not_found}.</li>
  * </ul>
  * Lists answer {@code {"success": true, "data": [...], "pagination": {"limit", "offset", "total", "has_more"}}},
- * single items {@code {"success": true, "data": {...}}}. An invalid filter value is 400 {@code invalid_filter}
+ * single items the same envelope with the item as {@code data} and a page of one
+ * ({@code {"limit": 1, "offset": 0, "total": 1, "has_more": false}}). An invalid filter value is 400 {@code invalid_filter}
  * naming the parameter; unknown parameters are ignored. Thread-safe.
  */
 public final class DataApiRoutes implements RouteGroup {
@@ -247,10 +248,17 @@ public final class DataApiRoutes implements RouteGroup {
         return body;
     }
 
+    /** One item in the same envelope as the lists, as the contract gives it: a page of one. */
     private static Map<String, Object> single(Map<String, Object> data) {
+        Map<String, Object> pagination = new LinkedHashMap<>();
+        pagination.put("limit", 1);
+        pagination.put("offset", 0);
+        pagination.put("total", 1);
+        pagination.put("has_more", false);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);
         body.put("data", data);
+        body.put("pagination", pagination);
         return body;
     }
 
