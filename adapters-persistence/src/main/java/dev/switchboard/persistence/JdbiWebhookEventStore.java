@@ -271,6 +271,21 @@ public final class JdbiWebhookEventStore implements WebhookEventStore {
     }
 
     @Override
+    public int releaseLeases(Collection<UUID> ids, String owner) {
+        Objects.requireNonNull(ids, "ids");
+        Objects.requireNonNull(owner, "owner");
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return PersistenceErrors.call("release webhook event leases", () -> jdbi.withHandle(handle -> handle
+                .createUpdate("UPDATE webhook_events SET lease_owner = NULL, lease_until = NULL "
+                        + "WHERE id = ANY(:ids) AND lease_owner = :owner AND status <> 'processed'")
+                .bindArray("ids", UUID.class, List.copyOf(ids))
+                .bind("owner", owner)
+                .execute()));
+    }
+
+    @Override
     public boolean markProcessed(UUID id) {
         Objects.requireNonNull(id, "id");
         return PersistenceErrors.call("mark a webhook event processed", () -> jdbi.withHandle(handle -> handle

@@ -167,4 +167,22 @@ class JdbiWebhookEventStoreBatchTest {
                 "another-instance").stream().map(WebhookEvent::id).toList();
         assertThat(claimedAfterTheLease).contains(stored.get(0).id(), stored.get(1).id());
     }
+
+    @Test
+    void releaseLeasesWhenTheOwnerStopsThenItsUnprocessedEventsAreClaimableAndOthersLeasesStay() {
+        Lease mine = new Lease("stopping-instance", NOW.plusSeconds(60));
+        List<Stored> stored = store.storeAll(List.of(event(Optional.of(app), Optional.empty(), 400),
+                event(Optional.of(app), Optional.empty(), 401)), mine);
+        Stored others = store.storeAll(List.of(event(Optional.of(app), Optional.empty(), 402)),
+                new Lease("other-instance", NOW.plusSeconds(60))).get(0);
+        store.markAllProcessed(List.of(stored.get(1).id()));
+
+        int released = store.releaseLeases(List.of(stored.get(0).id(), stored.get(1).id(), others.id()),
+                "stopping-instance");
+
+        assertThat(released).isEqualTo(1);
+        List<UUID> claimed = store.claim(1000, NOW, Duration.ofSeconds(30), "another-instance").stream()
+                .map(WebhookEvent::id).toList();
+        assertThat(claimed).contains(stored.get(0).id()).doesNotContain(stored.get(1).id(), others.id());
+    }
 }

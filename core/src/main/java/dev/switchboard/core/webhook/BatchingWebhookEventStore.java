@@ -247,6 +247,11 @@ public final class BatchingWebhookEventStore implements WebhookEventStore, AutoC
     }
 
     @Override
+    public int releaseLeases(Collection<UUID> ids, String owner) {
+        return delegate.releaseLeases(ids, owner);
+    }
+
+    @Override
     public boolean markProcessed(UUID id) {
         return delegate.markProcessed(id);
     }

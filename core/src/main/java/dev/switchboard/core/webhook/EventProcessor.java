@@ -76,7 +76,8 @@ import org.slf4j.LoggerFactory;
  * to it ({@link BatchingWebhookEventStore#handOffTo}); a worker processes those first, in batches as above, without
  * claiming them. At most {@code workers × batchSize} wait so; beyond that, or while the processor is not running,
  * the intake stores unleased and the events are claimed. Handed events still waiting when the processor stops are
- * claimed by any instance once their lease ends.
+ * released ({@link WebhookEventStore#releaseLeases}), or, if that fails, claimed by any instance once their lease
+ * ends.
  *
  * <p>Workers wait on the {@link EventSignal} between batches, at most {@link Settings#pollInterval()}, so an event
  * stored on this instance (or, through the signal, another one) is processed at once. A worker whose wait timed out
@@ -602,6 +603,26 @@ public final class EventProcessor implements EventHandoff, AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+        releaseHanded();
+    }
+
+    /** Gives the handed events nobody took back to every claimer now, rather than when their lease ends. */
+    private void releaseHanded() {
+        List<UUID> left = new ArrayList<>();
+        for (WebhookEvent event; (event = handed.poll()) != null; ) {
+            left.add(event.id());
+        }
+        handedCount.addAndGet(-left.size());
+        if (left.isEmpty()) {
+            return;
+        }
+        try {
+            int released = events.releaseLeases(left, settings.owner());
+            LOG.info("{} webhook event(s) handed to this instance and not processed were released", released);
+        } catch (RuntimeException e) {
+            LOG.warn("{} webhook event(s) handed to this instance are claimed when their lease ends: {}",
+                    left.size(), e.getClass().getSimpleName());
         }
     }
 }

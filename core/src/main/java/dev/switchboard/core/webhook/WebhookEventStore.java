@@ -2,6 +2,7 @@ package dev.switchboard.core.webhook;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -78,6 +79,15 @@ public interface WebhookEventStore {
      */
     List<WebhookEvent> claim(int limit, Instant now, Duration lease, String owner);
 
+    /**
+     * Ends the leases {@code owner} holds on the events of {@code ids} that are not processed, so any claimer may take
+     * them now; returns how many were released. For a processor that stops with events leased to it and not
+     * processed. The default releases nothing: the leases then run out.
+     */
+    default int releaseLeases(Collection<UUID> ids, String owner) {
+        return 0;
+    }
+
     /** Marks the event processed (never claimed again); false when there is no such event. */
     boolean markProcessed(UUID id);
 
@@ -85,7 +95,7 @@ public interface WebhookEventStore {
      * Marks every event of {@code ids} processed, as {@link #markProcessed} would each; returns how many were
      * marked. The default marks them one by one; implementations do it in one statement.
      */
-    default int markAllProcessed(java.util.Collection<UUID> ids) {
+    default int markAllProcessed(Collection<UUID> ids) {
         int marked = 0;
         for (UUID id : ids) {
             marked += markProcessed(id) ? 1 : 0;

@@ -172,4 +172,21 @@ class EventHandoffTest {
         }
         assertThat(processor.reserve(1)).isEmpty();
     }
+
+    @Test
+    void closeWhenHandedEventsWereNotProcessedThenTheirLeasesAreReleasedForAnyClaimer() {
+        LeasingStore store = new LeasingStore();
+        Lease lease = new Lease("instance-a", CLOCK.instant().plusSeconds(60));
+        List<Stored> stored = store.storeAll(List.of(ringing(11), ringing(12)), lease);
+        EventProcessor processor = processor(store, new ProcessorFakes.InMemoryProcessing(store, Map.of()),
+                LocalEventSignal.create(), EventProcessor.Settings.defaults("instance-a", 1));
+        // handed, and never taken: the processor was not started
+        processor.accept(stored.stream().map(one -> store.find(one.id()).orElseThrow()).toList());
+        assertThat(store.claim(10, CLOCK.instant(), Duration.ofSeconds(60), "instance-b")).isEmpty();
+
+        processor.close();
+
+        assertThat(store.claim(10, CLOCK.instant(), Duration.ofSeconds(60), "instance-b"))
+                .extracting(WebhookEvent::id).containsExactlyInAnyOrder(stored.get(0).id(), stored.get(1).id());
+    }
 }

@@ -76,6 +76,19 @@ final class ProcessorFakes {
             return claimed;
         }
 
+        /** Ends the leases of the unprocessed events of {@code ids} (the fake does not keep lease owners). */
+        @Override
+        public synchronized int releaseLeases(java.util.Collection<UUID> ids, String owner) {
+            int released = 0;
+            for (UUID id : ids) {
+                WebhookEvent e = events.get(id);
+                if (e != null && e.status() != WebhookEventStatus.PROCESSED && leases.remove(id) != null) {
+                    released++;
+                }
+            }
+            return released;
+        }
+
         @Override
         public synchronized boolean markProcessed(UUID id) {
             WebhookEvent e = events.get(id);
