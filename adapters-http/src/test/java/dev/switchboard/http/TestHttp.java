@@ -17,6 +17,13 @@ import java.util.Map;
 
 /** A tiny HTTP client for edge tests: the JDK client, and raw HTTP/1.1 for headers it refuses to send (Host). */
 final class TestHttp {
+    static {
+        // The shared client keeps connections alive between tests, whose servers come and go on random ports: a
+        // pooled connection to a port a stopped server had, now another server's, is found closed only when used.
+        // The client retries a GET on such a connection, and a POST only when told to.
+        System.setProperty("jdk.httpclient.enableAllMethodRetry", "true");
+    }
+
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     private TestHttp() {
