@@ -52,8 +52,8 @@ import java.util.function.Function;
  * </ul>
  * Lists answer {@code {"success": true, "data": [...], "pagination": {"limit", "offset", "total", "has_more"}}},
  * single items the same envelope with the item as {@code data} and a page of one
- * ({@code {"limit": 1, "offset": 0, "total": 1, "has_more": false}}). An invalid filter value is 400 {@code invalid_filter}
- * naming the parameter; unknown parameters are ignored. Thread-safe.
+ * ({@code {"limit": 1, "offset": 0, "total": 1, "has_more": false}}). An invalid filter value is 400
+ * {@code invalid_filter} naming the parameter; unknown parameters are ignored. Thread-safe.
  */
 public final class DataApiRoutes implements RouteGroup {
     static final String APP_ATTRIBUTE = "switchboard.app";
@@ -234,8 +234,8 @@ public final class DataApiRoutes implements RouteGroup {
                 .orElseThrow(() -> Problems.badRequest("invalid_id", "id must be a UUID."));
     }
 
-    private static Map<String, Object> page(List<Map<String, Object>> data, int limit, int offset, long total,
-                                            boolean hasMore) {
+    /** The envelope of every answer: the data and its page. */
+    private static Map<String, Object> page(Object data, int limit, int offset, long total, boolean hasMore) {
         Map<String, Object> pagination = new LinkedHashMap<>();
         pagination.put("limit", limit);
         pagination.put("offset", offset);
@@ -250,16 +250,7 @@ public final class DataApiRoutes implements RouteGroup {
 
     /** One item in the same envelope as the lists, as the contract gives it: a page of one. */
     private static Map<String, Object> single(Map<String, Object> data) {
-        Map<String, Object> pagination = new LinkedHashMap<>();
-        pagination.put("limit", 1);
-        pagination.put("offset", 0);
-        pagination.put("total", 1);
-        pagination.put("has_more", false);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.put("data", data);
-        body.put("pagination", pagination);
-        return body;
+        return page(data, 1, 0, 1, false);
     }
 
     /**

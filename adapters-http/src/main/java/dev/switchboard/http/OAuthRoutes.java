@@ -110,13 +110,7 @@ public final class OAuthRoutes implements RouteGroup {
         Objects.requireNonNull(internalAuth, "internalAuth");
         return routes -> {
             routes.get("/auth/dialpad/connect", ctx -> {
-                String rawAppId = ctx.queryParam("app_id");
-                if (rawAppId == null || rawAppId.isBlank()) {
-                    throw Problems.badRequest("missing_app_id", "The app_id query parameter is required.");
-                }
-                UUID appId = Requests.uuid(rawAppId)
-                        .orElseThrow(() -> Problems.badRequest("invalid_app_id", "app_id must be a UUID."));
-                App app = apps.find(appId)
+                App app = apps.find(queryAppId(ctx))
                         .orElseThrow(() -> Problems.notFound("app_not_found", "No app has this app_id."));
                 if (!app.active()) {
                     throw Problems.forbidden("app_inactive", "This app is inactive.");
@@ -146,13 +140,18 @@ public final class OAuthRoutes implements RouteGroup {
         routes.post("/auth/dialpad/disconnect/{app_id}", this::disconnect);
     }
 
-    private void connect(Context ctx) {
+    /** The connect request's {@code app_id}: 400 when it is missing or not a UUID. */
+    private static UUID queryAppId(Context ctx) {
         String rawAppId = ctx.queryParam("app_id");
         if (rawAppId == null || rawAppId.isBlank()) {
             throw Problems.badRequest("missing_app_id", "The app_id query parameter is required.");
         }
-        UUID appId = Requests.uuid(rawAppId)
+        return Requests.uuid(rawAppId)
                 .orElseThrow(() -> Problems.badRequest("invalid_app_id", "app_id must be a UUID."));
+    }
+
+    private void connect(Context ctx) {
+        UUID appId = queryAppId(ctx);
         FlowStart start = flows.begin(appId, ctx.queryParam("connect_token"), Requests.clientIp(ctx));
         if (start instanceof FlowStart.AppNotFound) {
             throw Problems.notFound("app_not_found", "No app has this app_id.");

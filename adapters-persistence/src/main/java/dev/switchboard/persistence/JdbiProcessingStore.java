@@ -31,6 +31,11 @@ import org.jdbi.v3.core.Jdbi;
  * sent on their own before it commits). Thread-safe.
  */
 public final class JdbiProcessingStore implements ProcessingStore {
+    /** Marks the events processed and sends the batch's push payloads, in one statement. */
+    private static final String MARK_AND_NOTIFY = "WITH marked AS (" + JdbiWebhookEventStore.MARK_PROCESSED
+            + " RETURNING 1), notified AS (" + PushNotifications.NOTIFY_ALL + ") "
+            + "SELECT (SELECT count(*) FROM marked), (SELECT sent FROM notified)";
+
     private final Jdbi jdbi;
     private final Clock clock;
 
@@ -100,10 +105,7 @@ public final class JdbiProcessingStore implements ProcessingStore {
                 JdbiWebhookEventStore.markProcessed(handle, eventIds, clock.instant());
                 return;
             }
-            PushNotifications.bindPayloads(handle.createQuery("WITH marked AS ("
-                            + JdbiWebhookEventStore.MARK_PROCESSED + " RETURNING 1), "
-                            + "notified AS (" + PushNotifications.NOTIFY_ALL + ") "
-                            + "SELECT (SELECT count(*) FROM marked), (SELECT sent FROM notified)"), pending)
+            PushNotifications.bindPayloads(handle.createQuery(MARK_AND_NOTIFY), pending)
                     .bindArray("ids", UUID.class, List.copyOf(eventIds))
                     .bind("at", Sql.at(clock.instant()))
                     .mapTo(Long.class)

@@ -48,11 +48,11 @@ public final class JdbiWebhookEventStore implements WebhookEventStore {
      * The group commit's rows: inserted in a fixed order, a conflicting one skipped, each new one leased to
      * {@code :owner} until {@code :until} (both null: not leased); returns the new rows' ids.
      */
-    private static final String INSERT_ROWS = "INSERT INTO webhook_events (id, app_id, "
-            + "organisation_id, kind, dedup_key, payload, status, attempts, received_at, next_attempt_at, "
-            + "lease_owner, lease_until) "
+    private static final String INSERT_ROWS = "INSERT INTO webhook_events (id, app_id, organisation_id, kind, "
+            + "dedup_key, payload, status, attempts, received_at, next_attempt_at, lease_owner, lease_until) "
             + "SELECT t.id, t.app_id, t.org, t.kind, t.dedup_key, t.payload, 'received', 0, t.at::timestamptz, "
-            + "t.at::timestamptz, CAST(:owner AS text), CAST(:until AS timestamptz) FROM unnest(:ids::uuid[], :apps::uuid[], :orgs::text[], :kinds::text[], "
+            + "t.at::timestamptz, CAST(:owner AS text), CAST(:until AS timestamptz) "
+            + "FROM unnest(:ids::uuid[], :apps::uuid[], :orgs::text[], :kinds::text[], "
             + ":keys::text[], :payloads::text[], :ats::text[]) WITH ORDINALITY "
             + "AS t(id, app_id, org, kind, dedup_key, payload, at, n) ORDER BY t.n "
             + "ON CONFLICT DO NOTHING RETURNING id";

@@ -51,9 +51,7 @@ class PooledSessionTest {
              Database database = openDurable(testDatabase)) {
             UUID app = Apps.insert(testDatabase);
             JdbiWebhookEventStore events = JdbiWebhookEventStore.create(database, Clock.fixed(NOW, ZoneOffset.UTC));
-            String json = "{\"call_id\":1,\"state\":\"ringing\"}";
-            events.storeAll(List.of(NewWebhookEvent.of(Optional.of(app), Optional.empty(),
-                    Map.of("call_id", 1, "state", "ringing"), json.getBytes(StandardCharsets.UTF_8), NOW)));
+            storeRinging(events, app, 1);
 
             assertThat(showSynchronousCommit(database)).isEqualTo("on");
             assertThat(events.claim(500, NOW, Duration.ofMinutes(1), "session-test")).hasSize(1);
@@ -69,10 +67,7 @@ class PooledSessionTest {
              Database database = openDurable(testDatabase)) {
             UUID app = Apps.insert(testDatabase);
             JdbiWebhookEventStore events = JdbiWebhookEventStore.create(database, Clock.fixed(NOW, ZoneOffset.UTC));
-            String json = "{\"call_id\":2,\"state\":\"ringing\"}";
-            UUID id = events.storeAll(List.of(NewWebhookEvent.of(Optional.of(app), Optional.empty(),
-                    Map.of("call_id", 2, "state", "ringing"), json.getBytes(StandardCharsets.UTF_8), NOW)))
-                    .get(0).id();
+            UUID id = storeRinging(events, app, 2);
 
             String inTransaction = database.jdbi().inTransaction(handle -> {
                 JdbiWebhookEventStore.markProcessed(handle, List.of(id), NOW);
@@ -83,6 +78,14 @@ class PooledSessionTest {
             assertThat(showSynchronousCommit(database)).isEqualTo("on");
             assertThat(events.find(id).orElseThrow().status()).isEqualTo(WebhookEventStatus.PROCESSED);
         }
+    }
+
+    /** Stores a ringing event of call {@code callId} for {@code app} at {@code NOW}; its id. */
+    private static UUID storeRinging(JdbiWebhookEventStore events, UUID app, long callId) {
+        String json = "{\"call_id\":" + callId + ",\"state\":\"ringing\"}";
+        return events.storeAll(List.of(NewWebhookEvent.of(Optional.of(app), Optional.empty(),
+                Map.of("call_id", callId, "state", "ringing"), json.getBytes(StandardCharsets.UTF_8), NOW)))
+                .get(0).id();
     }
 
     /**

@@ -17,6 +17,6 @@ public interface EventHandoff {
      */
     Optional<WebhookEventStore.Lease> reserve(int count);
 
-    /** Takes events stored under a lease of {@link #reserve}, in the order they were received. */
+    /** Takes events stored under a lease of {@link #reserve}, in any order (the taker orders them). */
     void accept(List<WebhookEvent> events);
 }

@@ -199,7 +199,7 @@ public final class EventProcessor implements EventHandoff, AutoCloseable {
     private final Clock clock;
     private final Settings settings;
     private final List<Thread> threads = new ArrayList<>();
-    /** Events stored leased to this processor and handed over by the intake, in received order. */
+    /** Events stored leased to this processor and handed over by the intake, in the order handed. */
     private final ConcurrentLinkedQueue<WebhookEvent> handed = new ConcurrentLinkedQueue<>();
     /** When a worker last claimed from the store (System.nanoTime): idle workers poll once per interval between them. */
     private final AtomicLong lastClaim = new AtomicLong(System.nanoTime());

@@ -77,6 +77,13 @@ class EventHandoffTest {
         return NewWebhookEvent.of(Optional.of(APP), Optional.empty(), Json.parseObject(raw), raw, CLOCK.instant());
     }
 
+    /** A one-writer inbox on {@code store} that hands its batches to {@code receiver}. */
+    private static BatchingWebhookEventStore handingOffTo(Receiver receiver, LeasingStore store) {
+        BatchingWebhookEventStore inbox = BatchingWebhookEventStore.start(store, LocalEventSignal.create(), ONE_WRITER);
+        inbox.handOffTo(receiver);
+        return inbox;
+    }
+
     private static EventProcessor processor(WebhookEventStore events, ProcessingStore processing, EventSignal signal,
                                             EventProcessor.Settings settings) {
         return EventProcessor.create(events, processing,
@@ -114,12 +121,10 @@ class EventHandoffTest {
     }
 
     @Test
-    void storeWhenHandingOffThenOnlyNewEventsAreHandedInReceivedOrderAsStored() {
+    void storeWhenHandingOffThenOnlyNewEventsAreHandedInTheOrderStoredAsStored() {
         LeasingStore store = new LeasingStore();
         Receiver receiver = new Receiver(true);
-        try (BatchingWebhookEventStore inbox = BatchingWebhookEventStore.start(store, LocalEventSignal.create(),
-                ONE_WRITER)) {
-            inbox.handOffTo(receiver);
+        try (BatchingWebhookEventStore inbox = handingOffTo(receiver, store)) {
 
             Stored first = inbox.store(ringing(1));
             Stored again = inbox.store(ringing(1));
@@ -140,9 +145,7 @@ class EventHandoffTest {
     void storeWhenTheProcessorHasNoRoomThenStoredUnleasedForAnyClaimerAndNotHanded() {
         LeasingStore store = new LeasingStore();
         Receiver receiver = new Receiver(false);
-        try (BatchingWebhookEventStore inbox = BatchingWebhookEventStore.start(store, LocalEventSignal.create(),
-                ONE_WRITER)) {
-            inbox.handOffTo(receiver);
+        try (BatchingWebhookEventStore inbox = handingOffTo(receiver, store)) {
 
             Stored stored = inbox.store(ringing(3));
 
