@@ -53,8 +53,8 @@ public final class JdbiAuditLog implements AuditLog, AuditTrail {
                 .bindByType("appId", event.appId().orElse(null), UUID.class)
                 .bind("actor", event.actor())
                 .bindByType("clientIp", event.clientIp().orElse(null), String.class)
-                .bindArray("keys", String.class, keys)
-                .bindArray("values", String.class, values)
+                .bind("keys", SqlArrays.text(keys))
+                .bind("values", SqlArrays.text(values))
                 .execute()));
     }
 

@@ -168,7 +168,7 @@ public final class JdbiCallStore implements CallStore {
         if (keys.isEmpty()) {
             return stored;
         }
-        handle.createQuery(CLAIM_KEYS).bind("classid", KEY_LOCK_CLASS).bindArray("keys", Integer.class, keyLocks(keys))
+        handle.createQuery(CLAIM_KEYS).bind("classid", KEY_LOCK_CLASS).bind("keys", SqlArrays.ints(keyLocks(keys)))
                 .mapTo(Long.class).one();
         KEY_ROWS.bind(handle.createQuery(LOCK), List.copyOf(keys))
                 .map(JdbiCallStore::row)

@@ -106,7 +106,7 @@ public final class JdbiProcessingStore implements ProcessingStore {
                 return;
             }
             PushNotifications.bindPayloads(handle.createQuery(MARK_AND_NOTIFY), pending)
-                    .bindArray("ids", UUID.class, List.copyOf(eventIds))
+                    .bind("ids", SqlArrays.uuids(eventIds))
                     .bind("at", Sql.at(clock.instant()))
                     .mapTo(Long.class)
                     .one();

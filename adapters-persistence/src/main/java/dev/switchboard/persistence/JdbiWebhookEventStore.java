@@ -74,7 +74,7 @@ public final class JdbiWebhookEventStore implements WebhookEventStore {
      * notification lock, which the intake and the other processors wait for.
      */
     static final String MARK_PROCESSED = "UPDATE webhook_events SET status = 'processed', processed_at = :at, "
-            + "next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL WHERE id = ANY(:ids) "
+            + "next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL WHERE id = ANY(CAST(:ids AS uuid[])) "
             + "AND set_config('synchronous_commit', 'off', true) = 'off'";
     private static final String COLUMNS = "id, app_id, organisation_id, kind, dedup_key, payload, status, attempts, "
             + "last_error, received_at, next_attempt_at, processed_at";
@@ -191,13 +191,13 @@ public final class JdbiWebhookEventStore implements WebhookEventStore {
         }
         return PersistenceErrors.call("store webhook events", () -> jdbi.withHandle(handle -> {
             var insert = handle.createQuery(origin.isPresent() ? INSERT_ALL : INSERT_ROWS)
-                    .bindArray("ids", UUID.class, ids)
-                    .bindArray("apps", UUID.class, apps)
-                    .bindArray("orgs", String.class, orgs)
-                    .bindArray("kinds", String.class, kinds)
-                    .bindArray("keys", String.class, keys)
-                    .bindArray("payloads", String.class, payloads)
-                    .bindArray("ats", String.class, ats)
+                    .bind("ids", SqlArrays.uuids(ids))
+                    .bind("apps", SqlArrays.uuids(apps))
+                    .bind("orgs", SqlArrays.text(orgs))
+                    .bind("kinds", SqlArrays.text(kinds))
+                    .bind("keys", SqlArrays.text(keys))
+                    .bind("payloads", SqlArrays.text(payloads))
+                    .bind("ats", SqlArrays.text(ats))
                     .bind("owner", lease.map(Lease::owner).orElse(null))
                     .bind("until", lease.map(held -> Sql.at(held.until())).orElse(null));
             origin.ifPresent(payload -> insert.bind("channel", CHANNEL).bind("origin", payload));
@@ -279,8 +279,8 @@ public final class JdbiWebhookEventStore implements WebhookEventStore {
         }
         return PersistenceErrors.call("release webhook event leases", () -> jdbi.withHandle(handle -> handle
                 .createUpdate("UPDATE webhook_events SET lease_owner = NULL, lease_until = NULL "
-                        + "WHERE id = ANY(:ids) AND lease_owner = :owner AND status <> 'processed'")
-                .bindArray("ids", UUID.class, List.copyOf(ids))
+                        + "WHERE id = ANY(CAST(:ids AS uuid[])) AND lease_owner = :owner AND status <> 'processed'")
+                .bind("ids", SqlArrays.uuids(ids))
                 .bind("owner", owner)
                 .execute()));
     }
@@ -312,7 +312,7 @@ public final class JdbiWebhookEventStore implements WebhookEventStore {
             return 0;
         }
         return handle.createUpdate(MARK_PROCESSED)
-                .bindArray("ids", UUID.class, List.copyOf(ids))
+                .bind("ids", SqlArrays.uuids(ids))
                 .bind("at", Sql.at(at))
                 .execute();
     }

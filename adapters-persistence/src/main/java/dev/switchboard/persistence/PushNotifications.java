@@ -59,7 +59,7 @@ final class PushNotifications {
     /** Binds the {@code :channel} and {@code :payloads} of {@link #NOTIFY_ALL}, in a statement that holds it. */
     static Query bindPayloads(Query query, List<String> payloads) {
         return query.bind("channel", PostgresPushChannel.CHANNEL)
-                .bindArray("payloads", String.class, List.copyOf(payloads));
+                .bind("payloads", SqlArrays.text(payloads));
     }
 
     /**

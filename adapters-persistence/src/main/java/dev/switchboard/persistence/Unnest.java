@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
@@ -24,7 +25,10 @@ import org.jdbi.v3.core.statement.SqlStatement;
  * @param <T> what one row is made of
  */
 final class Unnest<T> {
-    /** One column: its parameter and column name, its SQL type, the JDBC element type bound, and its value. */
+    /**
+     * One column: its parameter and column name, its SQL type, the Java element type bound ({@link UUID},
+     * {@link String} or {@link Long}; see {@link SqlArrays}), and its value.
+     */
     record Column<T>(String name, String sqlType, Class<?> element, Function<T, ?> value) {
         Column {
             Objects.requireNonNull(name, "name");
@@ -34,6 +38,18 @@ final class Unnest<T> {
             if (!name.matches("[a-z_]+") || !sqlType.matches("[a-z]+")) {
                 throw new IllegalArgumentException("column names and types are lowercase words");
             }
+            if (element != UUID.class && element != String.class && element != Long.class) {
+                throw new IllegalArgumentException("elements are bound as UUID, String or Long");
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        Argument array(List<?> values) {
+            if (element == UUID.class) {
+                return SqlArrays.uuids((List<UUID>) values);
+            }
+            return element == Long.class ? SqlArrays.bigints((List<Long>) values)
+                    : SqlArrays.text((List<String>) values);
         }
     }
 
@@ -107,7 +123,7 @@ final class Unnest<T> {
             for (T row : rows) {
                 values.add(column.value().apply(row));
             }
-            statement.bindArray(column.name(), column.element(), values);
+            statement.bind(column.name(), column.array(values));
         }
         return statement;
     }
