@@ -204,7 +204,22 @@ public final class Json {
 
         private String string() {
             pos++;
-            StringBuilder out = new StringBuilder();
+            // most strings hold no escape: one scan, one substring
+            int start = pos;
+            int end = start;
+            while (end < text.length()) {
+                char c = text.charAt(end);
+                if (c == '"') {
+                    pos = end + 1;
+                    return text.substring(start, end);
+                }
+                if (c == '\\' || c < 0x20 || Character.isSurrogate(c)) {
+                    break;
+                }
+                end++;
+            }
+            StringBuilder out = new StringBuilder(end - start + 16).append(text, start, end);
+            pos = end;
             while (true) {
                 if (pos >= text.length()) {
                     throw fail("unterminated string");

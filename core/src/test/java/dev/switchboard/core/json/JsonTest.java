@@ -48,6 +48,18 @@ class JsonTest {
     }
 
     @Test
+    void parseWhenStringHasNoEscapeOrOneAfterPlainTextThenSameTextAsWritten() {
+        assertThat(Json.parse("{\"plain\":\"call_ringing 42\",\"mixed\":\"ab\\ncd\",\"pair\":\"ab\uD83D\uDE00c\"}"))
+                .isEqualTo(Map.of("plain", "call_ringing 42", "mixed", "ab\ncd", "pair", "ab\uD83D\uDE00c"));
+        assertThat(Json.parse("[\"\",\"x\"]")).isEqualTo(List.of("", "x"));
+        // a lone surrogate in a Java String after plain text is still refused
+        assertThatThrownBy(() -> Json.parse("\"ab\uD800c\"")).isInstanceOf(JsonException.class)
+                .hasMessageContaining("surrogate");
+        assertThatThrownBy(() -> Json.parse("[\"abc")).isInstanceOf(JsonException.class)
+                .hasMessageContaining("unterminated");
+    }
+
+    @Test
     void parseWhenUtf8BytesThenDecodes() {
         assertThat(Json.parse("[\"caf\u00e9\"]".getBytes(StandardCharsets.UTF_8))).isEqualTo(List.of("café"));
     }
