@@ -1,7 +1,6 @@
 package dev.switchboard.persistence;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,31 +24,15 @@ import org.jdbi.v3.core.statement.SqlStatement;
  * @param <T> what one row is made of
  */
 final class Unnest<T> {
-    /**
-     * One column: its parameter and column name, its SQL type, the Java element type bound ({@link UUID},
-     * {@link String} or {@link Long}; see {@link SqlArrays}), and its value.
-     */
-    record Column<T>(String name, String sqlType, Class<?> element, Function<T, ?> value) {
+    /** One column: its parameter and column name, its SQL type, and how the rows become its array parameter. */
+    record Column<T>(String name, String sqlType, Function<List<T>, Argument> array) {
         Column {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(sqlType, "sqlType");
-            Objects.requireNonNull(element, "element");
-            Objects.requireNonNull(value, "value");
+            Objects.requireNonNull(array, "array");
             if (!name.matches("[a-z_]+") || !sqlType.matches("[a-z]+")) {
                 throw new IllegalArgumentException("column names and types are lowercase words");
             }
-            if (element != UUID.class && element != String.class && element != Long.class) {
-                throw new IllegalArgumentException("elements are bound as UUID, String or Long");
-            }
-        }
-
-        @SuppressWarnings("unchecked")
-        Argument array(List<?> values) {
-            if (element == UUID.class) {
-                return SqlArrays.uuids((List<UUID>) values);
-            }
-            return element == Long.class ? SqlArrays.bigints((List<Long>) values)
-                    : SqlArrays.text((List<String>) values);
         }
     }
 
@@ -72,27 +55,28 @@ final class Unnest<T> {
     }
 
     static <T> Column<T> uuid(String name, Function<T, UUID> value) {
-        return new Column<>(name, "uuid", UUID.class, value);
+        return new Column<>(name, "uuid", rows -> SqlArrays.uuids(rows.stream().map(value).toList()));
     }
 
     /** A text column; an empty value is NULL. */
     static <T> Column<T> text(String name, Function<T, Optional<String>> value) {
-        return new Column<>(name, "text", String.class, value.andThen(v -> v.orElse(null)));
+        return requiredText(name, value.andThen(v -> v.orElse(null)));
     }
 
     static <T> Column<T> requiredText(String name, Function<T, String> value) {
-        return new Column<>(name, "text", String.class, value);
+        return new Column<>(name, "text", rows -> SqlArrays.text(rows.stream().map(value).toList()));
     }
 
     /** A bigint column; an empty value is NULL. */
     static <T> Column<T> bigint(String name, Function<T, Optional<Long>> value) {
-        return new Column<>(name, "bigint", Long.class, value.andThen(v -> v.orElse(null)));
+        Function<T, Long> nullable = value.andThen(v -> v.orElse(null));
+        return new Column<>(name, "bigint", rows -> SqlArrays.bigints(rows.stream().map(nullable).toList()));
     }
 
     /** A timestamptz column, bound as ISO-8601 text; an empty value is NULL. */
     static <T> Column<T> timestamptz(String name, Function<T, Optional<Instant>> value) {
-        return new Column<>(name, "timestamptz", String.class, value.andThen(v -> v.map(Instant::toString)
-                .orElse(null)));
+        Function<T, String> text = value.andThen(v -> v.map(Instant::toString).orElse(null));
+        return new Column<>(name, "timestamptz", rows -> SqlArrays.text(rows.stream().map(text).toList()));
     }
 
     /** The column names, comma-separated, each prefixed with {@code alias.} when an alias is given. */
@@ -119,11 +103,7 @@ final class Unnest<T> {
     /** Binds {@code rows}, one array per column. */
     <S extends SqlStatement<S>> S bind(S statement, List<T> rows) {
         for (Column<T> column : columns) {
-            List<Object> values = new ArrayList<>(rows.size());
-            for (T row : rows) {
-                values.add(column.value().apply(row));
-            }
-            statement.bind(column.name(), column.array(values));
+            statement.bind(column.name(), column.array().apply(rows));
         }
         return statement;
     }
