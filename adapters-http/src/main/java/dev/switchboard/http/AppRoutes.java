@@ -11,6 +11,7 @@ import dev.switchboard.core.audit.AuditEvent;
 import dev.switchboard.core.audit.AuditEventType;
 import dev.switchboard.core.audit.AuditLog;
 import dev.switchboard.core.oauth.ConnectLinkIssue;
+import dev.switchboard.core.oauth.Connection;
 import dev.switchboard.core.oauth.ConnectionStore;
 import dev.switchboard.core.oauth.ConnectionSummary;
 import dev.switchboard.core.oauth.OAuthFlows;
@@ -41,10 +42,16 @@ import java.util.UUID;
  *       ({@code null} when not connected): {@code dialpad_org_id}, {@code environment}, {@code token_expires_at},
  *       {@code tokens_obtained_at}, {@code connected_at} and {@code refresh} ({@code last_success_at},
  *       {@code last_failure_at}, {@code consecutive_failures}, {@code last_error}, {@code needs_reconnect},
- *       {@code next_attempt_at}). Never a token.</li>
+ *       {@code next_attempt_at}) and {@code shared_with_app_ids}: the other apps connected to the same Dialpad
+ *       organisation, oldest connection first (empty when none), since the organisation's events reach each of
+ *       them. Never a token.</li>
  *   <li>{@code PATCH /internal/apps/{app_id} {"name"?, "is_active"?}} 200 with the app's fields.</li>
- *   <li>{@code POST /internal/apps/{app_id}/connect-link} 201 {@code {"connect_url", "expires_at"}}; no body
- *       needed.</li>
+ *   <li>{@code POST /internal/apps/{app_id}/connect-link} 201 {@code {"connect_url", "expires_at"}}, plus
+ *       {@code dialpad_org_id} when the link is bound to one. No body is needed (none, or an empty one, is a link
+ *       for any organisation); {@code {"dialpad_org_id"}} (a string, or a whole number, of 1 to 200 printable
+ *       characters) binds the link: a callback for another organisation is refused with 403
+ *       {@code organisation_mismatch} and nothing is stored. A wrong type or size is 400
+ *       {@code invalid_dialpad_org_id}.</li>
  * </ul>
  * Errors: {@code app_id} not a UUID 400 {@code invalid_app_id}; unknown app 404 {@code app_not_found}; connect
  * link for an inactive app 403 {@code app_inactive}; a body that is not {@code application/json} 415
@@ -158,7 +165,7 @@ public final class AppRoutes implements RouteGroup {
         Optional<ConnectionSummary> connection = connections.findSummary(appId);
         Map<String, Object> answer = appFields(app);
         answer.put("connected", connection.isPresent());
-        answer.put("connection", connection.map(AppRoutes::connectionFields).orElse(null));
+        answer.put("connection", connection.map(this::connectionFields).orElse(null));
         ctx.json(answer);
     }
 
@@ -192,7 +199,8 @@ public final class AppRoutes implements RouteGroup {
 
     private void connectLink(Context ctx) {
         UUID appId = Requests.appIdPath(ctx);
-        ConnectLinkIssue issue = flows.createConnectLink(appId, Requests.clientIp(ctx));
+        Optional<String> organisation = linkOrganisation(ctx);
+        ConnectLinkIssue issue = flows.createConnectLink(appId, organisation, Requests.clientIp(ctx));
         if (issue instanceof ConnectLinkIssue.AppNotFound) {
             throw appNotFound();
         }
@@ -205,7 +213,38 @@ public final class AppRoutes implements RouteGroup {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("connect_url", url);
         answer.put("expires_at", issued.expiresAt());
+        issued.organisationId().ifPresent(id -> answer.put("dialpad_org_id", id));
         ctx.status(201).json(answer);
+    }
+
+    /**
+     * The optional {@code dialpad_org_id} of a connect-link request. No body (or only white space) is valid and
+     * binds nothing; otherwise the body must be a JSON object, whose {@code dialpad_org_id}, when present, is a
+     * string or a whole number that is a valid organisation id. Dialpad's company ids are numbers, stored as text.
+     */
+    private static Optional<String> linkOrganisation(Context ctx) {
+        if (new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8).isBlank()) {
+            return Optional.empty();
+        }
+        JsonNode value = Requests.jsonObject(ctx).get("dialpad_org_id");
+        if (value == null) {
+            return Optional.empty();
+        }
+        Problem invalid = Problems.badRequest("invalid_dialpad_org_id", "dialpad_org_id must be a string or a whole "
+                + "number of 1 to " + Connection.MAX_ORGANISATION_ID_LENGTH + " printable characters.");
+        String text;
+        if (value.isTextual()) {
+            text = value.textValue();
+        } else if (value.isIntegralNumber() && value.canConvertToLong()) {
+            text = Long.toString(value.longValue());
+        } else {
+            throw invalid;
+        }
+        try {
+            return Optional.of(Connection.validOrganisationId(text));
+        } catch (IllegalArgumentException e) {
+            throw invalid;
+        }
     }
 
     private static String name(JsonNode node) {
@@ -237,7 +276,7 @@ public final class AppRoutes implements RouteGroup {
         return fields;
     }
 
-    private static Map<String, Object> connectionFields(ConnectionSummary connection) {
+    private Map<String, Object> connectionFields(ConnectionSummary connection) {
         RefreshHealth health = connection.health();
         Map<String, Object> refresh = new LinkedHashMap<>();
         refresh.put("last_success_at", health.lastSuccessAt().orElse(null));
@@ -253,6 +292,8 @@ public final class AppRoutes implements RouteGroup {
         fields.put("tokens_obtained_at", connection.tokensObtainedAt());
         fields.put("connected_at", connection.connectedAt());
         fields.put("refresh", refresh);
+        fields.put("shared_with_app_ids", connections.findByOrganisation(connection.organisationId()).stream()
+                .map(ConnectionSummary::appId).filter(other -> !other.equals(connection.appId())).toList());
         return fields;
     }
 }

@@ -26,7 +26,9 @@ import java.util.UUID;
  * <h2>{@code GET /auth/dialpad/connect?app_id=…&connect_token=…}</h2>
  * Checks in the contract's order: {@code app_id} missing or not a UUID 400 ({@code missing_app_id},
  * {@code invalid_app_id}); no such app 404 {@code app_not_found}; inactive 403 {@code app_inactive}; connect token
- * missing, unknown, used, expired or for another app 401 {@code invalid_connect_token}. Then 302 to Dialpad's
+ * missing, unknown, expired, for another app, used by a completed connection, or past
+ * {@link OAuthFlows#MAX_FLOWS_PER_LINK} flows 401 {@code invalid_connect_token}. Opening a link does not use it up
+ * (mail gateways open links before people do): each valid request starts its own flow. Then 302 to Dialpad's
  * authorize URL (state, S256 challenge, scopes) with the browser-binding cookie: HttpOnly, SameSite=Lax, Path=/,
  * Max-Age 900; in production also Secure and named {@code __Host-switchboard_oauth} (else
  * {@code switchboard_oauth}).
@@ -35,13 +37,16 @@ import java.util.UUID;
  * Every answer clears the cookie. State first (a state naming a pending flow is used up whatever follows):
  * missing 400 {@code missing_state}; unknown or already used 400 {@code invalid_state}; expired 400
  * {@code expired_state}; from another browser (no cookie, forged cookie, cookie of another flow) 400
- * {@code state_mismatch} (400 like the predecessor's CSRF answer: the request, not a credential, is wrong). Then
+ * {@code state_mismatch} (400 like the predecessor's CSRF answer: the request, not a credential, is wrong); its
+ * connect link already used by another flow's completed connection 401 {@code invalid_connect_token}. Then
  * {@code error=access_denied} 400 {@code consent_denied}, another {@code error} 400 {@code authorization_failed};
  * no {@code code} 400 {@code missing_code}; the app gone 404 {@code app_not_found} or deactivated 403
  * {@code app_inactive}. Dialpad's failures are 502 with our own sentence, never Dialpad's body: code refused
  * {@code token_exchange_failed}; unreachable or 5xx {@code dialpad_unavailable}; unusable token response the
  * failure's code, e.g. {@code missing_refresh_token} whose message names the {@code offline_access} scope;
- * company lookup refused {@code organisation_lookup_failed}. Success: 200
+ * company lookup refused {@code organisation_lookup_failed}. The organisation is not the one the connect link
+ * names 403 {@code organisation_mismatch}; another flow of the same link completed meanwhile 401
+ * {@code invalid_connect_token} (in both, nothing is stored and the new grant is revoked). Success: 200
  * {@code {"message": "Dialpad connected", "app_id", "environment"}}, or 302 to {@code CONNECT_SUCCESS_URL}.
  *
  * <h2>{@code POST /auth/dialpad/disconnect/{app_id}}</h2>
@@ -161,7 +166,8 @@ public final class OAuthRoutes implements RouteGroup {
         }
         if (start instanceof FlowStart.InvalidConnectToken) {
             throw Problems.unauthorized("invalid_connect_token",
-                    "The connect link is missing, expired, already used or not for this app; ask for a new one.");
+                    "The connect link is missing, expired, already used, opened too often or not for this app; "
+                            + "ask for a new one.");
         }
         FlowStart.Started started = (FlowStart.Started) start;
         URI authorize = dialpad.authorizeUrl(started.state(), started.codeChallenge(), settings.scopes());
@@ -189,6 +195,9 @@ public final class OAuthRoutes implements RouteGroup {
             throw Problems.badRequest("state_mismatch",
                     "This authorization was started in another browser; start again with a new connect link.");
         }
+        if (completion instanceof FlowCompletion.LinkUsed) {
+            throw linkUsed();
+        }
         FlowCompletion.Resumed resumed = (FlowCompletion.Resumed) completion;
 
         String error = ctx.queryParam("error");
@@ -200,7 +209,7 @@ public final class OAuthRoutes implements RouteGroup {
             if (code == null || code.isBlank()) {
                 throw Problems.badRequest("missing_code", "The code query parameter is required.");
             }
-            outcome = connections.finish(resumed.appId(), code, resumed.verifier(), clientIp);
+            outcome = connections.finish(resumed, code, clientIp);
         }
         if (!(outcome instanceof ConnectOutcome.Connected connected)) {
             throw problem(outcome);
@@ -231,6 +240,14 @@ public final class OAuthRoutes implements RouteGroup {
         if (outcome instanceof ConnectOutcome.AppInactive) {
             return Problems.forbidden("app_inactive", "This app is inactive.");
         }
+        if (outcome instanceof ConnectOutcome.OrganisationMismatch) {
+            return Problems.forbidden("organisation_mismatch", "This connect link is for another Dialpad "
+                    + "organisation; nothing was connected. Sign in to Dialpad with the organisation it was issued "
+                    + "for, or ask for a new link.");
+        }
+        if (outcome instanceof ConnectOutcome.LinkUsed) {
+            return linkUsed();
+        }
         if (outcome instanceof ConnectOutcome.ExchangeRefused) {
             return Problems.badGateway("token_exchange_failed",
                     "Dialpad refused the authorization code; start again with a new connect link.");
@@ -243,6 +260,11 @@ public final class OAuthRoutes implements RouteGroup {
                     "Dialpad did not tell which organisation the authorization belongs to; please try again.");
         }
         return Problems.badGateway("dialpad_unavailable", "Dialpad could not be reached; please try again.");
+    }
+
+    private static Problem linkUsed() {
+        return Problems.unauthorized("invalid_connect_token",
+                "This connect link has already connected the app; nothing more was connected. Ask for a new link.");
     }
 
     private void disconnect(Context ctx) {

@@ -56,14 +56,24 @@ public final class JdbiConnectionStore implements ConnectionStore {
                 Objects.requireNonNull(cipher, "cipher"));
     }
 
+    /**
+     * {@inheritDoc} The replaced row is read {@code FOR UPDATE} in the same transaction as the upsert, so a refresh
+     * committing in between cannot leave the returned tokens stale.
+     */
     @Override
-    public void save(Connection connection) {
+    public Optional<Connection> save(Connection connection) {
         Objects.requireNonNull(connection, "connection");
         UUID appId = connection.appId();
         Sealed access = cipher.sealString(connection.accessToken(), accessData(appId));
         Sealed refresh = cipher.sealString(connection.refreshToken(), refreshData(appId));
         RefreshHealth health = connection.health();
-        PersistenceErrors.run("store a Dialpad connection", () -> jdbi.useHandle(handle -> handle.createUpdate("""
+        Optional<Row> replaced = PersistenceErrors.call("store a Dialpad connection", () -> jdbi.inTransaction(handle -> {
+            Optional<Row> previous = handle.createQuery("SELECT " + COLUMNS
+                    + " FROM dialpad_connections WHERE app_id = :app FOR UPDATE")
+                    .bind("app", appId)
+                    .map((rows, context) -> readRow(rows))
+                    .findOne();
+            handle.createUpdate("""
                         INSERT INTO dialpad_connections (app_id, organisation_id, environment, key_id,
                             access_token_ciphertext, refresh_token_ciphertext, expires_at, tokens_obtained_at,
                             connected_at, last_refresh_success_at, last_refresh_failure_at, consecutive_failures,
@@ -82,22 +92,25 @@ public final class JdbiConnectionStore implements ConnectionStore {
                             last_error_code = EXCLUDED.last_error_code, needs_reconnect = EXCLUDED.needs_reconnect,
                             next_attempt_at = EXCLUDED.next_attempt_at, lease_owner = NULL, lease_until = NULL,
                             updated_at = now()""")
-                .bind("app", appId)
-                .bind("organisation", connection.organisationId())
-                .bind("environment", connection.environment().code())
-                .bind("key", sameKey(access, refresh))
-                .bind("access", access.ciphertext())
-                .bind("refresh", refresh.ciphertext())
-                .bind("expires", OAuthColumns.bind(connection.expiresAt()))
-                .bind("obtained", OAuthColumns.bind(connection.tokensObtainedAt()))
-                .bind("connected", OAuthColumns.bind(connection.connectedAt()))
-                .bind("success", OAuthColumns.bind(health.lastSuccessAt().orElse(null)))
-                .bind("failure", OAuthColumns.bind(health.lastFailureAt().orElse(null)))
-                .bind("failures", health.consecutiveFailures())
-                .bind("error", health.lastErrorCode().orElse(null))
-                .bind("reconnect", health.needsReconnect())
-                .bind("next", OAuthColumns.bind(health.nextAttemptAt()))
-                .execute()));
+                    .bind("app", appId)
+                    .bind("organisation", connection.organisationId())
+                    .bind("environment", connection.environment().code())
+                    .bind("key", sameKey(access, refresh))
+                    .bind("access", access.ciphertext())
+                    .bind("refresh", refresh.ciphertext())
+                    .bind("expires", OAuthColumns.bind(connection.expiresAt()))
+                    .bind("obtained", OAuthColumns.bind(connection.tokensObtainedAt()))
+                    .bind("connected", OAuthColumns.bind(connection.connectedAt()))
+                    .bind("success", OAuthColumns.bind(health.lastSuccessAt().orElse(null)))
+                    .bind("failure", OAuthColumns.bind(health.lastFailureAt().orElse(null)))
+                    .bind("failures", health.consecutiveFailures())
+                    .bind("error", health.lastErrorCode().orElse(null))
+                    .bind("reconnect", health.needsReconnect())
+                    .bind("next", OAuthColumns.bind(health.nextAttemptAt()))
+                    .execute();
+            return previous;
+        }));
+        return replaced.map(this::open);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.switchboard.persistence;
 
+import dev.switchboard.core.oauth.LinkBinding;
 import dev.switchboard.core.oauth.OAuthFlow;
 import dev.switchboard.core.oauth.OAuthFlowStore;
 import dev.switchboard.core.oauth.SecretHash;
@@ -15,6 +16,8 @@ import org.jdbi.v3.core.Jdbi;
  * {@link OAuthFlowStore} on the {@code oauth_flows} table. The state and the cookie nonce are kept as SHA-256 only;
  * the PKCE verifier is sealed with {@link SecretCipher}, bound to its app and state hash so a ciphertext moved to
  * another row does not open.
+ *
+ * <p>Each flow names the connect link it was started from (a foreign key: purging a link deletes its flows).
  *
  * <p>Single use rests on one {@code UPDATE … WHERE consumed_at IS NULL RETURNING …}: concurrent consumers of one
  * state serialise on its row lock, and PostgreSQL re-evaluates the condition on the committed version, so exactly
@@ -43,8 +46,9 @@ public final class JdbiOAuthFlowStore implements OAuthFlowStore {
         int inserted = PersistenceErrors.call("store an OAuth flow", () -> jdbi.withHandle(handle -> handle
                 .createUpdate("""
                         INSERT INTO oauth_flows (state_hash, app_id, cookie_nonce_hash, verifier_key_id,
-                                                 verifier_ciphertext, created_at, expires_at)
-                        VALUES (:state, :app, :nonce, :key, :verifier, :created, :expires)
+                                                 verifier_ciphertext, created_at, expires_at, connect_token_hash,
+                                                 organisation_id)
+                        VALUES (:state, :app, :nonce, :key, :verifier, :created, :expires, :link, :organisation)
                         ON CONFLICT (state_hash) DO NOTHING""")
                 .bind("state", flow.stateHash().digest())
                 .bind("app", flow.appId())
@@ -53,6 +57,8 @@ public final class JdbiOAuthFlowStore implements OAuthFlowStore {
                 .bind("verifier", verifier.ciphertext())
                 .bind("created", OAuthColumns.bind(flow.createdAt()))
                 .bind("expires", OAuthColumns.bind(flow.expiresAt()))
+                .bind("link", flow.link().tokenHash().digest())
+                .bind("organisation", flow.link().organisationId().orElse(null))
                 .execute()));
         if (inserted != 1) {
             throw new IllegalArgumentException("an OAuth flow with this state already exists");
@@ -68,13 +74,15 @@ public final class JdbiOAuthFlowStore implements OAuthFlowStore {
                         UPDATE oauth_flows SET consumed_at = :now
                         WHERE state_hash = :state AND consumed_at IS NULL
                         RETURNING app_id, cookie_nonce_hash, verifier_key_id, verifier_ciphertext, created_at,
-                                  expires_at""")
+                                  expires_at, connect_token_hash, organisation_id""")
                 .bind("state", stateHash.digest())
                 .bind("now", OAuthColumns.bind(now))
                 .map((rows, context) -> new FlowRow(rows.getObject("app_id", UUID.class),
                         rows.getBytes("cookie_nonce_hash"), rows.getString("verifier_key_id"),
                         rows.getBytes("verifier_ciphertext"), OAuthColumns.read(rows, "created_at"),
-                        OAuthColumns.read(rows, "expires_at")))
+                        OAuthColumns.read(rows, "expires_at"), new LinkBinding(
+                                SecretHash.fromDigest(rows.getBytes("connect_token_hash")),
+                                Optional.ofNullable(rows.getString("organisation_id")))))
                 .findOne()));
         if (row.isEmpty()) {
             return new Consumption.NotFound();
@@ -87,7 +95,7 @@ public final class JdbiOAuthFlowStore implements OAuthFlowStore {
         String verifier = cipher.openString(new Sealed(flow.keyId(), flow.verifierCiphertext()),
                 associatedData(flow.appId(), stateHash));
         return new Consumption.Pending(new OAuthFlow(stateHash, flow.appId(), SecretHash.fromDigest(flow.nonceHash()),
-                verifier, flow.createdAt(), flow.expiresAt()));
+                verifier, flow.createdAt(), flow.expiresAt(), flow.link()));
     }
 
     @Override
@@ -104,6 +112,6 @@ public final class JdbiOAuthFlowStore implements OAuthFlowStore {
     }
 
     private record FlowRow(UUID appId, byte[] nonceHash, String keyId, byte[] verifierCiphertext, Instant createdAt,
-                           Instant expiresAt) {
+                           Instant expiresAt, LinkBinding link) {
     }
 }

@@ -4,6 +4,7 @@ import dev.switchboard.core.apikey.ApiKeys;
 import dev.switchboard.core.config.Configuration;
 import dev.switchboard.core.config.DialpadConfig;
 import dev.switchboard.core.oauth.BrowserBinding;
+import dev.switchboard.core.oauth.ConnectTokenStore;
 import dev.switchboard.core.oauth.ConnectionStore;
 import dev.switchboard.core.oauth.DialpadConnections;
 import dev.switchboard.core.oauth.DialpadEnvironment;
@@ -49,8 +50,9 @@ final class OAuthWiring {
         JdbiAppStore apps = JdbiAppStore.create(database, clock);
         JdbiAuditLog audit = JdbiAuditLog.create(database);
         ConnectionStore connections = JdbiConnectionStore.create(database, cipher);
+        ConnectTokenStore connectTokens = JdbiConnectTokenStore.create(database);
         Pkce pkce = Pkce.using(random);
-        OAuthFlows flows = OAuthFlows.create(apps, JdbiConnectTokenStore.create(database),
+        OAuthFlows flows = OAuthFlows.create(apps, connectTokens,
                 JdbiOAuthFlowStore.create(database, cipher),
                 BrowserBinding.of(configuration.secrets().requireSessionSecret().value(), random), () -> {
                     Pkce.Verifier verifier = pkce.newVerifier();
@@ -65,8 +67,8 @@ final class OAuthWiring {
             NimbusDialpadClient dialpadClient = NimbusDialpadClient.create(DialpadClientSettings.of(
                     DialpadEndpoints.of(dialpad.baseUrl().toString()), client.clientId(),
                     client.clientSecret().value(), dialpad.redirectUri()));
-            DialpadConnections dialpadConnections = DialpadConnections.create(dialpadClient, connections, apps, audit,
-                    RefreshPolicy.defaults(), environment(configuration), clock);
+            DialpadConnections dialpadConnections = DialpadConnections.create(dialpadClient, connections, connectTokens,
+                    apps, audit, RefreshPolicy.defaults(), environment(configuration), clock);
             oauth = OAuthRoutes.create(flows, dialpadConnections, dialpadClient, internalAuth,
                     new OAuthRoutes.Settings(dialpad.scopes(), configuration.production(),
                             configuration.connectSuccessUrl()));

@@ -18,6 +18,8 @@ public enum AuditEventType {
     OAUTH_REFRESH_FAILED,
     OAUTH_NEEDS_RECONNECT,
     OAUTH_DEAUTHORIZED,
+    /** A Dialpad organisation became connected to more than one app (one event per app concerned). */
+    ORGANISATION_SHARED,
     WEBHOOK_REJECTED,
     WEBHOOK_CREATED,
     WEBHOOK_DELETED,

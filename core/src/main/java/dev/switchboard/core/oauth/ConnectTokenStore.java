@@ -1,10 +1,15 @@
 package dev.switchboard.core.oauth;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Port: issued connect tokens, shared by every instance of the server.
+ * Port: issued connect tokens (connect links), shared by every instance of the server.
+ *
+ * <p>A link lives in two steps: while it is unexpired and no connection has been completed through it, each
+ * {@link #open} starts one more flow (up to a bound); the first {@link #complete} uses it up for good. Opening never
+ * uses it up, because corporate mail gateways open every link in a message before the person does.
  *
  * <p>Implementations are thread-safe; infrastructure failures throw
  * {@link dev.switchboard.core.StoreUnavailableException}.
@@ -14,12 +19,26 @@ public interface ConnectTokenStore {
     void save(ConnectToken token);
 
     /**
-     * Uses up the token with {@code tokenHash} if it was issued for {@code appId}, is unused and has not expired at
-     * {@code now}; returns true for exactly one caller, across all instances and threads, and false for every other
-     * call. A token presented for another app is neither accepted nor used up.
+     * Counts one more flow started from the token with {@code tokenHash} and returns it, if it was issued for
+     * {@code appId}, has not expired at {@code now}, no connection has been completed through it, and fewer than
+     * {@code maxFlows} flows were started from it; empty otherwise, changing nothing. Atomic across instances: no
+     * more than {@code maxFlows} calls ever succeed for one token. A token presented for another app is neither
+     * accepted nor counted.
      */
-    boolean consume(UUID appId, SecretHash tokenHash, Instant now);
+    Optional<ConnectToken> open(UUID appId, SecretHash tokenHash, Instant now, int maxFlows);
 
-    /** Deletes every token that expired at or before {@code now}, used or not; returns how many went. */
-    int purgeExpired(Instant now);
+    /**
+     * True while the token with {@code tokenHash} is kept and no connection has been completed through it (expiry
+     * is not looked at: a flow started in time may finish after the link's 15 minutes).
+     */
+    boolean canComplete(SecretHash tokenHash);
+
+    /**
+     * Uses the token up because a connection was completed through it: true for exactly one caller, across all
+     * instances and threads; false for every other call and for a token that is not kept.
+     */
+    boolean complete(SecretHash tokenHash, Instant now);
+
+    /** Deletes every token that expired at or before {@code cutoff}, completed or not; returns how many went. */
+    int purgeExpired(Instant cutoff);
 }

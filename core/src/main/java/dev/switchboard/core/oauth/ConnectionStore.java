@@ -20,8 +20,12 @@ public interface ConnectionStore {
      * Stores the connection of {@code connection.appId()}, replacing any previous one (a reconnect), with its refresh
      * health as given and no lease. The app must exist (callers check it first); a lease held on the replaced
      * connection is dropped, so a refresher still working on the old grant cannot overwrite the new tokens.
+     *
+     * @return the connection replaced, with its tokens as they were at the moment of replacing (read and replaced
+     *         atomically, so a concurrent refresh cannot rotate them in between), so that its grant can be revoked;
+     *         empty when the app was not connected
      */
-    void save(Connection connection);
+    Optional<Connection> save(Connection connection);
 
     /** The app's connection with its tokens decrypted, or empty when it is not connected. */
     Optional<Connection> find(UUID appId);

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,8 +26,16 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link #finish}: exchanges the authorization code with the flow's PKCE verifier (RFC 6749 section 4.1.3,
  *       RFC 7636 section 4.5), checks the token response ({@link TokenResponseCheck#ofExchange}), reads the
- *       organisation id ({@code GET /api/v2/company}: the token response has none), and stores the connection,
- *       replacing any previous one. Audited as {@code oauth_exchanged} or {@code oauth_exchange_failed}.</li>
+ *       organisation id ({@code GET /api/v2/company}: the token response has none), refuses an organisation other
+ *       than the one the connect link names, uses the link up (only one flow of a link ever completes), and stores
+ *       the connection, replacing any previous one. Audited as {@code oauth_exchanged} or
+ *       {@code oauth_exchange_failed}. A grant obtained but not stored (wrong organisation, link used up meanwhile)
+ *       is revoked at once, so no usable grant lingers at Dialpad; so is the grant of a replaced connection, after
+ *       the new one is stored. Each such revocation is audited as {@code oauth_deauthorized} with its reason; a
+ *       revocation Dialpad does not confirm is logged and audited and changes no outcome.</li>
+ *   <li>An organisation that becomes connected to a second app is audited as {@code organisation_shared}, once
+ *       for each app connected to it: events of a shared organisation reach every one of those apps, which an
+ *       operator must be able to see and explain.</li>
  *   <li>{@link #declined}: the authorization server sent the browser back with an {@code error} (RFC 6749 section
  *       4.1.2.1), typically {@code access_denied}; audited as {@code oauth_exchange_failed}.</li>
  *   <li>{@link #disconnect}: revokes the grant at Dialpad with the connection's current access token and deletes
@@ -50,16 +59,19 @@ public final class DialpadConnections {
 
     private final DialpadAuthorizationServer dialpad;
     private final ConnectionStore connections;
+    private final ConnectTokenStore connectTokens;
     private final AppStore apps;
     private final AuditLog audit;
     private final RefreshPolicy policy;
     private final DialpadEnvironment environment;
     private final Clock clock;
 
-    private DialpadConnections(DialpadAuthorizationServer dialpad, ConnectionStore connections, AppStore apps,
-                               AuditLog audit, RefreshPolicy policy, DialpadEnvironment environment, Clock clock) {
+    private DialpadConnections(DialpadAuthorizationServer dialpad, ConnectionStore connections,
+                               ConnectTokenStore connectTokens, AppStore apps, AuditLog audit, RefreshPolicy policy,
+                               DialpadEnvironment environment, Clock clock) {
         this.dialpad = dialpad;
         this.connections = connections;
+        this.connectTokens = connectTokens;
         this.apps = apps;
         this.audit = audit;
         this.policy = policy;
@@ -69,13 +81,15 @@ public final class DialpadConnections {
 
     /**
      * The service for the Dialpad of {@code environment} (the one {@code dialpad} talks to); {@code policy} sets
-     * when a new connection's first background refresh is due.
+     * when a new connection's first background refresh is due; {@code connectTokens} is where completing a
+     * connection uses its connect link up.
      */
     public static DialpadConnections create(DialpadAuthorizationServer dialpad, ConnectionStore connections,
-                                            AppStore apps, AuditLog audit, RefreshPolicy policy,
-                                            DialpadEnvironment environment, Clock clock) {
+                                            ConnectTokenStore connectTokens, AppStore apps, AuditLog audit,
+                                            RefreshPolicy policy, DialpadEnvironment environment, Clock clock) {
         return new DialpadConnections(Objects.requireNonNull(dialpad, "dialpad"),
-                Objects.requireNonNull(connections, "connections"), Objects.requireNonNull(apps, "apps"),
+                Objects.requireNonNull(connections, "connections"),
+                Objects.requireNonNull(connectTokens, "connectTokens"), Objects.requireNonNull(apps, "apps"),
                 Objects.requireNonNull(audit, "audit"), Objects.requireNonNull(policy, "policy"),
                 Objects.requireNonNull(environment, "environment"), Objects.requireNonNull(clock, "clock"));
     }
@@ -86,16 +100,18 @@ public final class DialpadConnections {
     }
 
     /**
-     * Finishes a resumed flow: {@code appId} and {@code verifier} come from {@link FlowCompletion.Resumed},
-     * {@code code} from the callback. The app must still exist and be active (it may have been deactivated while
-     * the browser was at Dialpad); nothing is exchanged otherwise. Dialpad's answers become outcomes; only a store
+     * Finishes a resumed flow with {@code code} from the callback. The app must still exist and be active (it may
+     * have been deactivated while the browser was at Dialpad); nothing is exchanged otherwise. When the flow's link
+     * names an organisation and Dialpad's differs, the outcome is {@link ConnectOutcome.OrganisationMismatch};
+     * when another flow of the same link has completed first, {@link ConnectOutcome.LinkUsed}: in both cases
+     * nothing is stored and the grant just obtained is revoked. Dialpad's answers become outcomes; only a store
      * failure throws.
      */
-    public ConnectOutcome finish(UUID appId, String code, String verifier, Optional<String> clientIp) {
-        Objects.requireNonNull(appId, "appId");
+    public ConnectOutcome finish(FlowCompletion.Resumed flow, String code, Optional<String> clientIp) {
+        Objects.requireNonNull(flow, "flow");
         Objects.requireNonNull(code, "code");
-        Objects.requireNonNull(verifier, "verifier");
         Objects.requireNonNull(clientIp, "clientIp");
+        UUID appId = flow.appId();
         Optional<App> app = apps.find(appId);
         if (app.isEmpty()) {
             return failed(appId, clientIp, "app_not_found", Map.of(), new ConnectOutcome.AppNotFound());
@@ -104,7 +120,7 @@ public final class DialpadConnections {
             return failed(appId, clientIp, "app_inactive", Map.of(), new ConnectOutcome.AppInactive());
         }
 
-        TokenGrant grant = dialpad.exchange(code, verifier);
+        TokenGrant grant = dialpad.exchange(code, flow.verifier());
         if (grant instanceof TokenGrant.Refused refused) {
             return failed(appId, clientIp, "exchange_refused", Map.of("error", refused.errorCode()),
                     new ConnectOutcome.ExchangeRefused(refused.errorCode()));
@@ -132,16 +148,98 @@ public final class DialpadConnections {
         }
         String organisationId = ((CompanyLookup.Found) lookup).organisationId();
 
+        if (flow.link().refuses(organisationId)) {
+            String expected = flow.link().organisationId().orElseThrow();
+            revoke(appId, organisationId, tokens.accessToken(), "organisation_mismatch", clientIp);
+            return failed(appId, clientIp, "organisation_mismatch",
+                    Map.of("organisation_id", organisationId, "expected_organisation_id", expected),
+                    new ConnectOutcome.OrganisationMismatch(expected, organisationId));
+        }
+        // the link is used up before the connection is stored: of two flows of one link racing here, exactly one
+        // gets past; a store failure in between costs the operator a new link, never a second connection
+        if (!connectTokens.complete(flow.link().tokenHash(), clock.instant())) {
+            revoke(appId, organisationId, tokens.accessToken(), "connect_link_used", clientIp);
+            return failed(appId, clientIp, "connect_link_used", Map.of("organisation_id", organisationId),
+                    new ConnectOutcome.LinkUsed());
+        }
+
         Instant expiresAt = tokens.expiresAt(receivedAt);
-        connections.save(Connection.established(appId, organisationId, tokens, environment, receivedAt,
-                policy.dueAt(receivedAt, expiresAt)));
+        Optional<Connection> replaced = connections.save(Connection.established(appId, organisationId, tokens,
+                environment, receivedAt, policy.dueAt(receivedAt, expiresAt)));
         audit.record(new AuditEvent(clock.instant(), AuditEventType.OAUTH_EXCHANGED, Optional.of(appId),
                 ACTOR_BROWSER, clientIp, Map.of("organisation_id", organisationId, "environment",
-                environment.code(), "expires_at", expiresAt.toString())));
+                environment.code(), "expires_at", expiresAt.toString(), "reconnected",
+                Boolean.toString(replaced.isPresent()))));
         LOG.atInfo().addKeyValue("event", AuditEventType.OAUTH_EXCHANGED.code()).addKeyValue("app_id", appId)
                 .addKeyValue("organisation_id", organisationId).addKeyValue("environment", environment.code())
                 .addKeyValue("expires_at", expiresAt).log("Dialpad connected");
+        if (replaced.map(old -> !old.organisationId().equals(organisationId)).orElse(true)) {
+            auditSharing(appId, organisationId, clientIp);
+        }
+        // after the new grant is stored, so that a failure here never leaves the app without a connection
+        replaced.ifPresent(old -> revoke(appId, old.organisationId(), old.accessToken(), "reconnected", clientIp));
         return new ConnectOutcome.Connected(appId, organisationId, environment);
+    }
+
+    /**
+     * Audits {@code organisation_shared} for every app connected to {@code organisationId} when {@code appId}, just
+     * connected to it, is not the only one.
+     */
+    private void auditSharing(UUID appId, String organisationId, Optional<String> clientIp) {
+        List<String> sharing = connections.findByOrganisation(organisationId).stream()
+                .map(summary -> summary.appId().toString()).toList();
+        if (sharing.size() < 2) {
+            return;
+        }
+        Instant now = clock.instant();
+        for (String member : sharing) {
+            List<String> others = sharing.stream().filter(other -> !other.equals(member)).toList();
+            audit.record(new AuditEvent(now, AuditEventType.ORGANISATION_SHARED, Optional.of(UUID.fromString(member)),
+                    ACTOR_BROWSER, clientIp, Map.of("organisation_id", organisationId, "connected_app_id",
+                    appId.toString(), "shared_with_app_ids", String.join(",", others))));
+        }
+        LOG.atWarn().addKeyValue("event", AuditEventType.ORGANISATION_SHARED.code()).addKeyValue("app_id", appId)
+                .addKeyValue("organisation_id", organisationId).addKeyValue("app_ids", String.join(",", sharing))
+                .log("A Dialpad organisation is now connected to {} apps; its events reach each of them",
+                        sharing.size());
+    }
+
+    /**
+     * Revokes the grant behind {@code accessToken} at Dialpad on the server's own initiative (a grant not kept or
+     * replaced) and audits it as {@code oauth_deauthorized} with {@code reason}; an unconfirmed revocation is logged
+     * as a warning. Never throws for Dialpad's answer.
+     */
+    private void revoke(UUID appId, String organisationId, String accessToken, String reason,
+                        Optional<String> clientIp) {
+        Revocation revocation = dialpad.deauthorize(accessToken);
+        Map<String, String> details = revocationDetails(organisationId, revocation);
+        details.put("reason", reason);
+        audit.record(new AuditEvent(clock.instant(), AuditEventType.OAUTH_DEAUTHORIZED, Optional.of(appId),
+                ACTOR_BROWSER, clientIp, details));
+        if (revocation instanceof Revocation.Revoked) {
+            LOG.atInfo().addKeyValue("event", AuditEventType.OAUTH_DEAUTHORIZED.code()).addKeyValue("app_id", appId)
+                    .addKeyValue("organisation_id", organisationId).addKeyValue("reason", reason)
+                    .log("Dialpad grant revoked ({})", reason);
+        } else {
+            LOG.atWarn().addKeyValue("event", AuditEventType.OAUTH_DEAUTHORIZED.code()).addKeyValue("app_id", appId)
+                    .addKeyValue("organisation_id", organisationId).addKeyValue("reason", reason)
+                    .addKeyValue("error", details.get("error"))
+                    .log("Dialpad did not confirm the revocation of a grant ({}); it may stay valid at Dialpad",
+                            reason);
+        }
+    }
+
+    /** Audit details of a revocation: the organisation, whether Dialpad confirmed it, and its error code if not. */
+    private static Map<String, String> revocationDetails(String organisationId, Revocation revocation) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("organisation_id", organisationId);
+        details.put("revoked", Boolean.toString(revocation instanceof Revocation.Revoked));
+        if (revocation instanceof Revocation.Refused refused) {
+            details.put("error", refused.errorCode());
+        } else if (revocation instanceof Revocation.Unavailable) {
+            details.put("error", "dialpad_unavailable");
+        }
+        return details;
     }
 
     /**
@@ -185,14 +283,7 @@ public final class DialpadConnections {
             // another disconnect won the race; it has audited the deletion
             return new DisconnectOutcome.NotConnected();
         }
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("organisation_id", connection.get().organisationId());
-        details.put("revoked", Boolean.toString(revoked));
-        if (revocation instanceof Revocation.Refused refused) {
-            details.put("error", refused.errorCode());
-        } else if (revocation instanceof Revocation.Unavailable) {
-            details.put("error", "dialpad_unavailable");
-        }
+        Map<String, String> details = revocationDetails(connection.get().organisationId(), revocation);
         audit.record(new AuditEvent(clock.instant(), AuditEventType.OAUTH_DEAUTHORIZED, Optional.of(appId),
                 ACTOR_INTERNAL, clientIp, details));
         LOG.atInfo().addKeyValue("event", AuditEventType.OAUTH_DEAUTHORIZED.code()).addKeyValue("app_id", appId)
@@ -265,6 +356,24 @@ public final class DialpadConnections {
 
         /** Dialpad issued tokens but refused to say which organisation they belong to. */
         record OrganisationLookupFailed() implements ConnectOutcome {
+        }
+
+        /**
+         * The connect link names organisation {@code expected} and Dialpad says the consent was given for
+         * {@code actual}: nothing is stored, and the grant is revoked.
+         */
+        record OrganisationMismatch(String expected, String actual) implements ConnectOutcome {
+            public OrganisationMismatch {
+                Objects.requireNonNull(expected, "expected");
+                Objects.requireNonNull(actual, "actual");
+            }
+        }
+
+        /**
+         * Another flow of the same connect link completed a connection first: nothing is stored, and the grant is
+         * revoked.
+         */
+        record LinkUsed() implements ConnectOutcome {
         }
 
         /** The app no longer exists. */

@@ -7,18 +7,31 @@ import java.util.UUID;
 public sealed interface FlowCompletion {
     /**
      * The state was pending, unexpired, and presented by the browser that started the flow; it is now used up.
+     * Its connect link had not been used up by another flow when the state was presented.
      *
      * @param verifier the PKCE verifier to send with the code (RFC 7636 section 4.5); secret, never logged
+     * @param link     the connect link the flow was started from ({@link DialpadConnections#finish} uses it up)
      */
-    record Resumed(UUID appId, String verifier) implements FlowCompletion {
+    record Resumed(UUID appId, String verifier, LinkBinding link) implements FlowCompletion {
         public Resumed {
             Objects.requireNonNull(appId, "appId");
             Objects.requireNonNull(verifier, "verifier");
+            Objects.requireNonNull(link, "link");
         }
 
         @Override
         public String toString() {
-            return "Resumed[appId=" + appId + ", verifier=(redacted)]";
+            return "Resumed[appId=" + appId + ", verifier=(redacted), link=" + link + "]";
+        }
+    }
+
+    /**
+     * The state was genuine and is now used up, but another flow of the same connect link has already completed a
+     * connection through it (401): a link connects once, however many flows it started.
+     */
+    record LinkUsed(UUID appId) implements FlowCompletion {
+        public LinkUsed {
+            Objects.requireNonNull(appId, "appId");
         }
     }
 

@@ -6,7 +6,7 @@ import java.util.UUID;
 
 /**
  * Result of {@link OAuthFlows#begin}, in the contract's order of checks: app exists (404), app active (403),
- * connect token valid for this app and unused (401).
+ * connect token valid for this app, unexpired and not used by a completed connection (401).
  */
 public sealed interface FlowStart {
     /**
@@ -42,7 +42,10 @@ public sealed interface FlowStart {
     record AppInactive() implements FlowStart {
     }
 
-    /** The connect token is unknown, used, expired or issued for another app (401). */
+    /**
+     * The connect token is unknown, expired, issued for another app, already used by a completed connection, or has
+     * started {@link OAuthFlows#MAX_FLOWS_PER_LINK} flows already (401).
+     */
     record InvalidConnectToken() implements FlowStart {
     }
 }

@@ -14,9 +14,10 @@ import java.util.UUID;
  * @param verifier        the PKCE code verifier (RFC 7636 section 4.1), secret: stores keep it encrypted
  * @param createdAt       when the flow started
  * @param expiresAt       after this instant the state is refused
+ * @param link            the connect link it was started from, which a completed connection uses up
  */
 public record OAuthFlow(SecretHash stateHash, UUID appId, SecretHash browserNonceHash, String verifier,
-                        Instant createdAt, Instant expiresAt) {
+                        Instant createdAt, Instant expiresAt, LinkBinding link) {
     public OAuthFlow {
         Objects.requireNonNull(stateHash, "stateHash");
         Objects.requireNonNull(appId, "appId");
@@ -24,6 +25,7 @@ public record OAuthFlow(SecretHash stateHash, UUID appId, SecretHash browserNonc
         Objects.requireNonNull(verifier, "verifier");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(link, "link");
         if (verifier.isBlank()) {
             throw new IllegalArgumentException("a flow needs a PKCE verifier");
         }
@@ -40,6 +42,6 @@ public record OAuthFlow(SecretHash stateHash, UUID appId, SecretHash browserNonc
     @Override
     public String toString() {
         return "OAuthFlow[stateHash=" + stateHash + ", appId=" + appId + ", verifier=(redacted), createdAt="
-                + createdAt + ", expiresAt=" + expiresAt + "]";
+                + createdAt + ", expiresAt=" + expiresAt + ", link=" + link + "]";
     }
 }

@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -21,8 +22,14 @@ import java.util.function.Supplier;
  * links, starting a flow, and resuming it at the callback. Exchanging the code is the caller's next step.
  *
  * <ul>
- *   <li>Connect tokens and states carry 256 random bits, are single use, last {@link #CONNECT_TOKEN_LIFETIME} and
- *       {@link #FLOW_LIFETIME}, and are stored only as hashes, so every instance shares them.</li>
+ *   <li>Connect tokens and states carry 256 random bits, last {@link #CONNECT_TOKEN_LIFETIME} and
+ *       {@link #FLOW_LIFETIME}, and are stored only as hashes, so every instance shares them. A state is single use.
+ *       A connect link is used up when a connection is <em>completed</em> through it, not when it is opened:
+ *       corporate mail gateways open every link in a message before the person does. Until then each opening
+ *       starts a fresh flow (new state, verifier and cookie), at most {@link #MAX_FLOWS_PER_LINK} per link, so
+ *       whoever holds a link cannot make the server keep rows without bound.</li>
+ *   <li>A link may name the Dialpad organisation it is for; the flow carries it to the callback
+ *       ({@link LinkBinding}), where {@link DialpadConnections#finish} refuses another organisation.</li>
  *   <li>A state is bound to the browser that started the flow through {@link BrowserBinding}.</li>
  *   <li>A state presented with a missing or wrong cookie is <em>used up</em> anyway: the flow row is consumed before
  *       the cookie is compared. A mismatch means the callback URL travelled to another browser (leak or login CSRF);
@@ -38,6 +45,12 @@ public final class OAuthFlows {
     public static final Duration FLOW_LIFETIME = Duration.ofMinutes(15);
     /** How long a connect link stays valid. */
     public static final Duration CONNECT_TOKEN_LIFETIME = Duration.ofMinutes(15);
+    /**
+     * Most flows one connect link starts. A mail gateway and a person clicking a few times need a handful; the bound
+     * keeps a leaked link from creating rows without end (a successful start is not an OAuth failure, so the
+     * failure rate limit does not count it).
+     */
+    public static final int MAX_FLOWS_PER_LINK = 20;
 
     /** Longest state or token looked up; anything longer cannot be one of ours and is not hashed. */
     private static final int MAX_SECRET_LENGTH = 512;
@@ -80,11 +93,13 @@ public final class OAuthFlows {
     }
 
     /**
-     * Issues a single-use connect token for an existing, active app ({@code POST /internal/apps/{id}/connect-link}),
-     * audited as {@code connect_link_created}.
+     * Issues a connect token for an existing, active app ({@code POST /internal/apps/{id}/connect-link}), audited as
+     * {@code connect_link_created}. With {@code organisationId} (checked with
+     * {@link Connection#validOrganisationId}), only a Dialpad organisation with that id can be connected through it.
      */
-    public ConnectLinkIssue createConnectLink(UUID appId, Optional<String> clientIp) {
+    public ConnectLinkIssue createConnectLink(UUID appId, Optional<String> organisationId, Optional<String> clientIp) {
         Objects.requireNonNull(appId, "appId");
+        Objects.requireNonNull(organisationId, "organisationId");
         Objects.requireNonNull(clientIp, "clientIp");
         Optional<App> app = apps.find(appId);
         if (app.isEmpty()) {
@@ -96,18 +111,22 @@ public final class OAuthFlows {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(CONNECT_TOKEN_LIFETIME);
         String token = RandomSecrets.next(random);
-        connectTokens.save(new ConnectToken(SecretHash.of(token), appId, now, expiresAt));
+        ConnectToken stored = new ConnectToken(SecretHash.of(token), appId, now, expiresAt, organisationId);
+        connectTokens.save(stored);
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("expires_at", expiresAt.toString());
+        stored.organisationId().ifPresent(organisation -> details.put("organisation_id", organisation));
         audit.record(new AuditEvent(now, AuditEventType.CONNECT_LINK_CREATED, Optional.of(appId), ACTOR_INTERNAL,
-                clientIp, Map.of("expires_at", expiresAt.toString())));
-        return new ConnectLinkIssue.Issued(appId, token, expiresAt);
+                clientIp, details));
+        return new ConnectLinkIssue.Issued(appId, token, expiresAt, stored.organisationId());
     }
 
     /**
      * Starts a flow ({@code GET /auth/dialpad/connect}); the caller has already checked that {@code app_id} is a
      * UUID. Checks, in the contract's order, that the app exists, is active, and that {@code connectToken} (null
-     * when absent) is valid for it and unused, using the token up. Audited as {@code oauth_initiated}. The token is
-     * used up before the flow is saved, so a store failure in between costs the operator a new connect link, never
-     * a second use of the old one.
+     * when absent) is valid for it: unexpired, not used by a completed connection, and below
+     * {@link #MAX_FLOWS_PER_LINK} flows. Each call that passes starts its own flow, bound to the browser that made
+     * it; the link stays usable until a connection completes through it. Audited as {@code oauth_initiated}.
      */
     public FlowStart begin(UUID appId, String connectToken, Optional<String> clientIp) {
         Objects.requireNonNull(appId, "appId");
@@ -120,14 +139,18 @@ public final class OAuthFlows {
             return new FlowStart.AppInactive();
         }
         Instant now = clock.instant();
-        if (!isPlausibleSecret(connectToken) || !connectTokens.consume(appId, SecretHash.of(connectToken), now)) {
+        Optional<ConnectToken> link = isPlausibleSecret(connectToken)
+                ? connectTokens.open(appId, SecretHash.of(connectToken), now, MAX_FLOWS_PER_LINK)
+                : Optional.empty();
+        if (link.isEmpty()) {
             return new FlowStart.InvalidConnectToken();
         }
         String state = RandomSecrets.next(random);
         BrowserBinding.Issued cookie = binding.issue();
         PkcePair codes = Objects.requireNonNull(pkce.get(), "the PKCE generator returned null");
         Instant expiresAt = now.plus(FLOW_LIFETIME);
-        flows.save(new OAuthFlow(SecretHash.of(state), appId, cookie.nonceHash(), codes.verifier(), now, expiresAt));
+        flows.save(new OAuthFlow(SecretHash.of(state), appId, cookie.nonceHash(), codes.verifier(), now, expiresAt,
+                link.get().binding()));
         audit.record(new AuditEvent(now, AuditEventType.OAUTH_INITIATED, Optional.of(appId), ACTOR_BROWSER,
                 clientIp, Map.of("expires_at", expiresAt.toString())));
         return new FlowStart.Started(appId, state, cookie.cookieValue(), codes.challenge(), expiresAt);
@@ -136,7 +159,10 @@ public final class OAuthFlows {
     /**
      * Resumes a flow at the callback ({@code GET /auth/dialpad/callback}) from its {@code state} and the
      * browser-binding cookie (either null when absent). A state that names a pending flow is used up whatever the
-     * outcome; see the class comment. A browser mismatch is audited as {@code oauth_state_mismatch}.
+     * outcome; see the class comment. A browser mismatch is audited as {@code oauth_state_mismatch}. A flow whose
+     * link another flow has already completed a connection through is {@link FlowCompletion.LinkUsed}, before any
+     * code is exchanged; {@link DialpadConnections#finish} settles the race of flows that get past this check
+     * together.
      */
     public FlowCompletion complete(String state, String cookieValue, Optional<String> clientIp) {
         Objects.requireNonNull(clientIp, "clientIp");
@@ -165,13 +191,19 @@ public final class OAuthFlows {
                     ACTOR_BROWSER, clientIp, Map.of("reason", mismatch.get().name().toLowerCase(Locale.ROOT))));
             return new FlowCompletion.BrowserMismatch(flow.appId(), mismatch.get());
         }
-        return new FlowCompletion.Resumed(flow.appId(), flow.verifier());
+        if (!connectTokens.canComplete(flow.link().tokenHash())) {
+            return new FlowCompletion.LinkUsed(flow.appId());
+        }
+        return new FlowCompletion.Resumed(flow.appId(), flow.verifier(), flow.link());
     }
 
-    /** Deletes expired flows and connect tokens; for a periodic task. Returns how many rows went. */
+    /**
+     * Deletes expired flows and connect tokens; for a periodic task. Returns how many rows went. A link is kept
+     * {@link #FLOW_LIFETIME} past its expiry, as long as the last flow it started may still complete through it.
+     */
     public int purgeExpired() {
         Instant now = clock.instant();
-        return flows.purgeExpired(now) + connectTokens.purgeExpired(now);
+        return flows.purgeExpired(now) + connectTokens.purgeExpired(now.minus(FLOW_LIFETIME));
     }
 
     private static Optional<FlowCompletion.Reason> mismatch(BrowserBinding.Check check, OAuthFlow flow) {
