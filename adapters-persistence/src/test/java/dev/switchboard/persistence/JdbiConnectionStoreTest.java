@@ -57,7 +57,7 @@ class JdbiConnectionStoreTest {
     @Test
     void findWhenSavedThenReturnsTheConnectionWithItsTokens() {
         Connection connection = connection(appId, "access-1", "refresh-1", NOW);
-        store.save(connection);
+        assertThat(store.save(connection)).isEmpty();
 
         assertThat(store.find(appId)).contains(connection);
         assertThat(store.findSummary(appId)).contains(connection.summary());
@@ -75,13 +75,14 @@ class JdbiConnectionStoreTest {
     }
 
     @Test
-    void saveWhenAppReconnectsThenReplacesTheConnectionAndDropsTheLease() {
-        store.save(connection(appId, "access-old", "refresh-old", NOW));
+    void saveWhenAppReconnectsThenReplacesTheConnectionDropsTheLeaseAndReturnsTheReplacedTokens() {
+        Connection old = connection(appId, "access-old", "refresh-old", NOW);
+        store.save(old);
         assertThat(store.tryLease(appId, "refresher", NOW, LEASE)).isPresent();
         Connection reconnected = new Connection(appId, "9999", "access-new", "refresh-new",
                 NOW.plus(Duration.ofHours(2)), DialpadEnvironment.PRODUCTION, NOW, NOW, RefreshHealth.initial(NOW));
 
-        store.save(reconnected);
+        assertThat(store.save(reconnected)).contains(old);
 
         assertThat(store.find(appId)).contains(reconnected);
         // the refresher working on the old grant must not overwrite the new tokens

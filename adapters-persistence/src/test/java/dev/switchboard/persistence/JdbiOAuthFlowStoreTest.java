@@ -3,6 +3,8 @@ package dev.switchboard.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.core.oauth.ConnectToken;
+import dev.switchboard.core.oauth.LinkBinding;
 import dev.switchboard.core.oauth.OAuthFlow;
 import dev.switchboard.core.oauth.OAuthFlowStore.Consumption;
 import dev.switchboard.core.oauth.SecretHash;
@@ -13,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +27,7 @@ class JdbiOAuthFlowStoreTest {
     private static TestDatabase testDatabase;
     private static Database database;
     private static JdbiOAuthFlowStore store;
+    private static JdbiConnectTokenStore links;
     private UUID appId;
 
     @BeforeAll
@@ -31,6 +35,7 @@ class JdbiOAuthFlowStoreTest {
         testDatabase = TestDatabase.create();
         database = Database.open(DatabaseSettings.of(testDatabase.jdbcUrl(), 20));
         store = JdbiOAuthFlowStore.create(database, OAuthStoreFixtures.cipher());
+        links = JdbiConnectTokenStore.create(database);
     }
 
     @AfterAll
@@ -98,7 +103,8 @@ class JdbiOAuthFlowStoreTest {
         Instant later = NOW.plus(Duration.ofDays(30));
         OAuthFlow old = flow(appId, "verifier-" + UUID.randomUUID());
         OAuthFlow fresh = new OAuthFlow(SecretHash.of("state-" + UUID.randomUUID()), appId,
-                SecretHash.of("nonce"), "verifier-fresh", later, later.plus(Duration.ofMinutes(15)));
+                SecretHash.of("nonce"), "verifier-fresh", later, later.plus(Duration.ofMinutes(15)),
+                link(appId, later, Optional.empty()));
         store.save(old);
         store.save(fresh);
 
@@ -136,8 +142,39 @@ class JdbiOAuthFlowStoreTest {
                 .hasMessageNotContaining("victim-verifier");
     }
 
+    @Test
+    void consumeWhenTheLinkNamesAnOrganisationThenTheFlowCarriesIt() {
+        OAuthFlow flow = new OAuthFlow(SecretHash.of("state-" + UUID.randomUUID()), appId, SecretHash.of("nonce"),
+                "verifier-bound", NOW, NOW.plus(Duration.ofMinutes(15)), link(appId, NOW, Optional.of("org-7")));
+        store.save(flow);
+
+        Consumption consumption = store.consume(flow.stateHash(), NOW);
+
+        assertThat(consumption).isEqualTo(new Consumption.Pending(flow));
+        assertThat(((Consumption.Pending) consumption).flow().link().organisationId()).contains("org-7");
+    }
+
+    @Test
+    void purgeWhenItsLinkIsPurgedThenTheFlowGoesWithIt() {
+        OAuthFlow flow = flow(appId, "verifier-" + UUID.randomUUID());
+        store.save(flow);
+
+        links.purgeExpired(NOW.plus(Duration.ofMinutes(15)));
+
+        assertThat(store.consume(flow.stateHash(), NOW)).isEqualTo(new Consumption.NotFound());
+    }
+
     private static OAuthFlow flow(UUID appId, String verifier) {
         return new OAuthFlow(SecretHash.of("state-" + UUID.randomUUID()), appId,
-                SecretHash.of("nonce-" + UUID.randomUUID()), verifier, NOW, NOW.plus(Duration.ofMinutes(15)));
+                SecretHash.of("nonce-" + UUID.randomUUID()), verifier, NOW, NOW.plus(Duration.ofMinutes(15)),
+                link(appId, NOW, Optional.empty()));
+    }
+
+    /** A connect link issued at {@code issuedAt} and kept in the database, as every flow's foreign key needs. */
+    private static LinkBinding link(UUID appId, Instant issuedAt, Optional<String> organisationId) {
+        ConnectToken token = new ConnectToken(SecretHash.of("link-" + UUID.randomUUID()), appId, issuedAt,
+                issuedAt.plus(Duration.ofMinutes(15)), organisationId);
+        links.save(token);
+        return token.binding();
     }
 }

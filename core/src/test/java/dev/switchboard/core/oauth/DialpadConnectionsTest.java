@@ -29,19 +29,20 @@ class DialpadConnectionsTest {
     private final RecordingAuditLog audit = new RecordingAuditLog();
     private final ScriptedDialpad dialpad = new ScriptedDialpad();
     private final MapConnectionStore store = new MapConnectionStore();
+    private final InMemoryConnectTokenStore connectTokens = new InMemoryConnectTokenStore();
     private DialpadConnections connections;
     private App app;
 
     @BeforeEach
     void setUp() {
-        connections = DialpadConnections.create(dialpad, store, apps, audit, RefreshPolicy.defaults(),
+        connections = DialpadConnections.create(dialpad, store, connectTokens, apps, audit, RefreshPolicy.defaults(),
                 DialpadEnvironment.SANDBOX, clock);
         app = apps.create("CRM");
     }
 
     @Test
     void finishWhenDialpadAnswersWellThenStoresTheConnectionAndAudits() {
-        ConnectOutcome outcome = connections.finish(app.id(), CODE, VERIFIER, IP);
+        ConnectOutcome outcome = finish(app.id(), CODE);
 
         assertThat(outcome).isEqualTo(new ConnectOutcome.Connected(app.id(), "org-42", DialpadEnvironment.SANDBOX));
         assertThat(dialpad.exchanges).containsExactly(CODE + "|" + VERIFIER);
@@ -63,7 +64,7 @@ class DialpadConnectionsTest {
     void finishWhenRefreshTokenMissingThenOutcomeNamesOfflineAccessAndNothingStored() {
         dialpad.grant = new TokenGrant.Tokens(new TokenResponse("access-1", null, "Bearer", 3600L));
 
-        ConnectOutcome outcome = connections.finish(app.id(), CODE, VERIFIER, IP);
+        ConnectOutcome outcome = finish(app.id(), CODE);
 
         assertThat(outcome).isInstanceOf(ConnectOutcome.InvalidTokenResponse.class);
         ConnectOutcome.InvalidTokenResponse invalid = (ConnectOutcome.InvalidTokenResponse) outcome;
@@ -79,7 +80,7 @@ class DialpadConnectionsTest {
     void finishWhenTokenEndpointRefusesThenExchangeRefusedWithItsCode() {
         dialpad.grant = new TokenGrant.Refused("invalid_grant", "The code was refused.");
 
-        assertThat(connections.finish(app.id(), CODE, VERIFIER, IP))
+        assertThat(finish(app.id(), CODE))
                 .isEqualTo(new ConnectOutcome.ExchangeRefused("invalid_grant"));
         assertThat(store.rows).isEmpty();
         assertThat(single(AuditEventType.OAUTH_EXCHANGE_FAILED).details())
@@ -90,7 +91,7 @@ class DialpadConnectionsTest {
     void finishWhenTokenEndpointUnavailableThenDialpadUnavailable() {
         dialpad.grant = new TokenGrant.Unavailable("HTTP 500");
 
-        assertThat(connections.finish(app.id(), CODE, VERIFIER, IP))
+        assertThat(finish(app.id(), CODE))
                 .isEqualTo(new ConnectOutcome.DialpadUnavailable());
         assertThat(store.rows).isEmpty();
         assertThat(single(AuditEventType.OAUTH_EXCHANGE_FAILED).details()).containsEntry("step", "token");
@@ -99,11 +100,11 @@ class DialpadConnectionsTest {
     @Test
     void finishWhenCompanyLookupFailsThenNothingStored() {
         dialpad.company = new CompanyLookup.Refused("forbidden", "The token may not read the company.");
-        assertThat(connections.finish(app.id(), CODE, VERIFIER, IP))
+        assertThat(finish(app.id(), CODE))
                 .isEqualTo(new ConnectOutcome.OrganisationLookupFailed());
 
         dialpad.company = new CompanyLookup.Unavailable("timeout");
-        assertThat(connections.finish(app.id(), CODE, VERIFIER, IP))
+        assertThat(finish(app.id(), CODE))
                 .isEqualTo(new ConnectOutcome.DialpadUnavailable());
         assertThat(store.rows).isEmpty();
         assertThat(audit.events()).extracting(AuditEvent::type)
@@ -113,22 +114,103 @@ class DialpadConnectionsTest {
     @Test
     void finishWhenAppDeactivatedDuringTheFlowThenNoExchange() {
         apps.update(app.id(), null, false);
-        assertThat(connections.finish(app.id(), CODE, VERIFIER, IP)).isEqualTo(new ConnectOutcome.AppInactive());
-        assertThat(connections.finish(UUID.randomUUID(), CODE, VERIFIER, IP))
+        assertThat(finish(app.id(), CODE)).isEqualTo(new ConnectOutcome.AppInactive());
+        assertThat(finish(UUID.randomUUID(), CODE))
                 .isEqualTo(new ConnectOutcome.AppNotFound());
         assertThat(dialpad.exchanges).isEmpty();
     }
 
     @Test
-    void finishWhenAlreadyConnectedThenTheNewConnectionReplacesTheOld() {
-        connections.finish(app.id(), CODE, VERIFIER, IP);
+    void finishWhenAlreadyConnectedThenTheNewConnectionReplacesTheOldAndItsGrantIsRevoked() {
+        finish(app.id(), CODE);
         dialpad.grant = new TokenGrant.Tokens(new TokenResponse("access-2", "refresh-2", "bearer", 7200L));
         dialpad.company = new CompanyLookup.Found("org-43");
 
-        connections.finish(app.id(), "second-code", VERIFIER, IP);
+        finish(app.id(), "second-code");
 
         assertThat(store.rows.get(app.id()).accessToken()).isEqualTo("access-2");
         assertThat(store.rows.get(app.id()).organisationId()).isEqualTo("org-43");
+        assertThat(dialpad.deauthorized).containsExactly("access-1");
+        AuditEvent revoked = single(AuditEventType.OAUTH_DEAUTHORIZED);
+        assertThat(revoked.details()).containsEntry("reason", "reconnected").containsEntry("revoked", "true")
+                .containsEntry("organisation_id", "org-42");
+        assertNoSecretIn(audit.events());
+    }
+
+    @Test
+    void finishWhenTheReplacedGrantCannotBeRevokedThenStillConnectedAndTheFailureAudited() {
+        finish(app.id(), CODE);
+        dialpad.grant = new TokenGrant.Tokens(new TokenResponse("access-2", "refresh-2", "bearer", 7200L));
+        dialpad.revocation = new Revocation.Unavailable("timeout");
+
+        assertThat(finish(app.id(), "second-code"))
+                .isEqualTo(new ConnectOutcome.Connected(app.id(), "org-42", DialpadEnvironment.SANDBOX));
+
+        assertThat(store.rows.get(app.id()).accessToken()).isEqualTo("access-2");
+        assertThat(single(AuditEventType.OAUTH_DEAUTHORIZED).details()).containsEntry("revoked", "false")
+                .containsEntry("error", "dialpad_unavailable").containsEntry("reason", "reconnected");
+    }
+
+    @Test
+    void finishWhenTheLinkNamesAnotherOrganisationThenNothingStoredTheLinkKeptAndTheGrantRevoked() {
+        FlowCompletion.Resumed flow = resumed(app.id(), Optional.of("org-7"));
+
+        assertThat(connections.finish(flow, CODE, IP))
+                .isEqualTo(new ConnectOutcome.OrganisationMismatch("org-7", "org-42"));
+
+        assertThat(store.rows).isEmpty();
+        assertThat(dialpad.deauthorized).containsExactly("access-1");
+        assertThat(connectTokens.canComplete(flow.link().tokenHash())).isTrue();
+        assertThat(single(AuditEventType.OAUTH_EXCHANGE_FAILED).details())
+                .containsEntry("reason", "organisation_mismatch").containsEntry("organisation_id", "org-42")
+                .containsEntry("expected_organisation_id", "org-7");
+        assertThat(single(AuditEventType.OAUTH_DEAUTHORIZED).details())
+                .containsEntry("reason", "organisation_mismatch");
+        assertNoSecretIn(audit.events());
+    }
+
+    @Test
+    void finishWhenTheLinkNamesThisOrganisationThenConnected() {
+        assertThat(connections.finish(resumed(app.id(), Optional.of("org-42")), CODE, IP))
+                .isEqualTo(new ConnectOutcome.Connected(app.id(), "org-42", DialpadEnvironment.SANDBOX));
+        assertThat(dialpad.deauthorized).isEmpty();
+    }
+
+    @Test
+    void finishWhenAnotherFlowOfTheLinkCompletedFirstThenLinkUsedNothingReplacedAndTheGrantRevoked() {
+        FlowCompletion.Resumed first = resumed(app.id(), Optional.empty());
+        FlowCompletion.Resumed second = new FlowCompletion.Resumed(app.id(), VERIFIER, first.link());
+        assertThat(connections.finish(first, CODE, IP)).isInstanceOf(ConnectOutcome.Connected.class);
+        dialpad.grant = new TokenGrant.Tokens(new TokenResponse("access-2", "refresh-2", "bearer", 7200L));
+
+        assertThat(connections.finish(second, "second-code", IP)).isEqualTo(new ConnectOutcome.LinkUsed());
+
+        assertThat(store.rows.get(app.id()).accessToken()).isEqualTo("access-1");
+        assertThat(dialpad.deauthorized).containsExactly("access-2");
+        assertThat(single(AuditEventType.OAUTH_EXCHANGE_FAILED).details()).containsEntry("reason", "connect_link_used");
+    }
+
+    @Test
+    void finishWhenTheOrganisationIsAlreadyConnectedToAnotherAppThenSharingAuditedForBoth() {
+        App other = apps.create("Helpdesk");
+        finish(other.id(), CODE);
+        assertThat(audit.events()).noneMatch(event -> event.type() == AuditEventType.ORGANISATION_SHARED);
+
+        finish(app.id(), "second-code");
+
+        List<AuditEvent> shared = audit.events().stream()
+                .filter(event -> event.type() == AuditEventType.ORGANISATION_SHARED).toList();
+        assertThat(shared).extracting(event -> event.appId().orElseThrow())
+                .containsExactlyInAnyOrder(app.id(), other.id());
+        assertThat(shared).allSatisfy(event -> assertThat(event.details()).containsEntry("organisation_id", "org-42")
+                .containsEntry("connected_app_id", app.id().toString()));
+        assertThat(shared).filteredOn(event -> event.appId().orElseThrow().equals(app.id()))
+                .singleElement().satisfies(event -> assertThat(event.details())
+                        .containsEntry("shared_with_app_ids", other.id().toString()));
+
+        finish(app.id(), "third-code");
+        assertThat(audit.events()).filteredOn(event -> event.type() == AuditEventType.ORGANISATION_SHARED)
+                .hasSize(2);
     }
 
     @Test
@@ -145,7 +227,7 @@ class DialpadConnectionsTest {
 
     @Test
     void disconnectWhenConnectedThenRevokesWithTheCurrentTokenAndDeletes() {
-        connections.finish(app.id(), CODE, VERIFIER, IP);
+        finish(app.id(), CODE);
         store.rows.put(app.id(), withAccessToken(store.rows.get(app.id()), "access-after-refresh"));
 
         DisconnectOutcome outcome = connections.disconnect(app.id(), IP);
@@ -161,13 +243,13 @@ class DialpadConnectionsTest {
 
     @Test
     void disconnectWhenDialpadRefusesOrIsDownThenTokensDeletedAnywayAndRevokedFalse() {
-        connections.finish(app.id(), CODE, VERIFIER, IP);
+        finish(app.id(), CODE);
         dialpad.revocation = new Revocation.Refused("invalid_token", "The token is no longer valid.");
         assertThat(connections.disconnect(app.id(), IP))
                 .isEqualTo(new DisconnectOutcome.Disconnected(app.id(), "org-42", false));
         assertThat(store.rows).isEmpty();
 
-        connections.finish(app.id(), CODE, VERIFIER, IP);
+        finish(app.id(), CODE);
         dialpad.revocation = new Revocation.Unavailable("timeout");
         assertThat(connections.disconnect(app.id(), IP))
                 .isEqualTo(new DisconnectOutcome.Disconnected(app.id(), "org-42", false));
@@ -179,7 +261,7 @@ class DialpadConnectionsTest {
 
     @Test
     void disconnectWhenARefresherHoldsTheLeaseThenStillDisconnects() {
-        connections.finish(app.id(), CODE, VERIFIER, IP);
+        finish(app.id(), CODE);
         store.leases.put(app.id(), "refresher-1");
 
         assertThat(connections.disconnect(app.id(), IP))
@@ -192,6 +274,19 @@ class DialpadConnectionsTest {
         assertThat(connections.disconnect(app.id(), IP)).isEqualTo(new DisconnectOutcome.NotConnected());
         assertThat(dialpad.deauthorized).isEmpty();
         assertThat(audit.events()).isEmpty();
+    }
+
+    /** Finishes a flow of a fresh connect link for {@code appId} that names no organisation. */
+    private ConnectOutcome finish(UUID appId, String code) {
+        return connections.finish(resumed(appId, Optional.empty()), code, IP);
+    }
+
+    /** A resumed flow of a fresh connect link, kept in the link store, naming {@code organisation} if present. */
+    private FlowCompletion.Resumed resumed(UUID appId, Optional<String> organisation) {
+        ConnectToken link = new ConnectToken(SecretHash.of("link-" + UUID.randomUUID()), appId, clock.instant(),
+                clock.instant().plus(OAuthFlows.CONNECT_TOKEN_LIFETIME), organisation);
+        connectTokens.save(link);
+        return new FlowCompletion.Resumed(appId, VERIFIER, link.binding());
     }
 
     private AuditEvent single(AuditEventType type) {
@@ -256,9 +351,9 @@ class DialpadConnectionsTest {
         final Map<UUID, String> leases = new HashMap<>();
 
         @Override
-        public void save(Connection connection) {
-            rows.put(connection.appId(), connection);
+        public Optional<Connection> save(Connection connection) {
             leases.remove(connection.appId());
+            return Optional.ofNullable(rows.put(connection.appId(), connection));
         }
 
         @Override

@@ -4,13 +4,15 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-/** A fake {@link ConnectTokenStore} with the port's single-use semantics. */
+/** A fake {@link ConnectTokenStore} with the port's semantics: bounded openings, one completion. */
 final class InMemoryConnectTokenStore implements ConnectTokenStore {
     private final Map<SecretHash, ConnectToken> tokens = new HashMap<>();
-    private final Set<SecretHash> used = new HashSet<>();
+    private final Map<SecretHash, Integer> flowsStarted = new HashMap<>();
+    private final Set<SecretHash> completed = new HashSet<>();
 
     @Override
     public synchronized void save(ConnectToken token) {
@@ -18,21 +20,33 @@ final class InMemoryConnectTokenStore implements ConnectTokenStore {
     }
 
     @Override
-    public synchronized boolean consume(UUID appId, SecretHash tokenHash, Instant now) {
+    public synchronized Optional<ConnectToken> open(UUID appId, SecretHash tokenHash, Instant now, int maxFlows) {
         ConnectToken token = tokens.get(tokenHash);
-        if (token == null || !token.appId().equals(appId) || used.contains(tokenHash)
-                || !now.isBefore(token.expiresAt())) {
-            return false;
+        int started = flowsStarted.getOrDefault(tokenHash, 0);
+        if (token == null || !token.appId().equals(appId) || completed.contains(tokenHash)
+                || !now.isBefore(token.expiresAt()) || started >= maxFlows) {
+            return Optional.empty();
         }
-        used.add(tokenHash);
-        return true;
+        flowsStarted.put(tokenHash, started + 1);
+        return Optional.of(token);
     }
 
     @Override
-    public synchronized int purgeExpired(Instant now) {
+    public synchronized boolean canComplete(SecretHash tokenHash) {
+        return tokens.containsKey(tokenHash) && !completed.contains(tokenHash);
+    }
+
+    @Override
+    public synchronized boolean complete(SecretHash tokenHash, Instant now) {
+        return tokens.containsKey(tokenHash) && completed.add(tokenHash);
+    }
+
+    @Override
+    public synchronized int purgeExpired(Instant cutoff) {
         int before = tokens.size();
-        tokens.values().removeIf(token -> !now.isBefore(token.expiresAt()));
-        used.retainAll(tokens.keySet());
+        tokens.values().removeIf(token -> !cutoff.isBefore(token.expiresAt()));
+        completed.retainAll(tokens.keySet());
+        flowsStarted.keySet().retainAll(tokens.keySet());
         return before - tokens.size();
     }
 

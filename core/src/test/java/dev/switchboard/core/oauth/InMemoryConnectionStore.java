@@ -39,8 +39,8 @@ final class InMemoryConnectionStore implements ConnectionStore {
     }
 
     @Override
-    public synchronized void save(Connection connection) {
-        rows.put(connection.appId(), new Row(connection));
+    public synchronized Optional<Connection> save(Connection connection) {
+        return Optional.ofNullable(rows.put(connection.appId(), new Row(connection))).map(row -> row.connection);
     }
 
     @Override

@@ -40,7 +40,7 @@ class OAuthFlowsTest {
 
     @Test
     void createConnectLinkWhenAppActiveThenIssuesA256BitTokenValidFor15Minutes() {
-        ConnectLinkIssue.Issued issued = (ConnectLinkIssue.Issued) flows.createConnectLink(app.id(), IP);
+        ConnectLinkIssue.Issued issued = (ConnectLinkIssue.Issued) flows.createConnectLink(app.id(), Optional.empty(), IP);
 
         assertThat(issued.token()).matches("[A-Za-z0-9_-]{43}");
         assertThat(issued.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(15)));
@@ -55,9 +55,9 @@ class OAuthFlowsTest {
 
     @Test
     void createConnectLinkWhenAppUnknownOrInactiveThenNothingIssued() {
-        assertThat(flows.createConnectLink(UUID.randomUUID(), IP)).isEqualTo(new ConnectLinkIssue.AppNotFound());
+        assertThat(flows.createConnectLink(UUID.randomUUID(), Optional.empty(), IP)).isEqualTo(new ConnectLinkIssue.AppNotFound());
         apps.update(app.id(), null, false);
-        assertThat(flows.createConnectLink(app.id(), IP)).isEqualTo(new ConnectLinkIssue.AppInactive());
+        assertThat(flows.createConnectLink(app.id(), Optional.empty(), IP)).isEqualTo(new ConnectLinkIssue.AppInactive());
         assertThat(connectTokens.tokens()).isEmpty();
         assertThat(audit.events()).isEmpty();
     }
@@ -107,10 +107,50 @@ class OAuthFlowsTest {
     }
 
     @Test
-    void beginWhenTokenUsedTwiceThenSecondInvalid() {
+    void beginWhenTheLinkIsOpenedAgainThenEachOpeningStartsItsOwnFlowUpToTheBound() {
         String token = connectLink(app.id());
-        assertThat(flows.begin(app.id(), token, IP)).isInstanceOf(FlowStart.Started.class);
+        FlowStart.Started scanner = (FlowStart.Started) flows.begin(app.id(), token, IP);
+        FlowStart.Started person = (FlowStart.Started) flows.begin(app.id(), token, IP);
+
+        assertThat(person.state()).isNotEqualTo(scanner.state());
+        assertThat(person.cookieValue()).isNotEqualTo(scanner.cookieValue());
+        assertThat(person.codeChallenge()).isNotEqualTo(scanner.codeChallenge());
+        for (int opened = 2; opened < OAuthFlows.MAX_FLOWS_PER_LINK; opened++) {
+            assertThat(flows.begin(app.id(), token, IP)).isInstanceOf(FlowStart.Started.class);
+        }
         assertThat(flows.begin(app.id(), token, IP)).isEqualTo(new FlowStart.InvalidConnectToken());
+        assertThat(flowStore.pending()).hasSize(OAuthFlows.MAX_FLOWS_PER_LINK);
+    }
+
+    @Test
+    void completeWhenAnotherFlowOfTheLinkCompletedAConnectionThenLinkUsedAndTheLinkStartsNoMoreFlows() {
+        String token = connectLink(app.id());
+        FlowStart.Started first = (FlowStart.Started) flows.begin(app.id(), token, IP);
+        FlowStart.Started second = (FlowStart.Started) flows.begin(app.id(), token, IP);
+        FlowCompletion.Resumed resumed = (FlowCompletion.Resumed) flows.complete(first.state(), first.cookieValue(),
+                IP);
+        assertThat(resumed.link().tokenHash()).isEqualTo(SecretHash.of(token));
+        connectTokens.complete(resumed.link().tokenHash(), clock.instant());
+
+        assertThat(flows.complete(second.state(), second.cookieValue(), IP))
+                .isEqualTo(new FlowCompletion.LinkUsed(app.id()));
+        assertThat(flows.begin(app.id(), token, IP)).isEqualTo(new FlowStart.InvalidConnectToken());
+    }
+
+    @Test
+    void createConnectLinkWhenAnOrganisationIsNamedThenTheFlowCarriesItToTheCallback() {
+        ConnectLinkIssue.Issued issued = (ConnectLinkIssue.Issued) flows.createConnectLink(app.id(),
+                Optional.of(" 5000000000000001 "), IP);
+        assertThat(issued.organisationId()).contains("5000000000000001");
+        assertThat(audit.events().get(0).details()).containsEntry("organisation_id", "5000000000000001");
+
+        FlowStart.Started started = (FlowStart.Started) flows.begin(app.id(), issued.token(), IP);
+        FlowCompletion.Resumed resumed = (FlowCompletion.Resumed) flows.complete(started.state(),
+                started.cookieValue(), IP);
+
+        assertThat(resumed.link().organisationId()).contains("5000000000000001");
+        assertThat(resumed.link().refuses("5000000000000002")).isTrue();
+        assertThat(resumed.link().refuses("5000000000000001")).isFalse();
     }
 
     @Test
@@ -211,17 +251,21 @@ class OAuthFlowsTest {
     }
 
     @Test
-    void purgeExpiredWhenFlowsAndTokensExpiredThenRemoved() {
+    void purgeExpiredWhenFlowsAndTokensExpiredThenRemovedLinksOnlyOnceNoFlowOfThemCanComplete() {
         start();
         connectLink(app.id());
         clock.advance(Duration.ofMinutes(16));
-        assertThat(flows.purgeExpired()).isEqualTo(3);
+        assertThat(flows.purgeExpired()).isEqualTo(1);
         assertThat(flowStore.pending()).isEmpty();
+        assertThat(connectTokens.tokens()).hasSize(2);
+
+        clock.advance(OAuthFlows.FLOW_LIFETIME);
+        assertThat(flows.purgeExpired()).isEqualTo(2);
         assertThat(connectTokens.tokens()).isEmpty();
     }
 
     private String connectLink(UUID appId) {
-        return ((ConnectLinkIssue.Issued) flows.createConnectLink(appId, IP)).token();
+        return ((ConnectLinkIssue.Issued) flows.createConnectLink(appId, Optional.empty(), IP)).token();
     }
 
     private FlowStart.Started start() {
