@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -97,6 +98,8 @@ class AppRoutesTest {
         assertThat(connection.get("refresh").get("consecutive_failures").asInt()).isZero();
         assertThat(connection.get("refresh").get("needs_reconnect").asBoolean()).isFalse();
         assertThat(connection.get("refresh").get("last_success_at").isNull()).isTrue();
+        assertThat(connection.get("shared_with_app_ids").isArray()).isTrue();
+        assertThat(connection.get("shared_with_app_ids")).isEmpty();
         assertThat(response.body()).doesNotContain("secret-access").doesNotContain("secret-refresh");
     }
 
@@ -157,6 +160,46 @@ class AppRoutesTest {
                 "https://switchboard\\.example/auth/dialpad/connect\\?app_id=" + appId + "&connect_token=[A-Za-z0-9_-]{43}");
         assertThat(Instant.parse(body.get("expires_at").asText()))
                 .isEqualTo(fixture.clock.instant().plus(Duration.ofMinutes(15)));
+    }
+
+    @Test
+    void connectLinkWhenBodyNamesAnOrganisationThenTheLinkIsBoundAndSaysSo() throws Exception {
+        UUID appId = createApp("Bound");
+        HttpResponse<String> asText = fixture.postJson("/internal/apps/" + appId + "/connect-link",
+                "{\"dialpad_org_id\": \"5000000000000001\"}");
+        HttpResponse<String> asNumber = fixture.postJson("/internal/apps/" + appId + "/connect-link",
+                "{\"dialpad_org_id\": 5000000000000002}");
+        HttpResponse<String> unbound = fixture.send(fixture.internal("/internal/apps/" + appId + "/connect-link")
+                .POST(HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(asText.statusCode()).isEqualTo(201);
+        assertThat(RoutesFixture.json(asText).get("dialpad_org_id").asText()).isEqualTo("5000000000000001");
+        assertThat(RoutesFixture.json(asNumber).get("dialpad_org_id").asText()).isEqualTo("5000000000000002");
+        assertThat(unbound.statusCode()).isEqualTo(201);
+        assertThat(RoutesFixture.json(unbound).has("dialpad_org_id")).isFalse();
+        assertThat(fixture.audit.events()).filteredOn(event -> event.type() == AuditEventType.CONNECT_LINK_CREATED
+                        && event.appId().equals(Optional.of(appId)))
+                .extracting(event -> event.details().get("organisation_id"))
+                .containsExactly("5000000000000001", "5000000000000002", null);
+    }
+
+    @Test
+    void connectLinkWhenTheOrganisationHasAWrongTypeOrSizeThen400AndNoLink() throws Exception {
+        UUID appId = createApp("Badly bound");
+        String path = "/internal/apps/" + appId + "/connect-link";
+        for (String body : List.of("{\"dialpad_org_id\": true}", "{\"dialpad_org_id\": null}",
+                "{\"dialpad_org_id\": 1.5}", "{\"dialpad_org_id\": [\"1\"]}", "{\"dialpad_org_id\": {}}",
+                "{\"dialpad_org_id\": \"\"}", "{\"dialpad_org_id\": \"" + "9".repeat(201) + "\"}",
+                "{\"dialpad_org_id\": 123456789012345678901234567890}",
+                "{\"dialpad_org_id\": \"line\\nbreak\"}")) {
+            assertProblem(fixture.postJson(path, body), 400, "invalid_dialpad_org_id");
+        }
+        assertProblem(fixture.postJson(path, "[1]"), 400, "invalid_json");
+        assertProblem(fixture.send(fixture.internal(path).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"dialpad_org_id\": \"1\"}"))), 415,
+                "unsupported_media_type");
+        assertThat(fixture.audit.events()).noneMatch(event -> event.type() == AuditEventType.CONNECT_LINK_CREATED
+                && event.appId().equals(Optional.of(appId)));
     }
 
     @Test

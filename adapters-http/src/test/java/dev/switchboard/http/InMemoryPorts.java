@@ -91,7 +91,8 @@ final class InMemoryPorts {
 
     static final class ConnectTokens implements ConnectTokenStore {
         private final Map<SecretHash, ConnectToken> tokens = new HashMap<>();
-        private final Set<SecretHash> used = new HashSet<>();
+        private final Map<SecretHash, Integer> opened = new HashMap<>();
+        private final Set<SecretHash> completed = new HashSet<>();
 
         @Override
         public synchronized void save(ConnectToken token) {
@@ -99,12 +100,24 @@ final class InMemoryPorts {
         }
 
         @Override
-        public synchronized boolean consume(UUID appId, SecretHash tokenHash, Instant now) {
+        public synchronized Optional<ConnectToken> open(UUID appId, SecretHash tokenHash, Instant now, int maxFlows) {
             ConnectToken token = tokens.get(tokenHash);
-            if (token == null || !token.appId().equals(appId) || !now.isBefore(token.expiresAt())) {
-                return false;
+            if (token == null || !token.appId().equals(appId) || !now.isBefore(token.expiresAt())
+                    || completed.contains(tokenHash) || opened.getOrDefault(tokenHash, 0) >= maxFlows) {
+                return Optional.empty();
             }
-            return used.add(tokenHash);
+            opened.merge(tokenHash, 1, Integer::sum);
+            return Optional.of(token);
+        }
+
+        @Override
+        public synchronized boolean canComplete(SecretHash tokenHash) {
+            return tokens.containsKey(tokenHash) && !completed.contains(tokenHash);
+        }
+
+        @Override
+        public synchronized boolean complete(SecretHash tokenHash, Instant now) {
+            return tokens.containsKey(tokenHash) && completed.add(tokenHash);
         }
 
         @Override
@@ -140,8 +153,8 @@ final class InMemoryPorts {
         final Map<UUID, Connection> rows = new HashMap<>();
 
         @Override
-        public synchronized void save(Connection connection) {
-            rows.put(connection.appId(), connection);
+        public synchronized Optional<Connection> save(Connection connection) {
+            return Optional.ofNullable(rows.put(connection.appId(), connection));
         }
 
         @Override

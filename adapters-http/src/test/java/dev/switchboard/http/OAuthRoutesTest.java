@@ -66,9 +66,12 @@ class OAuthRoutesTest {
     }
 
     @Test
-    void connectWhenLinkUsedTwiceThenSecondIs401() throws Exception {
+    void connectWhenLinkOpenedTwiceThenBothStartAFlowAndAfterACompletedConnectionIt401s() throws Exception {
         String path = connectPath(connectUrl());
         assertThat(fixture.send(fixture.request(path)).statusCode()).isEqualTo(302);
+        Flow flow = startFlow(path);
+        assertThat(callback("code=c&state=" + flow.state, flow.cookie).statusCode()).isEqualTo(200);
+
         assertProblem(fixture.send(fixture.request(path)), 401, "invalid_connect_token");
     }
 
@@ -201,7 +204,11 @@ class OAuthRoutesTest {
     }
 
     private Flow startFlow() throws Exception {
-        HttpResponse<String> response = fixture.send(fixture.request(connectPath(connectUrl())));
+        return startFlow(connectPath(connectUrl()));
+    }
+
+    private Flow startFlow(String connectPath) throws Exception {
+        HttpResponse<String> response = fixture.send(fixture.request(connectPath));
         assertThat(response.statusCode()).isEqualTo(302);
         String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
         String state = query(URI.create(response.headers().firstValue("Location").orElseThrow())).get("state");

@@ -35,13 +35,14 @@ final class RoutesFixture implements AutoCloseable {
     RoutesFixture(boolean production, Optional<URI> successUrl) {
         SecureRandom random = new SecureRandom();
         Pkce pkce = Pkce.using(random);
-        OAuthFlows flows = OAuthFlows.create(apps, new InMemoryPorts.ConnectTokens(), new InMemoryPorts.Flows(),
+        InMemoryPorts.ConnectTokens connectTokens = new InMemoryPorts.ConnectTokens();
+        OAuthFlows flows = OAuthFlows.create(apps, connectTokens, new InMemoryPorts.Flows(),
                 BrowserBinding.of("session-secret-for-route-tests-0123456789", random), () -> {
                     Pkce.Verifier verifier = pkce.newVerifier();
                     return new PkcePair(verifier.value(), verifier.challenge());
                 }, audit, clock, random);
-        DialpadConnections dialpadConnections = DialpadConnections.create(dialpad, connections, apps, audit,
-                RefreshPolicy.defaults(), DialpadEnvironment.SANDBOX, clock);
+        DialpadConnections dialpadConnections = DialpadConnections.create(dialpad, connections, connectTokens,
+                apps, audit, RefreshPolicy.defaults(), DialpadEnvironment.SANDBOX, clock);
         InternalAuth internalAuth = InternalAuth.withSecret(INTERNAL_SECRET);
         server = HttpServer.start(HttpSettings.of("127.0.0.1", 0), List.of(
                 OAuthRoutes.create(flows, dialpadConnections, dialpad, internalAuth,
