@@ -15,6 +15,7 @@ import dev.switchboard.core.config.Secret;
 import dev.switchboard.core.config.SecretSetting;
 import dev.switchboard.core.config.Secrets;
 import dev.switchboard.core.oauth.Connection;
+import dev.switchboard.core.oauth.OAuthFlows;
 import dev.switchboard.core.secrets.SecretCipher;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
@@ -40,6 +41,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,6 +73,7 @@ class OAuthLifecycleTest {
     private static JdbiConnectionStore connections;
     private static String encryptionKey;
     private static final MutableClock CLOCK = MutableClock.at(Instant.now());
+    private static final AtomicLong ORGANISATIONS = new AtomicLong();
 
     @BeforeAll
     static void start() {
@@ -156,7 +162,8 @@ class OAuthLifecycleTest {
         assertProblem(browser.get(otherLink.replace(other.toString(), appId.toString())), 401,
                 "invalid_connect_token");
         assertThat(browser.get(link).statusCode()).isEqualTo(302);
-        assertProblem(browser.get(link), 401, "invalid_connect_token");
+        // opening a link again is no longer an error: only a completed connection uses it up
+        assertThat(browser.get(link).statusCode()).isEqualTo(302);
 
         String inactiveLink = connectLink(appId);
         assertThat(admin("PATCH", "/internal/apps/" + appId, "{\"is_active\": false}").statusCode()).isEqualTo(200);
@@ -343,6 +350,211 @@ class OAuthLifecycleTest {
         }
     }
 
+    @Test
+    void connectWhenAMailScannerOpenedTheLinkFirstThenThePersonsClickStillConnects() throws Exception {
+        UUID appId = createApp("Scanned");
+        String link = connectLink(appId);
+        Browser scanner = browser();
+        HttpResponse<String> scanned = scanner.get(link);
+        assertThat(scanned.statusCode()).as(scanned.body()).isEqualTo(302);
+
+        Browser person = browser();
+        HttpResponse<String> callback = person.get(consentedCallbackUrl(person, link));
+
+        assertThat(callback.statusCode()).as(callback.body()).isEqualTo(200);
+        assertThat(connections.find(appId)).isPresent();
+        assertThat(person.cookie()).isNotEqualTo(scanner.cookie());
+    }
+
+    @Test
+    void connectWhenTheLinkHasCompletedAConnectionThenAnotherClickIs401() throws Exception {
+        UUID appId = createApp("Used link");
+        String link = connectLink(appId);
+        Browser browser = browser();
+        assertThat(browser.get(consentedCallbackUrl(browser, link)).statusCode()).isEqualTo(200);
+
+        assertProblem(browser.get(link), 401, "invalid_connect_token");
+        assertProblem(browser().get(link), 401, "invalid_connect_token");
+    }
+
+    @Test
+    void connectWhenALinkIsOpenedMoreThanItsBoundThen401() throws Exception {
+        UUID appId = createApp("Opened often");
+        String link = connectLink(appId);
+        Browser browser = browser();
+        for (int opened = 0; opened < OAuthFlows.MAX_FLOWS_PER_LINK; opened++) {
+            assertThat(browser.get(link).statusCode()).isEqualTo(302);
+        }
+
+        assertProblem(browser.get(link), 401, "invalid_connect_token");
+        assertThat(rowText("SELECT count(*) FROM oauth_flows WHERE app_id = '" + appId + "'"))
+                .startsWith(OAuthFlows.MAX_FLOWS_PER_LINK + "|");
+    }
+
+    @Test
+    void callbackWhenTwoBrowsersRaceOnOneLinkThenExactlyOneConnectsAndNoOtherGrantLingers() throws Exception {
+        UUID appId = createApp("Race");
+        String link = connectLink(appId);
+        long first = organisation();
+        long second = organisation();
+        Browser one = browser();
+        Browser two = browser();
+        dialpad.grantNextConsentTo(first);
+        String oneCallback = consentedCallbackUrl(one, link);
+        dialpad.grantNextConsentTo(second);
+        String twoCallback = consentedCallbackUrl(two, link);
+        // both exchanges are under way before either stores a connection, so the link's completion decides
+        dialpad.latency(DialpadEndpoint.COMPANY, Duration.ofMillis(300));
+        long grantsBefore = dialpad.activeGrantCount();
+
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<HttpResponse<String>> answers;
+        try {
+            Future<HttpResponse<String>> oneAnswer = pool.submit(() -> one.get(oneCallback));
+            Future<HttpResponse<String>> twoAnswer = pool.submit(() -> two.get(twoCallback));
+            answers = List.of(oneAnswer.get(), twoAnswer.get());
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(answers).extracting(HttpResponse::statusCode).containsExactlyInAnyOrder(200, 401);
+        HttpResponse<String> loser = answers.stream().filter(answer -> answer.statusCode() == 401).findFirst()
+                .orElseThrow();
+        assertProblem(loser, 401, "invalid_connect_token");
+        long winner = answers.get(0).statusCode() == 200 ? first : second;
+        Connection stored = connections.find(appId).orElseThrow();
+        assertThat(stored.organisationId()).isEqualTo(Long.toString(winner));
+        assertThat(dialpad.isActive(stored.accessToken())).isTrue();
+        assertThat(dialpad.activeGrantCount()).isEqualTo(grantsBefore + 1);
+    }
+
+    @Test
+    void callbackWhenTheLinkNamesAnotherOrganisationThen403NothingStoredTheGrantRevokedAndTheLinkStillUsable()
+            throws Exception {
+        UUID appId = createApp("Bound link");
+        long expected = organisation();
+        String link = connectLink(appId, "{\"dialpad_org_id\": \"" + expected + "\"}");
+        long grantsBefore = dialpad.activeGrantCount();
+        long revocationsBefore = dialpad.deauthorizationCount();
+        Browser otherCompany = browser();
+        dialpad.grantNextConsentTo(organisation());
+
+        HttpResponse<String> refused = otherCompany.get(consentedCallbackUrl(otherCompany, link));
+
+        assertProblem(refused, 403, "organisation_mismatch");
+        assertThat(refused.body()).doesNotContain(Long.toString(expected));
+        assertThat(connections.find(appId)).isEmpty();
+        assertThat(rowText("SELECT count(*) FROM dialpad_connections WHERE app_id = '" + appId + "'"))
+                .startsWith("0|");
+        assertThat(dialpad.deauthorizationCount()).isEqualTo(revocationsBefore + 1);
+        assertThat(dialpad.activeGrantCount()).isEqualTo(grantsBefore);
+        assertThat(auditEvents(appId, "oauth_exchange_failed"))
+                .anySatisfy(event -> assertThat(event.get("details").get("reason").asText())
+                        .isEqualTo("organisation_mismatch"));
+
+        Browser rightCompany = browser();
+        dialpad.grantNextConsentTo(expected);
+        assertThat(rightCompany.get(consentedCallbackUrl(rightCompany, link)).statusCode()).isEqualTo(200);
+        assertThat(connections.find(appId).orElseThrow().organisationId()).isEqualTo(Long.toString(expected));
+    }
+
+    @Test
+    void connectWhenAnOrganisationIsConnectedToASecondAppThenAuditedAndShownInBothApps() throws Exception {
+        long shared = organisation();
+        UUID first = createApp("Shared first");
+        UUID second = createApp("Shared second");
+        dialpad.defaultOrganisationId(shared);
+        try {
+            assertThat(connect(browser(), first).statusCode()).isEqualTo(200);
+            assertThat(auditEvents(first, "organisation_shared")).isEmpty();
+            assertThat(connect(browser(), second).statusCode()).isEqualTo(200);
+        } finally {
+            dialpad.defaultOrganisationId(FakeDialpad.DEFAULT_ORGANISATION_ID);
+        }
+
+        assertThat(sharedWith(first)).containsExactly(second.toString());
+        assertThat(sharedWith(second)).containsExactly(first.toString());
+        for (UUID app : List.of(first, second)) {
+            assertThat(auditEvents(app, "organisation_shared")).singleElement().satisfies(event -> {
+                assertThat(event.get("details").get("organisation_id").asText()).isEqualTo(Long.toString(shared));
+                assertThat(event.get("details").get("connected_app_id").asText()).isEqualTo(second.toString());
+            });
+        }
+    }
+
+    @Test
+    void reconnectWhenAlreadyConnectedThenTheOldGrantIsRevokedAtDialpad() throws Exception {
+        UUID appId = createApp("Reconnected");
+        assertThat(connect(browser(), appId).statusCode()).isEqualTo(200);
+        String oldToken = connections.find(appId).orElseThrow().accessToken();
+
+        assertThat(connect(browser(), appId).statusCode()).isEqualTo(200);
+
+        String newToken = connections.find(appId).orElseThrow().accessToken();
+        assertThat(newToken).isNotEqualTo(oldToken);
+        assertThat(dialpad.wasDeauthorized(oldToken)).isTrue();
+        assertThat(dialpad.isActive(oldToken)).isFalse();
+        assertThat(dialpad.isActive(newToken)).isTrue();
+        assertThat(auditEvents(appId, "oauth_deauthorized")).singleElement().satisfies(event -> {
+            assertThat(event.get("details").get("reason").asText()).isEqualTo("reconnected");
+            assertThat(event.get("details").get("revoked").asText()).isEqualTo("true");
+        });
+    }
+
+    @Test
+    void reconnectWhenRevokingTheOldGrantFailsThenStillConnectedLoggedWithoutTokensAndAudited() throws Exception {
+        UUID appId = createApp("Reconnected, revocation failing");
+        assertThat(connect(browser(), appId).statusCode()).isEqualTo(200);
+        String oldToken = connections.find(appId).orElseThrow().accessToken();
+        dialpad.failNext(DialpadEndpoint.DEAUTHORIZE, 1, 500, "{\"error\": \"server_error\"}");
+
+        List<String> lines;
+        HttpResponse<String> reconnected;
+        try (CapturedLog log = CapturedLog.start()) {
+            reconnected = connect(browser(), appId);
+            lines = log.texts();
+        }
+
+        assertThat(reconnected.statusCode()).as(reconnected.body()).isEqualTo(200);
+        String newToken = connections.find(appId).orElseThrow().accessToken();
+        assertThat(newToken).isNotEqualTo(oldToken);
+        assertThat(dialpad.isActive(newToken)).isTrue();
+        assertThat(auditEvents(appId, "oauth_deauthorized")).singleElement().satisfies(event -> {
+            assertThat(event.get("details").get("reason").asText()).isEqualTo("reconnected");
+            assertThat(event.get("details").get("revoked").asText()).isEqualTo("false");
+        });
+        assertThat(lines).anyMatch(line -> line.contains("did not confirm the revocation"));
+        assertThat(lines).noneMatch(line -> line.contains(oldToken) || line.contains(newToken));
+    }
+
+    /** A Dialpad organisation id no other test uses. */
+    private static long organisation() {
+        return 7_000_000_000_000_000L + ORGANISATIONS.incrementAndGet();
+    }
+
+    /** The audit events of {@code appId} of type {@code event}, oldest first, from the export. */
+    private static List<JsonNode> auditEvents(UUID appId, String event) throws Exception {
+        HttpResponse<String> response = admin("GET", "/internal/audit?app_id=" + appId + "&format=json", null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<JsonNode> matching = new ArrayList<>();
+        JSON.readTree(response.body()).get("events").forEach(node -> {
+            if (node.get("event").asText().equals(event)) {
+                matching.add(node);
+            }
+        });
+        return matching;
+    }
+
+    /** {@code shared_with_app_ids} of the app's connection state, as text. */
+    private static List<String> sharedWith(UUID appId) throws Exception {
+        HttpResponse<String> response = admin("GET", "/internal/apps/" + appId, null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        JSON.readTree(response.body()).get("connection").get("shared_with_app_ids")
+                .forEach(id -> ids.add(id.asText()));
+        return ids;
+    }
+
     private static Browser browser() {
         return new Browser(switchboard.port());
     }
@@ -370,7 +582,12 @@ class OAuthLifecycleTest {
     }
 
     private static String connectLink(UUID appId) throws Exception {
-        HttpResponse<String> response = admin("POST", "/internal/apps/" + appId + "/connect-link", null);
+        return connectLink(appId, null);
+    }
+
+    /** A connect link for {@code appId}, asked for with {@code json} as the body (none when null). */
+    private static String connectLink(UUID appId, String json) throws Exception {
+        HttpResponse<String> response = admin("POST", "/internal/apps/" + appId + "/connect-link", json);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         URI link = URI.create(JSON.readTree(response.body()).get("connect_url").asText());
         assertThat(link.toString()).startsWith("http://localhost:4000/auth/dialpad/connect?app_id=" + appId);
