@@ -108,7 +108,7 @@ public final class OAuthRoutes implements RouteGroup {
      * of the configured routes: connect 400 for a missing or malformed {@code app_id}, 404 for an unknown app, 403
      * for an inactive one; disconnect 401/403 for the internal bearer, 400 for a malformed id. Then 503
      * {@code dialpad_not_configured}, so the operator sees why instead of a redirect to a Dialpad page that would
-     * refuse an unknown client. The connect link is not checked: checking it would spend it.
+     * refuse an unknown client. The connect link is not checked: opening it would count a flow against its bound.
      */
     public static RouteGroup unconfigured(AppStore apps, InternalAuth internalAuth) {
         Objects.requireNonNull(apps, "apps");

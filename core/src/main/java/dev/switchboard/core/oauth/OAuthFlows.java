@@ -96,6 +96,8 @@ public final class OAuthFlows {
      * Issues a connect token for an existing, active app ({@code POST /internal/apps/{id}/connect-link}), audited as
      * {@code connect_link_created}. With {@code organisationId} (checked with
      * {@link Connection#validOrganisationId}), only a Dialpad organisation with that id can be connected through it.
+     * Issuing a link first {@link #purgeExpired purges} what has expired, so the flow and link tables hold no more
+     * than the links of the last half hour and their flows.
      */
     public ConnectLinkIssue createConnectLink(UUID appId, Optional<String> organisationId, Optional<String> clientIp) {
         Objects.requireNonNull(appId, "appId");
@@ -108,6 +110,7 @@ public final class OAuthFlows {
         if (!app.get().active()) {
             return new ConnectLinkIssue.AppInactive();
         }
+        purgeExpired();
         Instant now = clock.instant();
         Instant expiresAt = now.plus(CONNECT_TOKEN_LIFETIME);
         String token = RandomSecrets.next(random);

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 class OAuthFlowsTest {
     private static final Optional<String> IP = Optional.of("203.0.113.7");
     private static final String SESSION_SECRET = "session-secret-for-tests-with-32-bytes";
+    private static final Duration CONNECT_TOKEN_AND_FLOW_LIFETIMES =
+            OAuthFlows.CONNECT_TOKEN_LIFETIME.plus(OAuthFlows.FLOW_LIFETIME);
 
     private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T10:00:00Z"));
     private final InMemoryAppStore apps = new InMemoryAppStore();
@@ -262,6 +264,17 @@ class OAuthFlowsTest {
         clock.advance(OAuthFlows.FLOW_LIFETIME);
         assertThat(flows.purgeExpired()).isEqualTo(2);
         assertThat(connectTokens.tokens()).isEmpty();
+    }
+
+    @Test
+    void createConnectLinkWhenEarlierFlowsAndLinksHaveExpiredThenTheyArePurgedFirst() {
+        start();
+        clock.advance(CONNECT_TOKEN_AND_FLOW_LIFETIMES);
+
+        String fresh = connectLink(app.id());
+
+        assertThat(flowStore.pending()).isEmpty();
+        assertThat(connectTokens.tokens()).containsOnlyKeys(SecretHash.of(fresh));
     }
 
     private String connectLink(UUID appId) {
