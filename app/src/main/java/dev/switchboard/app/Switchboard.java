@@ -153,7 +153,8 @@ public final class Switchboard implements AutoCloseable {
         Optional<EmbeddedDatabase> embedded = Optional.empty();
         DatabaseSettings settings;
         if (resolved.database() instanceof DatabaseConfig.Embedded local) {
-            EmbeddedDatabase started = EmbeddedDatabase.start(local.dataDirectory());
+            EmbeddedDatabase started = EmbeddedDatabase.start(local.dataDirectory(),
+                    SandboxSecrets.embeddedDatabasePassword(resolved.dataDirectory(), random));
             embedded = Optional.of(started);
             settings = started.settings(local.maxClients());
             LOG.info("embedded PostgreSQL keeps its data in {} and listens on localhost:{}",

@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.config.Configuration;
 import dev.switchboard.core.config.DatabaseConfig;
+import dev.switchboard.core.config.Secret;
 import dev.switchboard.core.config.SecretSetting;
 import dev.switchboard.core.config.Secrets;
 import dev.switchboard.core.secrets.SecretCipher;
@@ -108,5 +109,41 @@ class SandboxSecretsTest {
         SandboxSecrets.resolve(config, new SecureRandom());
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void resolveWhenDataDirectoryAndFileAlreadyExistOpenToOthersThenBothTightenedToOwnerOnly() throws Exception {
+        Path data = temp.resolve("existing");
+        Files.createDirectories(data);
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path file = data.resolve(SandboxSecrets.FILE_NAME);
+        Files.writeString(file, "SESSION_SECRET=" + "s".repeat(40) + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+        SandboxSecrets.resolve(TestConfigurations.sandbox(data, EMBEDDED), new SecureRandom());
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void embeddedDatabasePasswordWhenAskedAgainThenTheSameOneFromTheOwnerOnlyFileAndNeverLogged() throws Exception {
+        Path data = temp.resolve("database");
+        Files.createDirectories(data);
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxr-x"));
+
+        Secret first = SandboxSecrets.embeddedDatabasePassword(data, new SecureRandom());
+        Secret second = SandboxSecrets.embeddedDatabasePassword(data, new SecureRandom());
+
+        assertThat(second).isEqualTo(first);
+        assertThat(first.length()).isGreaterThanOrEqualTo(32);
+        Path file = data.resolve(SandboxSecrets.FILE_NAME);
+        assertThat(Files.readString(file)).contains(SandboxSecrets.EMBEDDED_DATABASE_PASSWORD + "=" + first.value());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+        List<String> messages = logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(messages).anyMatch(m -> m.contains("embedded PostgreSQL password") && m.contains("generated"))
+                .anyMatch(m -> m.contains("embedded PostgreSQL password") && m.contains("reused"))
+                .noneMatch(m -> m.contains(first.value()));
     }
 }
