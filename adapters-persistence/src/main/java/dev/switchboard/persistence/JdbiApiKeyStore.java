@@ -28,7 +28,9 @@ import org.jdbi.v3.core.JdbiException;
  * app are serialised across instances while other apps proceed in parallel; the partial unique index
  * {@code api_keys_one_active_per_app} backs the "one active key" promise at the database level. Rotation revokes
  * the old row (setting {@code revoked_at} and {@code rotated_at}), inserts the new one and appends the audit row in
- * that same transaction. The prefix lookup reads one row through the unique index {@code api_keys_lookup_prefix_key}.
+ * that same transaction. Revoking a row also clears its lookup prefix and bcrypt hash (migration V10), so a dead key
+ * is never found again and a request presenting it costs no bcrypt; the row keeps its hint and times for the audit
+ * and the status. The prefix lookup reads one row through the unique index {@code api_keys_lookup_prefix_key}.
  *
  * <p>Thread-safe; database failures become {@link dev.switchboard.core.StoreUnavailableException}.
  */
@@ -65,7 +67,8 @@ public final class JdbiApiKeyStore implements ApiKeyStore {
                         return Optional.<ApiKeyAuditEntry>empty();
                     }
                     Optional<String> oldHint = handle.createQuery("""
-                                    UPDATE api_keys SET revoked_at = :at, revoked_by = :actor, rotated_at = :at
+                                    UPDATE api_keys SET revoked_at = :at, revoked_by = :actor, rotated_at = :at,
+                                        lookup_prefix = NULL, bcrypt_hash = NULL
                                     WHERE app_id = :app AND revoked_at IS NULL
                                     RETURNING key_hint""")
                             .bind("at", utc(at)).bind("actor", actor).bind("app", appId)
@@ -103,7 +106,8 @@ public final class JdbiApiKeyStore implements ApiKeyStore {
                 return Optional.<ApiKeyAuditEntry>empty();
             }
             Optional<String> oldHint = handle.createQuery("""
-                            UPDATE api_keys SET revoked_at = :at, revoked_by = :actor
+                            UPDATE api_keys SET revoked_at = :at, revoked_by = :actor, lookup_prefix = NULL,
+                                bcrypt_hash = NULL
                             WHERE app_id = :app AND revoked_at IS NULL
                             RETURNING key_hint""")
                     .bind("at", utc(at)).bind("actor", actor).bind("app", appId)

@@ -2,6 +2,7 @@ package dev.switchboard.persistence;
 
 import dev.switchboard.core.webhook.DeduplicationKey;
 import dev.switchboard.core.webhook.NewWebhookEvent;
+import dev.switchboard.core.webhook.UnroutedEvents;
 import dev.switchboard.core.webhook.WebhookEvent;
 import dev.switchboard.core.webhook.WebhookEventKind;
 import dev.switchboard.core.webhook.WebhookEventStatus;
@@ -39,11 +40,20 @@ import org.jdbi.v3.core.statement.StatementContext;
  * {@code pg_notify} on {@link #CHANNEL} that PostgreSQL delivers at commit to every listening instance
  * ({@link PgEventSignal}), so their processors start at once. Only duplicates cost more: a look-up each for the
  * stored id, after the commit (an insert that met a concurrent one of the same key waited for it to commit).
+ *
+ * <p>{@link #deleteReceivedBefore} deletes old unrouted events in batches, holding a session-level advisory lock
+ * ({@link #PURGE_LOCK_CLASS}) taken with {@code pg_try_advisory_lock}: one instance purges at a time, the others
+ * skip their turn instead of waiting or deleting the same rows. The lock goes with the session if the connection
+ * breaks, so a purge that dies cannot keep the others out.
  */
-public final class JdbiWebhookEventStore implements WebhookEventStore {
+public final class JdbiWebhookEventStore implements WebhookEventStore, UnroutedEvents {
     /** The channel notified when events were stored; distinct from the push channel. */
     public static final String CHANNEL = "switchboard_events";
     private static final int MAX_ERROR_LENGTH = 1000;
+    /** Advisory lock class ("SBUP") held while unrouted events are purged; distinct from the call-key locks. */
+    static final int PURGE_LOCK_CLASS = 0x5342_5550;
+    /** Rows deleted per statement, so a large purge never holds many row locks or one long transaction. */
+    private static final int PURGE_BATCH = 5_000;
     /**
      * The group commit's rows: inserted in a fixed order, a conflicting one skipped, each new one leased to
      * {@code :owner} until {@code :until} (both null: not leased); returns the new rows' ids.
@@ -340,6 +350,34 @@ public final class JdbiWebhookEventStore implements WebhookEventStore {
                 .bind("id", id)
                 .map(JdbiWebhookEventStore::row)
                 .findOne()));
+    }
+
+    @Override
+    public int deleteReceivedBefore(Instant cutoff) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        return PersistenceErrors.call("delete old unrouted webhook events", () -> jdbi.withHandle(handle -> {
+            boolean locked = handle.createQuery("SELECT pg_try_advisory_lock(:class, 0)")
+                    .bind("class", PURGE_LOCK_CLASS).mapTo(Boolean.class).one();
+            if (!locked) {
+                return 0;
+            }
+            try {
+                int total = 0;
+                int deleted;
+                do {
+                    deleted = handle.createUpdate("DELETE FROM webhook_events WHERE id IN (SELECT id FROM "
+                                    + "webhook_events WHERE app_id IS NULL AND received_at < :cutoff LIMIT :batch)")
+                            .bind("cutoff", Sql.at(cutoff))
+                            .bind("batch", PURGE_BATCH)
+                            .execute();
+                    total += deleted;
+                } while (deleted == PURGE_BATCH);
+                return total;
+            } finally {
+                handle.createQuery("SELECT pg_advisory_unlock(:class, 0)").bind("class", PURGE_LOCK_CLASS)
+                        .mapTo(Boolean.class).one();
+            }
+        }));
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.switchboard.core.secrets.SecretCipher;
 import dev.switchboard.core.webhook.BatchingWebhookEventStore;
 import dev.switchboard.core.webhook.EventProcessor;
 import dev.switchboard.core.webhook.OrganisationRouter;
+import dev.switchboard.core.webhook.UnroutedEventExpiry;
 import dev.switchboard.core.webhook.WebhookIntake;
 import dev.switchboard.core.webhook.WebhookVerifier;
 import dev.switchboard.http.WebhookRoutes;
@@ -19,28 +20,42 @@ import dev.switchboard.persistence.JdbiWebhookEventStore;
 import dev.switchboard.persistence.PgEventSignal;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The webhook half of the server, wired with plain constructors: the intake behind the two webhook routes (with
- * group commit in front of the event table), the cross-instance wake-up signal, and the event processor with
- * {@code EVENT_WORKERS} threads (none when 0). {@link #close()} stops them in reverse order.
+ * group commit in front of the event table), the cross-instance wake-up signal, the event processor with
+ * {@code EVENT_WORKERS} threads (none when 0), and the hourly expiry of unrouted events (on every instance; the
+ * store lets one at a time do the work). {@link #close()} stops them in reverse order.
  */
 final class EventPipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
+    /** Delay before the first expiry pass after start, and between passes. */
+    private static final Duration EXPIRY_FIRST = Duration.ofMinutes(1);
+    private static final Duration EXPIRY_EVERY = Duration.ofHours(1);
+
     private final PgEventSignal signal;
     private final BatchingWebhookEventStore inbox;
     private final EventProcessor processor;
     private final WebhookRoutes routes;
     private final boolean processing;
+    private final ScheduledExecutorService expiry;
 
     private EventPipeline(PgEventSignal signal, BatchingWebhookEventStore inbox, EventProcessor processor,
-                          WebhookRoutes routes, boolean processing) {
+                          WebhookRoutes routes, boolean processing, ScheduledExecutorService expiry) {
         this.signal = signal;
         this.inbox = inbox;
         this.processor = processor;
         this.routes = routes;
         this.processing = processing;
+        this.expiry = expiry;
     }
 
     /**
@@ -70,7 +85,25 @@ final class EventPipeline implements AutoCloseable {
             // the events this instance stores go straight to its processor, leased, without a claim
             inbox.handOffTo(processor);
         }
-        return new EventPipeline(signal, inbox, processor, WebhookRoutes.create(intake), workers > 0);
+        return new EventPipeline(signal, inbox, processor, WebhookRoutes.create(intake), workers > 0,
+                startExpiry(UnroutedEventExpiry.create(table, clock)));
+    }
+
+    /** Runs {@code unrouted} hourly on a daemon thread; a failed pass is logged and the next one tries again. */
+    private static ScheduledExecutorService startExpiry(UnroutedEventExpiry unrouted) {
+        ScheduledExecutorService runner = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "unrouted-event-expiry");
+            thread.setDaemon(true);
+            return thread;
+        });
+        runner.scheduleWithFixedDelay(() -> {
+            try {
+                unrouted.purge();
+            } catch (RuntimeException e) {
+                LOG.warn("unrouted webhook events could not be expired now: {}", e.getMessage());
+            }
+        }, EXPIRY_FIRST.toMillis(), EXPIRY_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        return runner;
     }
 
     /** The webhook routes to mount on the HTTP server (they count their outcomes). */
@@ -99,6 +132,7 @@ final class EventPipeline implements AutoCloseable {
     /** Stops processing, then the intake's writers (failing what is still waiting), then the listener. */
     @Override
     public void close() {
+        expiry.shutdownNow();
         try {
             if (processing) {
                 processor.close();

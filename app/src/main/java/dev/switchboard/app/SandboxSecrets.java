@@ -30,9 +30,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The sandbox's generated secrets: every secret the environment leaves unset is generated once, kept in
  * {@code <data directory>/secrets.properties} (file 0600, directory 0700 on POSIX file systems) and reused by the
- * next start, so sealed tokens stay readable and sessions survive a restart. The log says which secrets were
- * generated or reused and where the file is, never a value. Production never gets here: its configuration has
- * every secret set.
+ * next start, so sealed tokens stay readable and sessions survive a restart. The embedded PostgreSQL's password
+ * ({@link #embeddedDatabasePassword}) is kept there too. A directory or file that already exists with wider
+ * permissions is tightened to owner-only (and a warning logged). The log says which secrets were generated or
+ * reused and where the file is, never a value. Production never gets here: its configuration has every secret set
+ * and its database is external.
  *
  * <p>Not thread-safe; called once at start-up. Failures to read or write the file are {@link SwitchboardException}s
  * whose messages name the file, never a value.
@@ -40,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class SandboxSecrets {
     /** Name of the file under the data directory. */
     public static final String FILE_NAME = "secrets.properties";
+    /** Name of the embedded PostgreSQL's password in the file. */
+    public static final String EMBEDDED_DATABASE_PASSWORD = "EMBEDDED_DATABASE_PASSWORD";
 
     private static final Logger LOG = LoggerFactory.getLogger(SandboxSecrets.class);
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
@@ -60,7 +64,36 @@ public final class SandboxSecrets {
         if (names.isEmpty()) {
             return configuration;
         }
-        Path directory = configuration.dataDirectory().toAbsolutePath().normalize();
+        Kept kept = keep(configuration.dataDirectory(), names, random);
+        LOG.info("sandbox secrets kept in {} (owner-only): generated {}, reused {}", kept.file(), kept.generated(),
+                kept.reused());
+        return configuration.withSecrets(configuration.secrets().withGenerated(kept.values()));
+    }
+
+    /**
+     * The password the embedded PostgreSQL requires of every connection (scram-sha-256), kept in the file under
+     * {@code dataDirectory} as {@value #EMBEDDED_DATABASE_PASSWORD}: generated on first use, the same on every later
+     * start. Losing it locks the server out of its own cluster, so a stored one is always reused.
+     */
+    public static Secret embeddedDatabasePassword(Path dataDirectory, SecureRandom random) {
+        Objects.requireNonNull(dataDirectory, "dataDirectory");
+        Objects.requireNonNull(random, "random");
+        Kept kept = keep(dataDirectory, List.of(EMBEDDED_DATABASE_PASSWORD), random);
+        LOG.info("embedded PostgreSQL password kept in {} (owner-only): {}", kept.file(),
+                kept.generated().isEmpty() ? "reused" : "generated");
+        return kept.values().get(EMBEDDED_DATABASE_PASSWORD);
+    }
+
+    /** The values of {@code names} in the directory's file, and which of them were generated now or reused. */
+    private record Kept(Path file, Map<String, Secret> values, List<String> generated, List<String> reused) {
+    }
+
+    /**
+     * Reads the values of {@code names} from the file under {@code dataDirectory}, generating and saving the ones it
+     * does not have yet; the directory and the file are made owner-only first.
+     */
+    private static Kept keep(Path dataDirectory, List<String> names, SecureRandom random) {
+        Path directory = dataDirectory.toAbsolutePath().normalize();
         Path file = directory.resolve(FILE_NAME);
         try {
             createOwnerOnlyDirectory(directory);
@@ -84,8 +117,7 @@ public final class SandboxSecrets {
             if (!generated.isEmpty()) {
                 save(file, stored);
             }
-            LOG.info("sandbox secrets kept in {} (owner-only): generated {}, reused {}", file, generated, reused);
-            return configuration.withSecrets(configuration.secrets().withGenerated(values));
+            return new Kept(file, values, generated, reused);
         } catch (IOException e) {
             throw new SwitchboardException("could not read or write the sandbox secrets file " + file + ": "
                     + e.getClass().getSimpleName(), null);
@@ -151,6 +183,11 @@ public final class SandboxSecrets {
 
     private static void createOwnerOnlyDirectory(Path directory) throws IOException {
         if (Files.isDirectory(directory)) {
+            // a directory made by hand (or by an older version) may let others list and read it
+            if (posix() && !Files.getPosixFilePermissions(directory).equals(OWNER_DIRECTORY)) {
+                LOG.warn("{} was open to others; its permissions are now owner-only (0700)", directory);
+                Files.setPosixFilePermissions(directory, OWNER_DIRECTORY);
+            }
             return;
         }
         Files.createDirectories(directory, ownerOnly(OWNER_DIRECTORY));

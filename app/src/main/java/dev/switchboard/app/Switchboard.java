@@ -153,7 +153,8 @@ public final class Switchboard implements AutoCloseable {
         Optional<EmbeddedDatabase> embedded = Optional.empty();
         DatabaseSettings settings;
         if (resolved.database() instanceof DatabaseConfig.Embedded local) {
-            EmbeddedDatabase started = EmbeddedDatabase.start(local.dataDirectory());
+            EmbeddedDatabase started = EmbeddedDatabase.start(local.dataDirectory(),
+                    SandboxSecrets.embeddedDatabasePassword(resolved.dataDirectory(), random));
             embedded = Optional.of(started);
             settings = started.settings(local.maxClients());
             LOG.info("embedded PostgreSQL keeps its data in {} and listens on localhost:{}",
@@ -247,7 +248,11 @@ public final class Switchboard implements AutoCloseable {
         }
     }
 
-    /** {@code switchboard_token_refreshes_total{outcome}}: the background refresher's results on this instance. */
+    /**
+     * {@code switchboard_token_refreshes_total{outcome}}: the background refresher's results on this instance, and
+     * {@code switchboard_refresh_without_new_refresh_token_total}: those of them Dialpad answered without a new
+     * refresh token.
+     */
     private static void registerRefreshOutcomes(MeterRegistry registry, TokenRefresher refresher) {
         Map<String, ToDoubleFunction<TokenRefresher>> outcomes = new LinkedHashMap<>();
         outcomes.put("refreshed", r -> r.snapshot().refreshed());
@@ -258,6 +263,11 @@ public final class Switchboard implements AutoCloseable {
         outcomes.put("skipped", r -> r.snapshot().skipped());
         outcomes.forEach((outcome, count) -> FunctionCounter.builder("switchboard_token_refreshes", refresher, count)
                 .description("Background token refreshes by outcome").tag("outcome", outcome).register(registry));
+        // not an outcome of its own: such a refresh is also counted as refreshed
+        FunctionCounter.builder("switchboard_refresh_without_new_refresh_token", refresher,
+                        r -> r.snapshot().keptRefreshToken())
+                .description("Refreshes Dialpad answered without a new refresh token (the current one is kept)")
+                .register(registry);
     }
 
     /**

@@ -3,11 +3,13 @@ package dev.switchboard.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.apikey.ApiKeys;
 import dev.switchboard.core.apps.App;
 import dev.switchboard.core.audit.AuditEvent;
 import dev.switchboard.core.audit.AuditEventType;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
+import dev.switchboard.persistence.JdbiApiKeyStore;
 import dev.switchboard.persistence.JdbiAppStore;
 import dev.switchboard.persistence.JdbiAuditLog;
 import dev.switchboard.testkit.TestDatabase;
@@ -32,6 +34,7 @@ class ApiKeyAdministrationTest {
     private static ApiTestServer server;
     private static Database seed;
     private static JdbiAppStore apps;
+    private static JdbiApiKeyStore keys;
 
     @BeforeAll
     static void start() {
@@ -39,6 +42,7 @@ class ApiKeyAdministrationTest {
         server = ApiTestServer.start(testDatabase, data);
         seed = Database.open(DatabaseSettings.of(testDatabase.jdbcUrl(), 2));
         apps = JdbiAppStore.create(seed, Clock.systemUTC());
+        keys = JdbiApiKeyStore.create(seed);
     }
 
     @AfterAll
@@ -86,6 +90,9 @@ class ApiKeyAdministrationTest {
         assertThat(server.api("/api/calls", first).status()).isEqualTo(401);
         assertThat(server.get("/api/calls", "Authorization", "Bearer " + first).status()).isEqualTo(401);
         assertThat(server.api("/api/calls", second).status()).isEqualTo(200);
+        // the old key left the lookup: a request presenting it finds no candidate to compare with bcrypt
+        assertThat(keys.findByLookupPrefix(ApiKeys.lookupPrefixOf(first))).isEmpty();
+        assertThat(keys.findByLookupPrefix(ApiKeys.lookupPrefixOf(second))).isPresent();
 
         JsonNode audit = server.internal("GET", "/internal/apps/" + app.id() + "/api-key/audit", null).json();
         assertThat(audit.get("app_id").asText()).isEqualTo(app.id().toString());
@@ -123,6 +130,8 @@ class ApiKeyAdministrationTest {
         ApiTestServer.Answer refused = server.api("/api/calls", key);
         assertThat(refused.status()).isEqualTo(401);
         assertThat(refused.json().get("error").asText()).isEqualTo("invalid_api_key");
+        // the revoked key left the lookup: a request presenting it finds no candidate to compare with bcrypt
+        assertThat(keys.findByLookupPrefix(ApiKeys.lookupPrefixOf(key))).isEmpty();
 
         JsonNode status = server.internal("GET", "/internal/apps/" + app.id() + "/api-key/status", null).json();
         assertThat(status.get("status").asText()).isEqualTo("revoked");

@@ -16,6 +16,8 @@ import dev.switchboard.core.config.SecretSetting;
 import dev.switchboard.core.config.Secrets;
 import dev.switchboard.core.oauth.Connection;
 import dev.switchboard.core.oauth.OAuthFlows;
+import dev.switchboard.core.oauth.RefreshOutcome;
+import dev.switchboard.core.oauth.TokenRefresher;
 import dev.switchboard.core.secrets.SecretCipher;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
@@ -553,6 +555,46 @@ class OAuthLifecycleTest {
         JSON.readTree(response.body()).get("connection").get("shared_with_app_ids")
                 .forEach(id -> ids.add(id.asText()));
         return ids;
+    }
+
+    @Test
+    void refreshWhenDialpadSendsNoNewRefreshTokenThenKeptCountedInMetricsAndWarnedOncePerConnection() throws Exception {
+        UUID appId = createApp("Refresh without a new refresh token");
+        assertThat(connect(browser(), appId).statusCode()).isEqualTo(200);
+        Connection connected = connections.find(appId).orElseThrow();
+        TokenRefresher refresher = switchboard.refresher().orElseThrow();
+        long countedBefore = refresher.snapshot().keptRefreshToken();
+        List<String> warnings;
+        Connection reconnected;
+        dialpad.omitRefreshToken(true);
+        try (CapturedLog log = CapturedLog.start()) {
+            assertThat(refresher.refreshNow(appId)).isInstanceOf(RefreshOutcome.Refreshed.class);
+            assertThat(refresher.refreshNow(appId)).isInstanceOf(RefreshOutcome.Refreshed.class);
+            Connection refreshed = connections.find(appId).orElseThrow();
+            assertThat(refreshed.refreshToken()).isEqualTo(connected.refreshToken());
+            assertThat(refreshed.accessToken()).isNotEqualTo(connected.accessToken());
+            assertThat(dialpad.isCurrentRefreshToken(refreshed.refreshToken())).isTrue();
+
+            // a new connection of the same app is warned about again, once
+            dialpad.omitRefreshToken(false);
+            CLOCK.advance(Duration.ofSeconds(1));
+            assertThat(connect(browser(), appId).statusCode()).isEqualTo(200);
+            reconnected = connections.find(appId).orElseThrow();
+            dialpad.omitRefreshToken(true);
+            assertThat(refresher.refreshNow(appId)).isInstanceOf(RefreshOutcome.Refreshed.class);
+            warnings = log.texts().stream().filter(line -> line.contains("oauth_refresh_token_kept")).toList();
+        } finally {
+            dialpad.omitRefreshToken(false);
+        }
+
+        assertThat(refresher.snapshot().keptRefreshToken()).isEqualTo(countedBefore + 3);
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("switchboard_refresh_without_new_refresh_token_total "
+                + (double) (countedBefore + 3));
+        assertThat(warnings).hasSize(2).allSatisfy(line -> assertThat(line).contains(appId.toString())
+                .doesNotContain(connected.refreshToken()).doesNotContain(connected.accessToken())
+                .doesNotContain(reconnected.refreshToken()).doesNotContain(reconnected.accessToken()));
     }
 
     private static Browser browser() {

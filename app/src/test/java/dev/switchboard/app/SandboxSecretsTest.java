@@ -9,9 +9,11 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.config.Configuration;
 import dev.switchboard.core.config.DatabaseConfig;
+import dev.switchboard.core.config.Secret;
 import dev.switchboard.core.config.SecretSetting;
 import dev.switchboard.core.config.Secrets;
 import dev.switchboard.core.secrets.SecretCipher;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -108,5 +110,48 @@ class SandboxSecretsTest {
         SandboxSecrets.resolve(config, new SecureRandom());
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void resolveWhenDataDirectoryAndFileAlreadyExistOpenToOthersThenBothTightenedToOwnerOnly() throws Exception {
+        Path data = directoryWithMode("existing", "rwxr-xr-x");
+        Path file = data.resolve(SandboxSecrets.FILE_NAME);
+        Files.writeString(file, "SESSION_SECRET=" + "s".repeat(40) + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+        SandboxSecrets.resolve(TestConfigurations.sandbox(data, EMBEDDED), new SecureRandom());
+
+        assertThat(mode(data)).isEqualTo("rwx------");
+        assertThat(mode(file)).isEqualTo("rw-------");
+    }
+
+    @Test
+    void embeddedDatabasePasswordWhenAskedAgainThenTheSameOneFromTheOwnerOnlyFileAndNeverLogged() throws Exception {
+        Path data = directoryWithMode("database", "rwxrwxr-x");
+
+        Secret first = SandboxSecrets.embeddedDatabasePassword(data, new SecureRandom());
+        Secret second = SandboxSecrets.embeddedDatabasePassword(data, new SecureRandom());
+
+        assertThat(second).isEqualTo(first);
+        assertThat(first.length()).isGreaterThanOrEqualTo(32);
+        Path file = data.resolve(SandboxSecrets.FILE_NAME);
+        assertThat(Files.readString(file)).contains(SandboxSecrets.EMBEDDED_DATABASE_PASSWORD + "=" + first.value());
+        assertThat(mode(file)).isEqualTo("rw-------");
+        assertThat(mode(data)).isEqualTo("rwx------");
+        List<String> messages = logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(messages).anyMatch(m -> m.contains("embedded PostgreSQL password") && m.contains("generated"))
+                .anyMatch(m -> m.contains("embedded PostgreSQL password") && m.contains("reused"))
+                .noneMatch(m -> m.contains(first.value()));
+    }
+
+    /** A directory under the test's folder with exactly {@code mode}, as an operator might have made it. */
+    private Path directoryWithMode(String name, String mode) throws IOException {
+        Path directory = Files.createDirectories(temp.resolve(name));
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString(mode));
+        return directory;
+    }
+
+    private static String mode(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
 }

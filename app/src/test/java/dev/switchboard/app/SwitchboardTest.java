@@ -16,9 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,6 +64,47 @@ class SwitchboardTest {
             assertThat(rows.next()).isTrue();
             assertThat(rows.getInt(1)).isPositive();
         }
+    }
+
+    @Test
+    void startWhenEmbeddedDatabaseThenItRequiresThePasswordFromTheSecretsFileAndARestartReusesIt() throws Exception {
+        DatabaseConfig embedded = new DatabaseConfig.Embedded(data.resolve("postgres"), 2);
+        String password;
+        int port;
+        try (Switchboard switchboard = Switchboard.start(TestConfigurations.sandbox(data, embedded),
+                new SecureRandom())) {
+            assertThat(health(switchboard)).isEqualTo(200);
+            password = storedPassword();
+            port = Integer.parseInt(Files.readString(data.resolve("postgres.port")).strip());
+            String url = "jdbc:postgresql://localhost:" + port + "/switchboard";
+            assertThatThrownBy(() -> DriverManager.getConnection(url, "postgres", "wrong-password"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
+            try (Connection connection = DriverManager.getConnection(url, "postgres", password)) {
+                assertThat(connection.isValid(5)).isTrue();
+            }
+        }
+
+        try (Switchboard restarted = Switchboard.start(TestConfigurations.sandbox(data, embedded),
+                new SecureRandom())) {
+            assertThat(health(restarted)).isEqualTo(200);
+            assertThat(storedPassword()).isEqualTo(password);
+        }
+    }
+
+    private String storedPassword() throws Exception {
+        Properties secrets = new Properties();
+        try (var in = Files.newInputStream(data.resolve(SandboxSecrets.FILE_NAME))) {
+            secrets.load(in);
+        }
+        String password = secrets.getProperty(SandboxSecrets.EMBEDDED_DATABASE_PASSWORD);
+        assertThat(password).hasSizeGreaterThanOrEqualTo(32);
+        return password;
+    }
+
+    private static int health(Switchboard switchboard) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + switchboard.port() + "/health")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test

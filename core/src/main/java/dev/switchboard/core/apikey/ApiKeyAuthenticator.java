@@ -8,9 +8,12 @@ import java.util.Optional;
  *
  * <p>Steps: a missing key is {@link ApiKeyCheck.Reason#MISSING}; anything not exactly {@code raw_} + 64 lowercase
  * hex digits is {@link ApiKeyCheck.Reason#MALFORMED} (so no long input reaches bcrypt); the store is asked for the
- * one key with the same lookup prefix; no such key, or a bcrypt mismatch, is {@link ApiKeyCheck.Reason#UNKNOWN}.
- * Only for the genuine key does the result say {@link ApiKeyCheck.Reason#REVOKED} or
- * {@link ApiKeyCheck.Reason#APP_INACTIVE}, so a guesser learns nothing about other apps' keys.
+ * one live key with the same lookup prefix; no such key, or a bcrypt mismatch, is
+ * {@link ApiKeyCheck.Reason#UNKNOWN}. A revoked or rotated-away key has left the lookup
+ * ({@link ApiKeyStore#findByLookupPrefix}), so it is {@link ApiKeyCheck.Reason#UNKNOWN} too, without a bcrypt
+ * comparison; {@link ApiKeyCheck.Reason#REVOKED} remains for a store that still returns a dead key. Only for the
+ * genuine key does the result say {@link ApiKeyCheck.Reason#REVOKED} or {@link ApiKeyCheck.Reason#APP_INACTIVE}, so
+ * a guesser learns nothing about other apps' keys.
  *
  * <p>A check costs at most one bcrypt comparison whatever the number of keys, and none at all for a missing,
  * malformed or unknown-prefix key (no dummy comparison is made: the prefix is 64 random bits, so telling

@@ -11,8 +11,10 @@ import java.util.UUID;
  *
  * <p>Promises: an app has at most one active key at any moment, also under concurrent writes from several
  * instances; every write changes the keys and appends its audit entry in one transaction, so the trail never
- * misses or invents a change; lookup prefixes are unique over all keys, revoked ones included. Rows of revoked
- * keys are kept (so a check can tell "revoked" from "unknown" and the trail keeps its meaning).
+ * misses or invents a change; lookup prefixes are unique over the keys that can be found. A key revoked or rotated
+ * away leaves the lookup at once: {@link #findByLookupPrefix} no longer finds it, so presenting a dead key (or
+ * anything with its prefix) costs no bcrypt comparison. What the trail and {@link #status} show of it (hint, times)
+ * is kept.
  *
  * <p>Every method but {@link #findByLookupPrefix} is scoped to one app. An {@code actor} has 1 to
  * {@value ApiKeyAuditEntry#MAX_ACTOR_LENGTH} characters (else IllegalArgumentException, nothing written). Implementations are thread-safe and throw
@@ -46,9 +48,9 @@ public interface ApiKeyStore {
     List<ApiKeyAuditEntry> audit(UUID appId);
 
     /**
-     * The key, active or not, whose lookup prefix is {@code lookupPrefix}, with its app's active flag; empty when
-     * there is none. This is the one query not scoped by app: it is how a presented key finds its app. An index
-     * makes it one row read whatever the number of keys.
+     * The live key whose lookup prefix is {@code lookupPrefix}, with its app's active flag; empty when there is none,
+     * including when the key with that prefix was revoked or rotated away. This is the one query not scoped by app:
+     * it is how a presented key finds its app. An index makes it one row read whatever the number of keys.
      */
     Optional<ApiKeyCandidate> findByLookupPrefix(String lookupPrefix);
 

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -45,6 +47,10 @@ import org.slf4j.LoggerFactory;
  *       after Dialpad rotated the token, it is retried {@link Settings#storeWriteAttempts()} times with doubling
  *       delays, since a lost rotated token means a lost connection; if all fail an error is logged (never the
  *       token). Audited {@code oauth_refreshed}, logged at INFO.</li>
+ *   <li>A successful answer without a new {@code refresh_token}: the current refresh token stays valid and is kept
+ *       (RFC 6749 section 6: the server MAY issue a new one). Dialpad rotates refresh tokens, so such an answer is
+ *       worth knowing about: it is counted ({@link Snapshot#keptRefreshToken()}) and logged as a warning once per
+ *       connection (per app and connection time) on this instance, never with a token.</li>
  *   <li>{@code invalid_grant}: the connection is marked as needing a reconnect (never deleted) and no longer
  *       claimed; audited {@code oauth_needs_reconnect}, logged at WARN ("needs reconnect").</li>
  *   <li>Any other refusal, Dialpad unavailable, or an unusable token response: the failure is recorded with the
@@ -64,6 +70,8 @@ public final class TokenRefresher implements AutoCloseable {
     private static final String UNAVAILABLE = "unavailable";
     /** The most connections one claim asks for, whatever the pool size. */
     private static final int MAX_CLAIM = 500;
+    /** Connections remembered as warned about a kept refresh token; past it the memory starts again. */
+    private static final int MAX_WARNED = 10_000;
 
     private final ConnectionStore store;
     private final DialpadAuthorizationServer server;
@@ -88,6 +96,9 @@ public final class TokenRefresher implements AutoCloseable {
     private final AtomicLong tokensLost = new AtomicLong();
     private final AtomicLong leasesLost = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong keptRefreshToken = new AtomicLong();
+    /** The connections (app and connection time) already warned about a refresh answer without a refresh token. */
+    private final Set<String> warnedKeptRefreshToken = ConcurrentHashMap.newKeySet();
     private final AtomicInteger state = new AtomicInteger(NEW);
 
     private static final int NEW = 0;
@@ -210,7 +221,7 @@ public final class TokenRefresher implements AutoCloseable {
     /** Counters since creation; cheap, for metrics and benchmarks. */
     public Snapshot snapshot() {
         return new Snapshot(refreshed.get(), failed.get(), needsReconnect.get(), tokensLost.get(), leasesLost.get(),
-                skipped.get(), inFlight.get(), peakInFlight.get(), settings.concurrency());
+                skipped.get(), keptRefreshToken.get(), inFlight.get(), peakInFlight.get(), settings.concurrency());
     }
 
     /**
@@ -359,6 +370,10 @@ public final class TokenRefresher implements AutoCloseable {
         if (grant instanceof TokenGrant.Tokens tokens) {
             TokenResponseCheck check = TokenResponseCheck.ofRefresh(tokens.response(), connection.refreshToken());
             if (check instanceof TokenResponseCheck.Valid valid) {
+                String issued = tokens.response().refreshToken();
+                if (issued == null || issued.isBlank()) {
+                    noteKeptRefreshToken(connection);
+                }
                 return storeRefreshed(connection, leaseOwner, valid, received);
             }
             TokenResponseCheck.Invalid invalid = (TokenResponseCheck.Invalid) check;
@@ -369,6 +384,21 @@ public final class TokenRefresher implements AutoCloseable {
         }
         TokenGrant.Unavailable unavailable = (TokenGrant.Unavailable) grant;
         return storeFailure(connection, leaseOwner, UNAVAILABLE, unavailable.reason(), received);
+    }
+
+    /** Counts a refresh answered without a new refresh token, and warns the first time for this connection. */
+    private void noteKeptRefreshToken(Connection connection) {
+        keptRefreshToken.incrementAndGet();
+        if (warnedKeptRefreshToken.size() >= MAX_WARNED) {
+            warnedKeptRefreshToken.clear();
+        }
+        if (warnedKeptRefreshToken.add(connection.appId() + "@" + connection.connectedAt())) {
+            LOG.atWarn().addKeyValue("event", "oauth_refresh_token_kept").addKeyValue("app_id", connection.appId())
+                    .addKeyValue("organisation_id", connection.organisationId())
+                    .log("app {}: Dialpad answered a refresh without a new refresh token; the current one is kept"
+                            + " (RFC 6749 section 6). Logged once per connection, counted in"
+                            + " switchboard_refresh_without_new_refresh_token_total", connection.appId());
+        }
     }
 
     private RefreshOutcome storeRefreshed(Connection connection, String leaseOwner, TokenResponseCheck.Valid valid,
@@ -563,11 +593,12 @@ public final class TokenRefresher implements AutoCloseable {
      * @param tokensLost     rotated tokens that could not be stored
      * @param leasesLost     results not recorded because the lease was gone
      * @param skipped        claims released unused (closing, or lease too old)
+     * @param keptRefreshToken successful refresh answers without a new refresh token (the current one was kept)
      * @param inFlight       calls to Dialpad running now (background and {@link #refreshNow})
      * @param peakInFlight   the most calls to Dialpad that ran at once
      * @param concurrency    the configured bound
      */
     public record Snapshot(long refreshed, long failed, long needsReconnect, long tokensLost, long leasesLost,
-                           long skipped, int inFlight, int peakInFlight, int concurrency) {
+                           long skipped, long keptRefreshToken, int inFlight, int peakInFlight, int concurrency) {
     }
 }

@@ -58,9 +58,13 @@ import org.slf4j.LoggerFactory;
  *       pushes are published and the events marked processed in the same transaction, so a push exists if and only
  *       if its change was committed;</li>
  *   <li>unknown kind: marked processed and ignored (logged);</li>
- *   <li>unrouted: routed again by organisation ({@link OrganisationRouter#appsOf}) before the batch; when apps are
- *       connected now, one copy per app is stored (and processed like any event) and the unrouted one is marked
- *       processed; otherwise it fails as unrouted and is retried with the backoff below, kept, never dropped.</li>
+ *   <li>unrouted: routed again by organisation before the batch, only to the apps whose connection existed when the
+ *       event was received ({@link OrganisationRouter#appsConnectedBy}); when there are some, one copy per app is
+ *       stored (and processed like any event) and the unrouted one is marked processed. When the organisation's
+ *       apps all connected after the event arrived, it is marked processed without a copy: it was sent before
+ *       they were connected and is none of theirs. Otherwise (no app connected) it fails as unrouted and is
+ *       retried with the backoff below. Either way an unrouted event is deleted once
+ *       {@link UnroutedEventExpiry#RETENTION} old.</li>
  * </ul>
  * Reprocessing an event changes nothing and pushes nothing: the merge reports no change for what a call already
  * holds, and a message already stored is a duplicate. Every push has an id derived from its event and type, so a
@@ -395,9 +399,15 @@ public final class EventProcessor implements EventHandoff, AutoCloseable {
         if (event.organisationId().isEmpty()) {
             return new Prepared.Failed(event, "unrouted: the event names no organisation");
         }
-        List<UUID> apps = router.appsOf(event.organisationId().get());
+        String organisationId = event.organisationId().get();
+        List<UUID> apps = router.appsConnectedBy(organisationId, event.receivedAt());
         if (apps.isEmpty()) {
-            return new Prepared.Failed(event, "unrouted: no app is connected to its organisation");
+            if (router.appsOf(organisationId).isEmpty()) {
+                return new Prepared.Failed(event, "unrouted: no app is connected to its organisation");
+            }
+            LOG.info("unrouted webhook event {} not routed: its organisation's apps connected after it was received",
+                    event.id());
+            return new Prepared.Nothing(event);
         }
         byte[] raw = event.payload().getBytes(StandardCharsets.UTF_8);
         Map<String, Object> payload = Json.parseObject(raw);

@@ -1,6 +1,5 @@
 package dev.switchboard.core.webhook;
 
-import dev.switchboard.core.oauth.ConnectionSummary;
 import dev.switchboard.core.oauth.ConnectionStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Look-ups that found apps are remembered for {@link #CACHE_TTL}, so a burst of deliveries costs no query per
  * event; look-ups that found none are never cached, so an app connected a moment ago gets its next event (and the
- * processor re-routes unrouted events, see {@link EventProcessor}). Thread-safe.
+ * processor re-routes unrouted events, see {@link EventProcessor}). An event kept unrouted goes only to the apps
+ * whose connection existed when it was received ({@link #appsConnectedBy}): an organisation's past events never
+ * reach an app that connects it later. Thread-safe.
  */
 public final class OrganisationRouter {
     /** How long a found routing is reused. */
@@ -46,7 +47,11 @@ public final class OrganisationRouter {
         }
     }
 
-    private record Cached(List<UUID> appIds, Instant until) {
+    /** An app connected to the organisation, and since when. */
+    private record Connected(UUID appId, Instant connectedAt) {
+    }
+
+    private record Cached(List<Connected> connections, Instant until) {
     }
 
     private final ConnectionStore connections;
@@ -82,22 +87,37 @@ public final class OrganisationRouter {
 
     /** The apps connected to this organisation now (cached when there are some). */
     public List<UUID> appsOf(String organisationId) {
+        return connectionsOf(organisationId).stream().map(Connected::appId).distinct().toList();
+    }
+
+    /**
+     * The apps whose connection to this organisation existed at {@code receivedAt} (connected at or before it): where
+     * an event kept unrouted since {@code receivedAt} may go. An app connected after the event arrived never gets
+     * it, so a connection does not inherit what the organisation sent before it existed.
+     */
+    public List<UUID> appsConnectedBy(String organisationId, Instant receivedAt) {
+        Objects.requireNonNull(receivedAt, "receivedAt");
+        return connectionsOf(organisationId).stream().filter(c -> !c.connectedAt().isAfter(receivedAt))
+                .map(Connected::appId).distinct().toList();
+    }
+
+    private List<Connected> connectionsOf(String organisationId) {
         Instant now = clock.instant();
         Cached cached = cache.get(organisationId);
         if (cached != null && now.isBefore(cached.until())) {
-            return cached.appIds();
+            return cached.connections();
         }
-        List<UUID> apps = connections.findByOrganisation(organisationId).stream()
-                .map(ConnectionSummary::appId).distinct().toList();
-        if (apps.isEmpty()) {
+        List<Connected> found = connections.findByOrganisation(organisationId).stream()
+                .map(c -> new Connected(c.appId(), c.connectedAt())).toList();
+        if (found.isEmpty()) {
             cache.remove(organisationId);
         } else {
             if (cache.size() > 10_000) {
                 cache.clear();
             }
-            cache.put(organisationId, new Cached(apps, now.plus(CACHE_TTL)));
+            cache.put(organisationId, new Cached(found, now.plus(CACHE_TTL)));
         }
-        return apps;
+        return found;
     }
 
     /** The organisation ids the payload names, in the documented order, without repeats. */

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Shared path: verified with the shared secret ({@code DIALPAD_WEBHOOK_SECRET}) as a JWT, or, when the
  *       predecessor's {@code x-dialpad-signature} header is present, as HMAC of the raw JSON body
  *       ({@link WebhookVerifier#check}); routed by organisation with {@link OrganisationRouter}: one event per
- *       connected app, or one unrouted event kept for later (never dropped).</li>
+ *       connected app, or one unrouted event kept at most {@link UnroutedEventExpiry#RETENTION}, for an app
+ *       whose connection existed when it arrived (see {@link EventProcessor}).</li>
  *   <li>Per-app path: verified as a JWT with each of the app's own webhook secrets
  *       ({@link DialpadWebhookStore#secrets}); the first that verifies wins. An unknown app is
  *       {@link WebhookReceipt.UnknownApp}; an app without any webhook secret verifies nothing.</li>
