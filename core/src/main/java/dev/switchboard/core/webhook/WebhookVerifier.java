@@ -1,14 +1,12 @@
 package dev.switchboard.core.webhook;
 
-import dev.switchboard.core.json.Json;
+import dev.switchboard.core.json.JsonCodec;
 import dev.switchboard.core.json.JsonException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -24,7 +22,10 @@ import javax.crypto.spec.SecretKeySpec;
  * The body is an RFC 7515 compact JWS (section 7.1), surrounding whitespace ignored, whatever the Content-Type:
  * <ol>
  *   <li>exactly three segments separated by dots, each non-empty and canonical base64url without padding
- *       (RFC 7515 section 2), else {@link WebhookCheck.Reason#MALFORMED};</li>
+ *       (RFC 7515 section 2), the header at most {@link #MAX_HEADER_SEGMENT} characters, else
+ *       {@link WebhookCheck.Reason#MALFORMED}. Sizes and alphabet are checked before anything is decoded, and the
+ *       payload is neither decoded nor parsed before its signature verifies, so an unauthenticated request costs
+ *       at most the reading of a small header and one HMAC over its bytes;</li>
  *   <li>the protected header must be a JSON object (else MALFORMED) whose {@code alg} is exactly {@code "HS256"}
  *       and which has no {@code crit} member (section 4.1.11: we understand no extension), else
  *       {@link WebhookCheck.Reason#UNSUPPORTED_ALGORITHM}. This rejects {@code none}, HS384/HS512, RS256 (the
@@ -34,7 +35,9 @@ import javax.crypto.spec.SecretKeySpec;
  *       with the secret (section 5.2), compared with {@link MessageDigest#isEqual}, else
  *       {@link WebhookCheck.Reason#BAD_SIGNATURE}; the payload is not parsed before this succeeds;</li>
  *   <li>the payload must be a JSON object (else MALFORMED);</li>
- *   <li>if the payload has an {@code exp} claim (RFC 7519 section 4.1.4) it must be a number (else MALFORMED),
+ *   <li>if the payload has an {@code exp} claim (RFC 7519 section 4.1.4) it must be a whole number of seconds
+ *       within {@link #MAX_EXP_SECONDS} of the epoch (else MALFORMED: a fraction or an exponent is refused, so
+ *       no claim ever costs arbitrary-precision arithmetic),
  *       and the delivery is {@link WebhookCheck.Reason#EXPIRED} once the injected clock reaches
  *       {@code exp + leeway}. Dialpad documents no time claim, so a token without {@code exp} is accepted; replays
  *       of a genuine delivery are absorbed by event deduplication, not here. {@code nbf} and {@code iat} are not
@@ -58,7 +61,17 @@ public final class WebhookVerifier {
     /** How long after {@code exp} a token is still accepted, for clock skew between Dialpad and us. */
     public static final Duration DEFAULT_LEEWAY = Duration.ofMinutes(2);
 
+    /** Longest protected header segment accepted (base64url characters); Dialpad's is a few dozen. */
+    public static final int MAX_HEADER_SEGMENT = 1024;
+    /**
+     * Largest {@code exp} accepted, in seconds either side of the epoch: the end of year 9999, far beyond any real
+     * token and far from overflowing once the leeway is added.
+     */
+    public static final long MAX_EXP_SECONDS = 253_402_300_799L;
+
     private static final String ALGORITHM = "HS256";
+    /** Longest signature segment decoded; an HS256 signature has 43 characters. */
+    private static final int MAX_SIGNATURE_SEGMENT = 128;
     private static final int HMAC_SHA256_BYTES = 32;
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -117,14 +130,18 @@ public final class WebhookVerifier {
         String headerSegment = token.substring(0, firstDot);
         String payloadSegment = token.substring(firstDot + 1, secondDot);
         String signatureSegment = token.substring(secondDot + 1);
+        // sizes first: nothing unauthenticated is decoded beyond a small header and a signature
+        if (headerSegment.length() > MAX_HEADER_SEGMENT || signatureSegment.length() > MAX_SIGNATURE_SEGMENT
+                || !isBase64Url(payloadSegment)) {
+            return rejected(WebhookCheck.Reason.MALFORMED);
+        }
         byte[] headerBytes = decodeSegment(headerSegment);
-        byte[] payloadBytes = decodeSegment(payloadSegment);
-        if (headerBytes == null || payloadBytes == null) {
+        if (headerBytes == null) {
             return rejected(WebhookCheck.Reason.MALFORMED);
         }
         Map<String, Object> header;
         try {
-            header = Json.parseObject(headerBytes);
+            header = JsonCodec.parseObject(headerBytes);
         } catch (JsonException e) {
             return rejected(WebhookCheck.Reason.MALFORMED);
         }
@@ -136,18 +153,23 @@ public final class WebhookVerifier {
         if (signature == null) {
             return rejected(WebhookCheck.Reason.MALFORMED);
         }
-        byte[] signingInput = (headerSegment + "." + payloadSegment).getBytes(StandardCharsets.US_ASCII);
+        byte[] signingInput = token.substring(0, secondDot).getBytes(StandardCharsets.US_ASCII);
         if (!macMatches(secret, signingInput, signature)) {
             return rejected(WebhookCheck.Reason.BAD_SIGNATURE);
         }
+        byte[] payloadBytes = decodeSegment(payloadSegment);
+        if (payloadBytes == null) {
+            return rejected(WebhookCheck.Reason.MALFORMED);
+        }
         Map<String, Object> payload;
         try {
-            payload = Json.parseObject(payloadBytes);
+            payload = JsonCodec.parseObject(payloadBytes);
         } catch (JsonException e) {
             return rejected(WebhookCheck.Reason.MALFORMED);
         }
         if (payload.containsKey("exp")) {
-            if (!(payload.get("exp") instanceof Number exp)) {
+            // a whole number of seconds in range; a fraction, an exponent or a huge literal is no NumericDate we use
+            if (!(payload.get("exp") instanceof Long exp) || Math.abs(exp) > MAX_EXP_SECONDS) {
                 return rejected(WebhookCheck.Reason.MALFORMED);
             }
             if (isExpired(exp)) {
@@ -178,7 +200,7 @@ public final class WebhookVerifier {
             return rejected(WebhookCheck.Reason.BAD_SIGNATURE);
         }
         try {
-            return new WebhookCheck.Accepted(Json.parseObject(body));
+            return new WebhookCheck.Accepted(JsonCodec.parseObject(body));
         } catch (JsonException e) {
             return rejected(WebhookCheck.Reason.MALFORMED);
         }
@@ -214,12 +236,11 @@ public final class WebhookVerifier {
         }
     }
 
-    private boolean isExpired(Number exp) {
-        BigDecimal expiry = exp instanceof BigDecimal big ? big : BigDecimal.valueOf(exp.longValue());
-        Instant now = clock.instant();
-        BigDecimal nowSeconds = BigDecimal.valueOf(now.getEpochSecond()).add(BigDecimal.valueOf(now.getNano(), 9));
-        // RFC 7519 4.1.4: the current time must be before exp; the leeway only widens that window
-        return nowSeconds.compareTo(expiry.add(BigDecimal.valueOf(leeway.toSeconds()))) >= 0;
+    private boolean isExpired(long exp) {
+        // RFC 7519 4.1.4: the current time must be before exp; the leeway only widens that window. Both sides are
+        // whole seconds far from overflow (exp is range-checked), and now >= exp + leeway holds for the exact
+        // current time exactly when it holds for its whole seconds.
+        return clock.instant().getEpochSecond() >= exp + leeway.toSeconds();
     }
 
     /** The body as ASCII with surrounding whitespace removed, or null when any other byte is outside ASCII. */
@@ -249,16 +270,8 @@ public final class WebhookVerifier {
      * the same text, so one signature has exactly one spelling). Null when it is not.
      */
     private static byte[] decodeSegment(String segment) {
-        if (segment.isEmpty() || segment.length() % 4 == 1) {
+        if (!isBase64Url(segment)) {
             return null;
-        }
-        for (int i = 0; i < segment.length(); i++) {
-            char c = segment.charAt(i);
-            boolean alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_';
-            if (!alphabet) {
-                return null;
-            }
         }
         byte[] decoded;
         try {
@@ -267,6 +280,22 @@ public final class WebhookVerifier {
             return null;
         }
         return BASE64URL.encodeToString(decoded).equals(segment) ? decoded : null;
+    }
+
+    /** Non-empty, a possible length of unpadded base64 and only the base64url alphabet. */
+    private static boolean isBase64Url(String segment) {
+        if (segment.isEmpty() || segment.length() % 4 == 1) {
+            return false;
+        }
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            boolean alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_';
+            if (!alphabet) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The 32 bytes a legacy header encodes (hex, base64 or base64url), or null when it encodes no such thing. */
