@@ -118,24 +118,23 @@ public final class WebhookVerifier {
     public WebhookCheck verifyJwt(byte[] body, byte[] secret) {
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(secret, "secret");
-        String token = asciiTrimmed(body);
-        if (token == null) {
+        int start = 0;
+        int end = body.length;
+        while (start < end && isWhitespace(body[start])) {
+            start++;
+        }
+        while (end > start && isWhitespace(body[end - 1])) {
+            end--;
+        }
+        // sizes first, found without reading the rest of the body: the header ends within MAX_HEADER_SEGMENT
+        // characters of the start and the signature begins within MAX_SIGNATURE_SEGMENT of the end
+        int firstDot = indexOfDot(body, start, Math.min(end, start + MAX_HEADER_SEGMENT + 1));
+        int lastDot = lastIndexOfDot(body, Math.max(start, end - MAX_SIGNATURE_SEGMENT - 1), end);
+        // one pass over the payload segment: only the base64url alphabet, so no third dot and nothing beyond ASCII
+        if (firstDot < 0 || lastDot <= firstDot || !isBase64Url(body, firstDot + 1, lastDot)) {
             return rejected(WebhookCheck.Reason.MALFORMED);
         }
-        int firstDot = token.indexOf('.');
-        int secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
-        if (secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0) {
-            return rejected(WebhookCheck.Reason.MALFORMED);
-        }
-        String headerSegment = token.substring(0, firstDot);
-        String payloadSegment = token.substring(firstDot + 1, secondDot);
-        String signatureSegment = token.substring(secondDot + 1);
-        // sizes first: nothing unauthenticated is decoded beyond a small header and a signature
-        if (headerSegment.length() > MAX_HEADER_SEGMENT || signatureSegment.length() > MAX_SIGNATURE_SEGMENT
-                || !isBase64Url(payloadSegment)) {
-            return rejected(WebhookCheck.Reason.MALFORMED);
-        }
-        byte[] headerBytes = decodeSegment(headerSegment);
+        byte[] headerBytes = decodeSegment(new String(body, start, firstDot - start, StandardCharsets.ISO_8859_1));
         if (headerBytes == null) {
             return rejected(WebhookCheck.Reason.MALFORMED);
         }
@@ -149,14 +148,15 @@ public final class WebhookVerifier {
         if (!ALGORITHM.equals(header.get("alg")) || header.containsKey("crit")) {
             return rejected(WebhookCheck.Reason.UNSUPPORTED_ALGORITHM);
         }
-        byte[] signature = decodeSegment(signatureSegment);
+        byte[] signature = decodeSegment(new String(body, lastDot + 1, end - lastDot - 1, StandardCharsets.ISO_8859_1));
         if (signature == null) {
             return rejected(WebhookCheck.Reason.MALFORMED);
         }
-        byte[] signingInput = token.substring(0, secondDot).getBytes(StandardCharsets.US_ASCII);
-        if (!macMatches(secret, signingInput, signature)) {
+        // the signing input is the raw ASCII of header "." payload, MACed where it lies in the body
+        if (!macMatches(secret, body, start, lastDot - start, signature)) {
             return rejected(WebhookCheck.Reason.BAD_SIGNATURE);
         }
+        String payloadSegment = new String(body, firstDot + 1, lastDot - firstDot - 1, StandardCharsets.US_ASCII);
         byte[] payloadBytes = decodeSegment(payloadSegment);
         if (payloadBytes == null) {
             return rejected(WebhookCheck.Reason.MALFORMED);
@@ -196,7 +196,7 @@ public final class WebhookVerifier {
             return rejected(WebhookCheck.Reason.MISSING_SIGNATURE);
         }
         byte[] presented = decodeLegacySignature(signature.strip());
-        if (presented == null || !macMatches(secret, body, presented)) {
+        if (presented == null || !macMatches(secret, body, 0, body.length, presented)) {
             return rejected(WebhookCheck.Reason.BAD_SIGNATURE);
         }
         try {
@@ -212,23 +212,28 @@ public final class WebhookVerifier {
      */
     public static byte[] hmacSha256(byte[] key, byte[] data) {
         Objects.requireNonNull(data, "data");
+        return hmacSha256(key, data, 0, data.length);
+    }
+
+    private static byte[] hmacSha256(byte[] key, byte[] data, int offset, int length) {
         if (key == null || key.length == 0) {
             throw new IllegalArgumentException("an HMAC key must not be empty");
         }
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
+            mac.update(data, offset, length);
+            return mac.doFinal();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
         }
     }
 
-    private static boolean macMatches(byte[] secret, byte[] data, byte[] presented) {
+    private static boolean macMatches(byte[] secret, byte[] data, int offset, int length, byte[] presented) {
         if (secret.length == 0) {
             return false;
         }
-        byte[] expected = hmacSha256(secret, data);
+        byte[] expected = hmacSha256(secret, data, offset, length);
         try {
             return MessageDigest.isEqual(expected, presented);
         } finally {
@@ -243,22 +248,24 @@ public final class WebhookVerifier {
         return clock.instant().getEpochSecond() >= exp + leeway.toSeconds();
     }
 
-    /** The body as ASCII with surrounding whitespace removed, or null when any other byte is outside ASCII. */
-    private static String asciiTrimmed(byte[] body) {
-        int start = 0;
-        int end = body.length;
-        while (start < end && isWhitespace(body[start])) {
-            start++;
-        }
-        while (end > start && isWhitespace(body[end - 1])) {
-            end--;
-        }
-        for (int i = start; i < end; i++) {
-            if (body[i] < 0x21 || body[i] > 0x7e) {
-                return null;
+    /** The first '.' in {@code bytes[from, to)}, or -1. */
+    private static int indexOfDot(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == '.') {
+                return i;
             }
         }
-        return new String(body, start, end - start, StandardCharsets.US_ASCII);
+        return -1;
+    }
+
+    /** The last '.' in {@code bytes[from, to)}, or -1. */
+    private static int lastIndexOfDot(byte[] bytes, int from, int to) {
+        for (int i = to - 1; i >= from; i--) {
+            if (bytes[i] == '.') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean isWhitespace(byte b) {
@@ -288,14 +295,28 @@ public final class WebhookVerifier {
             return false;
         }
         for (int i = 0; i < segment.length(); i++) {
-            char c = segment.charAt(i);
-            boolean alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_';
-            if (!alphabet) {
+            if (!isBase64UrlCharacter(segment.charAt(i))) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** {@link #isBase64Url(String)} for the ASCII bytes {@code bytes[from, to)}. */
+    private static boolean isBase64Url(byte[] bytes, int from, int to) {
+        if (from == to || (to - from) % 4 == 1) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (!isBase64UrlCharacter(bytes[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isBase64UrlCharacter(int c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     }
 
     /** The 32 bytes a legacy header encodes (hex, base64 or base64url), or null when it encodes no such thing. */
