@@ -4,11 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.json.JsonCodec;
 import java.util.Optional;
 
 /** Reads Dialpad's JSON answers field by field, without trusting their shape. Thread-safe. */
 final class DialpadJson {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = JsonCodec.mapper();
 
     private DialpadJson() {
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.switchboard.core.StoreUnavailableException;
+import dev.switchboard.core.json.JsonCodec;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -45,14 +46,17 @@ public final class HttpServer implements AutoCloseable {
         this.edge = edge;
     }
 
-    /** The JSON mapper of every answer: snake_case names, ISO-8601 instants, unknown input fields ignored. */
+    /**
+     * The JSON mapper of every request body and answer: the server's one JSON configuration ({@link JsonCodec}, with
+     * its limits on what is read) plus snake_case names, ISO-8601 instants and unknown input fields ignored.
+     */
     public static ObjectMapper objectMapper() {
-        return new ObjectMapper()
-                .registerModule(new JavaTimeModule())
-                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        return JsonCodec.builder()
+                .addModule(new JavaTimeModule())
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+                .build();
     }
 
     /** Builds and starts the server with {@code groups} and {@link EdgePolicy#defaults()}. */

@@ -2,7 +2,7 @@ package dev.switchboard.http;
 
 import dev.switchboard.core.StoreUnavailableException;
 import dev.switchboard.core.apikey.ApiKeyCheck;
-import dev.switchboard.core.json.Json;
+import dev.switchboard.core.json.JsonCodec;
 import dev.switchboard.core.push.PushEvent;
 import dev.switchboard.core.push.PushFeed;
 import io.javalin.config.RoutesConfig;
@@ -219,7 +219,7 @@ public final class PushSocket implements RouteGroup, AutoCloseable {
         message.put("app_id", event.appId().toString());
         event.targetCrmUser().ifPresent(user -> message.put("target_crm_user", user));
         message.put("data", event.data());
-        return Json.write(message);
+        return JsonCodec.write(message);
     }
 
     private void pingAll() {

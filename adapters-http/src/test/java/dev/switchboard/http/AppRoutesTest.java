@@ -68,6 +68,19 @@ class AppRoutesTest {
     }
 
     @Test
+    void createWhenBodyBreaksAJsonLimitThen400InvalidJsonAndNothingCreated() throws Exception {
+        int before = fixture.apps.list().size();
+
+        assertProblem(fixture.postJson("/internal/apps", "{\"name\": \"a\", \"name\": \"b\"}"), 400, "invalid_json");
+        assertProblem(fixture.postJson("/internal/apps", "{\"name\": \"a\", \"n\": " + "9".repeat(500) + "}"), 400,
+                "invalid_json");
+        assertProblem(fixture.postJson("/internal/apps", "{\"name\": \"a\", \"x\": " + "[".repeat(100)
+                + "]".repeat(100) + "}"), 400, "invalid_json");
+
+        assertThat(fixture.apps.list()).hasSize(before);
+    }
+
+    @Test
     void internalRoutesWhenSecretMissingOrWrongThen401Or403() throws Exception {
         assertProblem(fixture.send(fixture.request("/internal/apps")), 401, "missing_authorization");
         assertProblem(fixture.send(fixture.request("/internal/apps").header("Authorization", "Bearer wrong")),

@@ -1,6 +1,6 @@
 package dev.switchboard.persistence;
 
-import dev.switchboard.core.json.Json;
+import dev.switchboard.core.json.JsonCodec;
 import dev.switchboard.core.messages.Message;
 import dev.switchboard.core.messages.MessageDirection;
 import dev.switchboard.core.messages.MessageFilter;
@@ -33,7 +33,7 @@ public final class JdbiMessageStore implements MessageStore {
             Unnest.requiredText("dialpad_message_id", m -> m.event().dialpadMessageId()),
             Unnest.requiredText("direction", m -> m.event().direction().jsonName()),
             Unnest.text("from_number", m -> m.event().fromNumber()),
-            Unnest.requiredText("to_numbers", m -> Json.write(m.event().toNumbers())),
+            Unnest.requiredText("to_numbers", m -> JsonCodec.write(m.event().toNumbers())),
             Unnest.text("body", m -> m.event().text()),
             Unnest.text("dialpad_user_id", m -> m.event().dialpadUserId()),
             Unnest.timestamptz("created_at", m -> Optional.of(m.event().createdAt().orElse(m.receivedAt()))));

@@ -1,7 +1,7 @@
 package dev.switchboard.persistence;
 
 import dev.switchboard.core.data.DataVersions;
-import dev.switchboard.core.json.Json;
+import dev.switchboard.core.json.JsonCodec;
 import dev.switchboard.core.push.PushEvent;
 import dev.switchboard.core.push.PushFeed;
 import dev.switchboard.core.push.PushPublisher;
@@ -233,7 +233,7 @@ public final class PostgresPushChannel implements PushPublisher, PushFeed, AutoC
     }
 
     private Optional<PushEvent> decode(String payload) {
-        Map<String, Object> message = Json.parseObject(payload);
+        Map<String, Object> message = JsonCodec.parseObject(payload);
         if (message.get("event") instanceof Map<?, ?>) {
             @SuppressWarnings("unchecked")
             Map<String, Object> event = (Map<String, Object>) message.get("event");

@@ -1,6 +1,6 @@
 package dev.switchboard.persistence;
 
-import dev.switchboard.core.json.Json;
+import dev.switchboard.core.json.JsonCodec;
 import dev.switchboard.core.push.PushEvent;
 import dev.switchboard.core.push.PushEventType;
 import java.time.Instant;
@@ -12,7 +12,7 @@ import java.util.UUID;
 /**
  * The JSON form of a {@link PushEvent} between instances (inside a NOTIFY payload or an outbox row): the event's
  * fields with the type's wire name and the instant in ISO-8601, so a decoded event equals the encoded one (numbers
- * in {@code data} come back as {@code Long} or {@code BigDecimal}). Stateless and thread-safe.
+ * in {@code data} come back as {@code Long} or {@code Double}). Stateless and thread-safe.
  */
 final class PushEventCodec {
     private PushEventCodec() {
@@ -34,7 +34,7 @@ final class PushEventCodec {
     }
 
     static String encode(PushEvent event) {
-        return Json.write(toJsonObject(event));
+        return JsonCodec.write(toJsonObject(event));
     }
 
     /**
@@ -54,7 +54,7 @@ final class PushEventCodec {
     }
 
     static PushEvent decode(String text) {
-        return fromJsonObject(Json.parseObject(text));
+        return fromJsonObject(JsonCodec.parseObject(text));
     }
 
     private static String text(Map<String, Object> json, String field) {

@@ -1,6 +1,6 @@
 package dev.switchboard.persistence;
 
-import dev.switchboard.core.json.Json;
+import dev.switchboard.core.json.JsonCodec;
 import dev.switchboard.core.push.PushEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -84,7 +84,7 @@ final class PushNotifications {
                 Map<String, Object> reference = new LinkedHashMap<>();
                 reference.put("outbox_id", row.id().toString());
                 reference.put("app_id", row.appId().toString());
-                payloads.add(Json.write(reference));
+                payloads.add(JsonCodec.write(reference));
             }
         }
         if (!outbox.isEmpty()) {

@@ -10,7 +10,7 @@ import dev.switchboard.core.calls.CallMerge;
 import dev.switchboard.core.calls.CallStatus;
 import dev.switchboard.core.calls.DialpadCallState;
 import dev.switchboard.core.calls.Voicemail;
-import dev.switchboard.core.json.Json;
+import dev.switchboard.core.json.JsonCodec;
 import dev.switchboard.core.messages.NewMessage;
 import dev.switchboard.core.messages.SmsEvent;
 import dev.switchboard.core.push.PushEvent;
@@ -97,7 +97,7 @@ class JdbiProcessingStoreTest {
         List<NewWebhookEvent> batch = new ArrayList<>();
         for (int i = 0; i < delivered.size(); i++) {
             byte[] raw = delivered.get(i).jsonBytes();
-            batch.add(NewWebhookEvent.of(Optional.of(app), Optional.empty(), Json.parseObject(raw), raw,
+            batch.add(NewWebhookEvent.of(Optional.of(app), Optional.empty(), JsonCodec.parseObject(raw), raw,
                     at.plusNanos(i * 1_000L)));
         }
         return events.storeAll(batch).stream().map(s -> s.id()).toList();

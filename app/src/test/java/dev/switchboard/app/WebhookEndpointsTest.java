@@ -227,6 +227,26 @@ class WebhookEndpointsTest {
     }
 
     @Test
+    void receiveWhenTheTokenCarriesANumberBombThen400JsonErrorAndNothingStored() throws Exception {
+        long before = totalEvents();
+        Base64.Encoder base64url = Base64.getUrlEncoder().withoutPadding();
+        // 780,000 digits in the header: the token still fits under the 1 MiB body limit
+        String header = base64url.encodeToString(("{\"alg\":\"HS256\",\"n\":" + "9".repeat(780_000) + "}")
+                .getBytes(StandardCharsets.US_ASCII));
+        String unsigned = header + "." + base64url.encodeToString(ringing().jsonBytes()) + "." + "A".repeat(43);
+        String signedExpBomb = Hs256Jwt.sign("{\"call_id\":1,\"state\":\"ringing\",\"exp\":1e9999999}", APP_SECRET);
+
+        List<Delivery> deliveries = List.of(sender.sendJwt(sharedUri(), unsigned), sender.sendJwt(appUri(), unsigned),
+                sender.sendJwt(appUri(), signedExpBomb));
+
+        assertThat(deliveries).allSatisfy(d -> {
+            assertThat(d.status()).isEqualTo(400);
+            assertThat(d.body()).contains("\"error\":\"invalid_payload\"");
+        });
+        assertThat(totalEvents()).isEqualTo(before);
+    }
+
+    @Test
     void receiveWhenPayloadIsNoObjectThen400() {
         String token = Hs256Jwt.sign("[1,2,3]", APP_SECRET);
 

@@ -8,7 +8,7 @@ import dev.switchboard.core.config.DatabaseConfig;
 import dev.switchboard.core.config.ProcessingConfig;
 import dev.switchboard.core.config.SecretSetting;
 import dev.switchboard.core.config.Secrets;
-import dev.switchboard.core.json.Json;
+import dev.switchboard.core.json.JsonCodec;
 import dev.switchboard.core.oauth.Connection;
 import dev.switchboard.core.oauth.DialpadEnvironment;
 import dev.switchboard.core.oauth.RefreshHealth;

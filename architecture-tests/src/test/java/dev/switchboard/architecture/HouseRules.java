@@ -33,13 +33,17 @@ final class HouseRules {
             "dev.switchboard.dialpad..", "dev.switchboard.http..", "dev.switchboard.app..",
             "dev.switchboard.testkit..", "dev.switchboard.bench..");
 
+    /** The name of the rule that lists what core may use. */
+    static final String CORE_LIBRARIES = "core depends only on the JDK, slf4j-api, bcrypt and Jackson core and databind";
+
     private HouseRules() {
     }
 
     /** Every rule by name, in a stable order. */
     static Map<String, ArchRule> all(Layout layout) {
         Map<String, ArchRule> rules = new LinkedHashMap<>();
-        rules.put("core depends only on the JDK, slf4j-api and bcrypt", coreIsFrameworkFree(layout));
+        rules.put(CORE_LIBRARIES, coreIsFrameworkFree(layout));
+        rules.put("core carries no Jackson annotations", coreHasNoJsonAnnotations(layout));
         rules.put("core touches no JDBC and no HTTP client", coreHasNoIo(layout));
         rules.put("core depends on no adapter, app, testkit or bench", coreIsInnermost(layout));
         for (String adapter : layout.adapters()) {
@@ -61,8 +65,17 @@ final class HouseRules {
     static ArchRule coreIsFrameworkFree(Layout layout) {
         return classes().that().resideInAPackage(layout.core())
                 .should().onlyDependOnClassesThat().resideInAnyPackage(
-                        layout.core(), "java..", "javax.crypto..", "org.slf4j..", "at.favre.lib.crypto.bcrypt..")
-                .because("core is framework-free: teams embed it in their own JVM services");
+                        layout.core(), "java..", "javax.crypto..", "org.slf4j..", "at.favre.lib.crypto.bcrypt..",
+                        "com.fasterxml.jackson.core..", "com.fasterxml.jackson.databind..")
+                .because("core is framework-free: teams embed it in their own JVM services; Jackson is its one "
+                        + "JSON stack, configured once with hard limits");
+    }
+
+    static ArchRule coreHasNoJsonAnnotations(Layout layout) {
+        return noClasses().that().resideInAPackage(layout.core())
+                .should().dependOnClassesThat().resideInAPackage("com.fasterxml.jackson.annotation..")
+                .because("jackson-annotations is on core's classpath only as databind's own dependency: core's "
+                        + "types stay plain and JSON is read and written by explicit code");
     }
 
     static ArchRule coreHasNoIo(Layout layout) {

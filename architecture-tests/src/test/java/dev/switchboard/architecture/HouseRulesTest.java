@@ -29,10 +29,20 @@ class HouseRulesTest {
     void coreRulesWhenCoreUsesJdbcAndAnAdapterThenFail() {
         assertThatThrownBy(() -> rules.get("core touches no JDBC and no HTTP client").check(fixtures))
                 .hasMessageContaining("CoreUsingJdbc");
-        assertThatThrownBy(() -> rules.get("core depends only on the JDK, slf4j-api and bcrypt").check(fixtures))
+        assertThatThrownBy(() -> rules.get(HouseRules.CORE_LIBRARIES).check(fixtures))
                 .hasMessageContaining("org.jdbi.v3.core.Jdbi");
         assertThatThrownBy(() -> rules.get("core depends on no adapter, app, testkit or bench").check(fixtures))
                 .hasMessageContaining("HttpThing");
+    }
+
+    @Test
+    void coreRulesWhenCoreUsesJacksonThenOnlyItsAnnotationsFail() {
+        assertThatThrownBy(() -> rules.get(HouseRules.CORE_LIBRARIES).check(fixtures))
+                .hasMessageContaining("com.fasterxml.jackson.annotation.JsonProperty")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("CoreUsingJackson"));
+        assertThatThrownBy(() -> rules.get("core carries no Jackson annotations").check(fixtures))
+                .hasMessageContaining("CoreWithJsonAnnotations")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("CoreUsingJackson"));
     }
 
     @Test

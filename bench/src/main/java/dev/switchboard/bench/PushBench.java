@@ -12,7 +12,6 @@ import dev.switchboard.core.config.LoggingConfig;
 import dev.switchboard.core.config.RateLimitConfig;
 import dev.switchboard.core.config.SecretSetting;
 import dev.switchboard.core.config.Secrets;
-import dev.switchboard.core.json.Json;
 import dev.switchboard.core.push.PushEvent;
 import dev.switchboard.core.push.PushEventType;
 import dev.switchboard.persistence.Database;

@@ -1,6 +1,6 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.core.json.Json;
+import dev.switchboard.core.json.JsonCodec;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -36,7 +36,7 @@ final class PushReceiver implements WebSocket.Listener {
         partial.append(data);
         if (last) {
             long now = System.nanoTime();
-            Map<String, Object> message = Json.parseObject(partial.toString());
+            Map<String, Object> message = JsonCodec.parseObject(partial.toString());
             partial.setLength(0);
             handler.accept(message, now);
         }

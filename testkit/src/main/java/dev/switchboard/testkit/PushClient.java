@@ -1,6 +1,6 @@
 package dev.switchboard.testkit;
 
-import dev.switchboard.core.json.Json;
+import dev.switchboard.core.json.JsonCodec;
 import dev.switchboard.core.push.PushEvent;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -159,7 +159,7 @@ public final class PushClient implements WebSocket.Listener, AutoCloseable {
             if (next == null) {
                 throw new AssertionError("no further message on the socket after " + taken);
             }
-            Map<String, Object> message = Json.parseObject(next);
+            Map<String, Object> message = JsonCodec.parseObject(next);
             seen.add(message);
             taken.add(message);
             if (wanted.test(message)) {

@@ -1,7 +1,7 @@
 package dev.switchboard.core.json;
 
 /**
- * Input is not the JSON {@link Json} accepts, or a value cannot be written as JSON.
+ * Input is not the JSON {@link JsonCodec} accepts, or a value cannot be written as JSON.
  *
  * <p>The message says what was wrong and at which character offset; it never quotes the input, so it is safe to
  * log even when the input was a webhook payload. This is an expected outcome of parsing untrusted input, not an
@@ -17,7 +17,7 @@ public final class JsonException extends IllegalArgumentException {
         this.position = position;
     }
 
-    /** Offset (in characters of the decoded text) where the problem was found, or -1 when it has no place. */
+    /** Offset (in characters of text input, bytes of UTF-8 input) where the problem was found, or -1 when none. */
     public int position() {
         return position;
     }

@@ -6,7 +6,7 @@ import dev.switchboard.core.calls.CallEvent;
 import dev.switchboard.core.calls.CallKey;
 import dev.switchboard.core.calls.CallMerge;
 import dev.switchboard.core.calls.CallUpdate;
-import dev.switchboard.core.json.Json;
+import dev.switchboard.core.json.JsonCodec;
 import dev.switchboard.core.json.JsonException;
 import dev.switchboard.core.messages.Message;
 import dev.switchboard.core.messages.NewMessage;
@@ -380,7 +380,7 @@ public final class EventProcessor implements EventHandoff, AutoCloseable {
     }
 
     private static Prepared callWork(WebhookEvent event, UUID appId) {
-        CallEvent.Parse parse = CallEvent.parse(Json.parseObject(event.payload()));
+        CallEvent.Parse parse = CallEvent.parse(JsonCodec.parseObject(event.payload()));
         if (parse instanceof CallEvent.Parse.Invalid invalid) {
             return new Prepared.Failed(event, "invalid call event: " + invalid.problem());
         }
@@ -388,7 +388,7 @@ public final class EventProcessor implements EventHandoff, AutoCloseable {
     }
 
     private static Prepared smsWork(WebhookEvent event, UUID appId) {
-        SmsEvent.Parse parse = SmsEvent.parse(Json.parseObject(event.payload()));
+        SmsEvent.Parse parse = SmsEvent.parse(JsonCodec.parseObject(event.payload()));
         if (parse instanceof SmsEvent.Parse.Invalid invalid) {
             return new Prepared.Failed(event, "invalid SMS event: " + invalid.problem());
         }
@@ -410,7 +410,7 @@ public final class EventProcessor implements EventHandoff, AutoCloseable {
             return new Prepared.Nothing(event);
         }
         byte[] raw = event.payload().getBytes(StandardCharsets.UTF_8);
-        Map<String, Object> payload = Json.parseObject(raw);
+        Map<String, Object> payload = JsonCodec.parseObject(raw);
         List<NewWebhookEvent> copies = apps.stream()
                 .map(app -> NewWebhookEvent.of(Optional.of(app), event.organisationId(), payload, raw,
                         event.receivedAt()))

@@ -1,7 +1,5 @@
 package dev.switchboard.core.webhook;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -13,11 +11,17 @@ import java.util.Optional;
 /**
  * Typed reads of fields of a parsed JSON object (values are String, Number, Boolean, null, List, Map), shared by
  * the event parsers. A field of the wrong type raises {@link FieldException}, whose message names the field and
- * the expected type, never the value (a payload may carry personal data). Stateless and thread-safe.
+ * the expected type, never the value (a payload may carry personal data).
+ *
+ * <p>Numbers are read as {@code long} with range checks and never through arbitrary-precision arithmetic: an
+ * identifier or a time that is a huge integer, a fraction where a whole number is wanted, or a literal such as
+ * {@code 1e9999999} is refused at the cost of a comparison. Stateless and thread-safe.
  */
 public final class Payloads {
     /** Longest identifier accepted (Dialpad ids are 64-bit integers; strings are allowed for safety). */
     public static final int MAX_ID_LENGTH = 128;
+    /** Most digits of a time given as a string of milliseconds: 18 always fit a long (year 31 million and more). */
+    private static final int MAX_MILLIS_DIGITS = 18;
 
     private Payloads() {
     }
@@ -41,7 +45,7 @@ public final class Payloads {
             return Optional.empty();
         }
         if (value instanceof Number number) {
-            return Optional.of(integral(number, field).toString());
+            return Optional.of(integral(number, field));
         }
         if (value instanceof String text) {
             String id = text.strip();
@@ -54,7 +58,10 @@ public final class Payloads {
         throw new FieldException(field + " must be a number or a string");
     }
 
-    /** A string field; empty when absent, null or blank. Numbers are accepted and written in plain decimal. */
+    /**
+     * A string field; empty when absent, null or blank. Numbers are accepted: whole ones within the range of a long
+     * in plain decimal, others as Java writes them.
+     */
     public static Optional<String> text(Map<String, ?> map, String field) {
         Object value = map.get(field);
         if (value == null) {
@@ -85,11 +92,11 @@ public final class Payloads {
             if (value instanceof String text && !text.isBlank()) {
                 String trimmed = text.strip();
                 if (trimmed.chars().allMatch(c -> c >= '0' && c <= '9' || c == '.')) {
-                    return Optional.of(Instant.ofEpochMilli(millis(new BigDecimal(trimmed), field)));
+                    return Optional.of(Instant.ofEpochMilli(millis(trimmed, field)));
                 }
                 return Optional.of(OffsetDateTime.parse(trimmed).toInstant());
             }
-        } catch (DateTimeException | NumberFormatException | ArithmeticException e) {
+        } catch (DateTimeException e) {
             throw new FieldException(field + " must be a time in milliseconds since the epoch or ISO-8601");
         }
         throw new FieldException(field + " must be a time in milliseconds since the epoch or ISO-8601");
@@ -138,45 +145,60 @@ public final class Payloads {
         return single;
     }
 
-    private static BigInteger integral(Number number, String field) {
-        try {
-            return decimal(number).toBigIntegerExact();
-        } catch (ArithmeticException | NumberFormatException e) {
-            throw new FieldException(field + " must be a whole number");
+    /**
+     * The number as a whole long, or null when it is not one: a {@code Long} (or a smaller integer type) as it is,
+     * any other number only when it is a finite double with no fraction within the range of a long. Never through
+     * BigDecimal, whose cost grows with the digits and exponent of the input.
+     */
+    private static Long whole(Number number) {
+        if (number instanceof Long || number instanceof Integer || number instanceof Short || number instanceof Byte) {
+            return number.longValue();
         }
+        double d = number.doubleValue();
+        return inLongRange(d) && d == Math.rint(d) ? (long) d : null;
     }
 
+    private static boolean inLongRange(double d) {
+        // -2^63 is a long, 2^63 is not; NaN and the infinities fail both comparisons
+        return d >= -0x1p63 && d < 0x1p63;
+    }
+
+    private static String integral(Number number, String field) {
+        Long whole = whole(number);
+        if (whole == null) {
+            throw new FieldException(field + " must be a whole number within the range of a 64-bit integer");
+        }
+        return whole.toString();
+    }
+
+    /** Milliseconds from a number: fractions dropped (towards the past), out of the range of a long refused. */
     private static long millis(Number number, String field) {
-        try {
-            BigDecimal decimal = decimal(number);
-            return decimal.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
-        } catch (ArithmeticException | NumberFormatException e) {
+        Long whole = whole(number);
+        if (whole != null) {
+            return whole;
+        }
+        double d = Math.floor(number.doubleValue());
+        if (!inLongRange(d)) {
             throw new FieldException(field + " is out of range");
         }
+        return (long) d;
     }
 
-    private static BigDecimal decimal(Number number) {
-        if (number instanceof BigDecimal decimal) {
-            return decimal;
+    /**
+     * Milliseconds from a string of digits with at most one decimal point (the caller checked the characters):
+     * the whole part read as a long of at most 18 digits, the fraction dropped.
+     */
+    private static long millis(String digits, String field) {
+        int point = digits.indexOf('.');
+        String whole = point < 0 ? digits : digits.substring(0, point);
+        if (whole.length() > MAX_MILLIS_DIGITS || digits.equals(".") || point >= 0 && digits.indexOf('.', point + 1) > 0) {
+            throw new FieldException(field + " must be a time in milliseconds since the epoch or ISO-8601");
         }
-        if (number instanceof BigInteger integer) {
-            return new BigDecimal(integer);
-        }
-        if (number instanceof Double || number instanceof Float) {
-            double d = number.doubleValue();
-            if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new NumberFormatException("not finite");
-            }
-            return BigDecimal.valueOf(d);
-        }
-        return BigDecimal.valueOf(number.longValue());
+        return whole.isEmpty() ? 0 : Long.parseLong(whole);
     }
 
     private static String plain(Number number) {
-        try {
-            return decimal(number).stripTrailingZeros().toPlainString();
-        } catch (NumberFormatException e) {
-            return number.toString();
-        }
+        Long whole = whole(number);
+        return whole != null ? whole.toString() : number.toString();
     }
 }

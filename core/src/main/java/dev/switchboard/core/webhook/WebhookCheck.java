@@ -15,7 +15,7 @@ public sealed interface WebhookCheck {
     /**
      * The delivery is authentic: its signature verified with the secret and its payload is a JSON object.
      *
-     * @param payload the JSON object as {@link dev.switchboard.core.json.Json} parses it (unmodifiable, in
+     * @param payload the JSON object as {@link dev.switchboard.core.json.JsonCodec} parses it (unmodifiable, in
      *                document order, values may be null)
      */
     record Accepted(Map<String, Object> payload) implements WebhookCheck {

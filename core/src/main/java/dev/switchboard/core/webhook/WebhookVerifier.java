@@ -1,14 +1,12 @@
 package dev.switchboard.core.webhook;
 
-import dev.switchboard.core.json.Json;
+import dev.switchboard.core.json.JsonCodec;
 import dev.switchboard.core.json.JsonException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -24,7 +22,10 @@ import javax.crypto.spec.SecretKeySpec;
  * The body is an RFC 7515 compact JWS (section 7.1), surrounding whitespace ignored, whatever the Content-Type:
  * <ol>
  *   <li>exactly three segments separated by dots, each non-empty and canonical base64url without padding
- *       (RFC 7515 section 2), else {@link WebhookCheck.Reason#MALFORMED};</li>
+ *       (RFC 7515 section 2), the header at most {@link #MAX_HEADER_SEGMENT} characters, else
+ *       {@link WebhookCheck.Reason#MALFORMED}. Sizes and alphabet are checked before anything is decoded, and the
+ *       payload is neither decoded nor parsed before its signature verifies, so an unauthenticated request costs
+ *       at most the reading of a small header and one HMAC over its bytes;</li>
  *   <li>the protected header must be a JSON object (else MALFORMED) whose {@code alg} is exactly {@code "HS256"}
  *       and which has no {@code crit} member (section 4.1.11: we understand no extension), else
  *       {@link WebhookCheck.Reason#UNSUPPORTED_ALGORITHM}. This rejects {@code none}, HS384/HS512, RS256 (the
@@ -34,7 +35,9 @@ import javax.crypto.spec.SecretKeySpec;
  *       with the secret (section 5.2), compared with {@link MessageDigest#isEqual}, else
  *       {@link WebhookCheck.Reason#BAD_SIGNATURE}; the payload is not parsed before this succeeds;</li>
  *   <li>the payload must be a JSON object (else MALFORMED);</li>
- *   <li>if the payload has an {@code exp} claim (RFC 7519 section 4.1.4) it must be a number (else MALFORMED),
+ *   <li>if the payload has an {@code exp} claim (RFC 7519 section 4.1.4) it must be a whole number of seconds
+ *       within {@link #MAX_EXP_SECONDS} of the epoch (else MALFORMED: a fraction or an exponent is refused, so
+ *       no claim ever costs arbitrary-precision arithmetic),
  *       and the delivery is {@link WebhookCheck.Reason#EXPIRED} once the injected clock reaches
  *       {@code exp + leeway}. Dialpad documents no time claim, so a token without {@code exp} is accepted; replays
  *       of a genuine delivery are absorbed by event deduplication, not here. {@code nbf} and {@code iat} are not
@@ -58,7 +61,17 @@ public final class WebhookVerifier {
     /** How long after {@code exp} a token is still accepted, for clock skew between Dialpad and us. */
     public static final Duration DEFAULT_LEEWAY = Duration.ofMinutes(2);
 
+    /** Longest protected header segment accepted (base64url characters); Dialpad's is a few dozen. */
+    public static final int MAX_HEADER_SEGMENT = 1024;
+    /**
+     * Largest {@code exp} accepted, in seconds either side of the epoch: the end of year 9999, far beyond any real
+     * token and far from overflowing once the leeway is added.
+     */
+    public static final long MAX_EXP_SECONDS = 253_402_300_799L;
+
     private static final String ALGORITHM = "HS256";
+    /** Longest signature segment decoded; an HS256 signature has 43 characters. */
+    private static final int MAX_SIGNATURE_SEGMENT = 128;
     private static final int HMAC_SHA256_BYTES = 32;
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -105,26 +118,29 @@ public final class WebhookVerifier {
     public WebhookCheck verifyJwt(byte[] body, byte[] secret) {
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(secret, "secret");
-        String token = asciiTrimmed(body);
-        if (token == null) {
+        int start = 0;
+        int end = body.length;
+        while (start < end && isWhitespace(body[start])) {
+            start++;
+        }
+        while (end > start && isWhitespace(body[end - 1])) {
+            end--;
+        }
+        // sizes first, found without reading the rest of the body: the header ends within MAX_HEADER_SEGMENT
+        // characters of the start and the signature begins within MAX_SIGNATURE_SEGMENT of the end
+        int firstDot = indexOfDot(body, start, Math.min(end, start + MAX_HEADER_SEGMENT + 1));
+        int lastDot = lastIndexOfDot(body, Math.max(start, end - MAX_SIGNATURE_SEGMENT - 1), end);
+        // one pass over the payload segment: only the base64url alphabet, so no third dot and nothing beyond ASCII
+        if (firstDot < 0 || lastDot <= firstDot || !isBase64Url(body, firstDot + 1, lastDot)) {
             return rejected(WebhookCheck.Reason.MALFORMED);
         }
-        int firstDot = token.indexOf('.');
-        int secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
-        if (secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0) {
-            return rejected(WebhookCheck.Reason.MALFORMED);
-        }
-        String headerSegment = token.substring(0, firstDot);
-        String payloadSegment = token.substring(firstDot + 1, secondDot);
-        String signatureSegment = token.substring(secondDot + 1);
-        byte[] headerBytes = decodeSegment(headerSegment);
-        byte[] payloadBytes = decodeSegment(payloadSegment);
-        if (headerBytes == null || payloadBytes == null) {
+        byte[] headerBytes = decodeSegment(new String(body, start, firstDot - start, StandardCharsets.ISO_8859_1));
+        if (headerBytes == null) {
             return rejected(WebhookCheck.Reason.MALFORMED);
         }
         Map<String, Object> header;
         try {
-            header = Json.parseObject(headerBytes);
+            header = JsonCodec.parseObject(headerBytes);
         } catch (JsonException e) {
             return rejected(WebhookCheck.Reason.MALFORMED);
         }
@@ -132,22 +148,28 @@ public final class WebhookVerifier {
         if (!ALGORITHM.equals(header.get("alg")) || header.containsKey("crit")) {
             return rejected(WebhookCheck.Reason.UNSUPPORTED_ALGORITHM);
         }
-        byte[] signature = decodeSegment(signatureSegment);
+        byte[] signature = decodeSegment(new String(body, lastDot + 1, end - lastDot - 1, StandardCharsets.ISO_8859_1));
         if (signature == null) {
             return rejected(WebhookCheck.Reason.MALFORMED);
         }
-        byte[] signingInput = (headerSegment + "." + payloadSegment).getBytes(StandardCharsets.US_ASCII);
-        if (!macMatches(secret, signingInput, signature)) {
+        // the signing input is the raw ASCII of header "." payload, MACed where it lies in the body
+        if (!macMatches(secret, body, start, lastDot - start, signature)) {
             return rejected(WebhookCheck.Reason.BAD_SIGNATURE);
+        }
+        String payloadSegment = new String(body, firstDot + 1, lastDot - firstDot - 1, StandardCharsets.US_ASCII);
+        byte[] payloadBytes = decodeSegment(payloadSegment);
+        if (payloadBytes == null) {
+            return rejected(WebhookCheck.Reason.MALFORMED);
         }
         Map<String, Object> payload;
         try {
-            payload = Json.parseObject(payloadBytes);
+            payload = JsonCodec.parseObject(payloadBytes);
         } catch (JsonException e) {
             return rejected(WebhookCheck.Reason.MALFORMED);
         }
         if (payload.containsKey("exp")) {
-            if (!(payload.get("exp") instanceof Number exp)) {
+            // a whole number of seconds in range; a fraction, an exponent or a huge literal is no NumericDate we use
+            if (!(payload.get("exp") instanceof Long exp) || Math.abs(exp) > MAX_EXP_SECONDS) {
                 return rejected(WebhookCheck.Reason.MALFORMED);
             }
             if (isExpired(exp)) {
@@ -174,11 +196,11 @@ public final class WebhookVerifier {
             return rejected(WebhookCheck.Reason.MISSING_SIGNATURE);
         }
         byte[] presented = decodeLegacySignature(signature.strip());
-        if (presented == null || !macMatches(secret, body, presented)) {
+        if (presented == null || !macMatches(secret, body, 0, body.length, presented)) {
             return rejected(WebhookCheck.Reason.BAD_SIGNATURE);
         }
         try {
-            return new WebhookCheck.Accepted(Json.parseObject(body));
+            return new WebhookCheck.Accepted(JsonCodec.parseObject(body));
         } catch (JsonException e) {
             return rejected(WebhookCheck.Reason.MALFORMED);
         }
@@ -190,23 +212,28 @@ public final class WebhookVerifier {
      */
     public static byte[] hmacSha256(byte[] key, byte[] data) {
         Objects.requireNonNull(data, "data");
+        return hmacSha256(key, data, 0, data.length);
+    }
+
+    private static byte[] hmacSha256(byte[] key, byte[] data, int offset, int length) {
         if (key == null || key.length == 0) {
             throw new IllegalArgumentException("an HMAC key must not be empty");
         }
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
+            mac.update(data, offset, length);
+            return mac.doFinal();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
         }
     }
 
-    private static boolean macMatches(byte[] secret, byte[] data, byte[] presented) {
+    private static boolean macMatches(byte[] secret, byte[] data, int offset, int length, byte[] presented) {
         if (secret.length == 0) {
             return false;
         }
-        byte[] expected = hmacSha256(secret, data);
+        byte[] expected = hmacSha256(secret, data, offset, length);
         try {
             return MessageDigest.isEqual(expected, presented);
         } finally {
@@ -214,30 +241,31 @@ public final class WebhookVerifier {
         }
     }
 
-    private boolean isExpired(Number exp) {
-        BigDecimal expiry = exp instanceof BigDecimal big ? big : BigDecimal.valueOf(exp.longValue());
-        Instant now = clock.instant();
-        BigDecimal nowSeconds = BigDecimal.valueOf(now.getEpochSecond()).add(BigDecimal.valueOf(now.getNano(), 9));
-        // RFC 7519 4.1.4: the current time must be before exp; the leeway only widens that window
-        return nowSeconds.compareTo(expiry.add(BigDecimal.valueOf(leeway.toSeconds()))) >= 0;
+    private boolean isExpired(long exp) {
+        // RFC 7519 4.1.4: the current time must be before exp; the leeway only widens that window. Both sides are
+        // whole seconds far from overflow (exp is range-checked), and now >= exp + leeway holds for the exact
+        // current time exactly when it holds for its whole seconds.
+        return clock.instant().getEpochSecond() >= exp + leeway.toSeconds();
     }
 
-    /** The body as ASCII with surrounding whitespace removed, or null when any other byte is outside ASCII. */
-    private static String asciiTrimmed(byte[] body) {
-        int start = 0;
-        int end = body.length;
-        while (start < end && isWhitespace(body[start])) {
-            start++;
-        }
-        while (end > start && isWhitespace(body[end - 1])) {
-            end--;
-        }
-        for (int i = start; i < end; i++) {
-            if (body[i] < 0x21 || body[i] > 0x7e) {
-                return null;
+    /** The first '.' in {@code bytes[from, to)}, or -1. */
+    private static int indexOfDot(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == '.') {
+                return i;
             }
         }
-        return new String(body, start, end - start, StandardCharsets.US_ASCII);
+        return -1;
+    }
+
+    /** The last '.' in {@code bytes[from, to)}, or -1. */
+    private static int lastIndexOfDot(byte[] bytes, int from, int to) {
+        for (int i = to - 1; i >= from; i--) {
+            if (bytes[i] == '.') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean isWhitespace(byte b) {
@@ -249,16 +277,8 @@ public final class WebhookVerifier {
      * the same text, so one signature has exactly one spelling). Null when it is not.
      */
     private static byte[] decodeSegment(String segment) {
-        if (segment.isEmpty() || segment.length() % 4 == 1) {
+        if (!isBase64Url(segment)) {
             return null;
-        }
-        for (int i = 0; i < segment.length(); i++) {
-            char c = segment.charAt(i);
-            boolean alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_';
-            if (!alphabet) {
-                return null;
-            }
         }
         byte[] decoded;
         try {
@@ -267,6 +287,36 @@ public final class WebhookVerifier {
             return null;
         }
         return BASE64URL.encodeToString(decoded).equals(segment) ? decoded : null;
+    }
+
+    /** Non-empty, a possible length of unpadded base64 and only the base64url alphabet. */
+    private static boolean isBase64Url(String segment) {
+        if (segment.isEmpty() || segment.length() % 4 == 1) {
+            return false;
+        }
+        for (int i = 0; i < segment.length(); i++) {
+            if (!isBase64UrlCharacter(segment.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #isBase64Url(String)} for the ASCII bytes {@code bytes[from, to)}. */
+    private static boolean isBase64Url(byte[] bytes, int from, int to) {
+        if (from == to || (to - from) % 4 == 1) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (!isBase64UrlCharacter(bytes[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isBase64UrlCharacter(int c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     }
 
     /** The 32 bytes a legacy header encodes (hex, base64 or base64url), or null when it encodes no such thing. */

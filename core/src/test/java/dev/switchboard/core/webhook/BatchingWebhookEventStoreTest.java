@@ -53,7 +53,7 @@ class BatchingWebhookEventStoreTest {
         byte[] raw = ("{\"call_id\":" + n + ",\"state\":\"ringing\",\"event_timestamp\":1}")
                 .getBytes(StandardCharsets.UTF_8);
         return NewWebhookEvent.of(Optional.of(UUID.nameUUIDFromBytes(new byte[] {1})), Optional.empty(),
-                dev.switchboard.core.json.Json.parseObject(raw), raw, CLOCK.instant());
+                dev.switchboard.core.json.JsonCodec.parseObject(raw), raw, CLOCK.instant());
     }
 
     @Test

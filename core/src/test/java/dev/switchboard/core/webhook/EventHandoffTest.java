@@ -2,7 +2,7 @@ package dev.switchboard.core.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.core.json.Json;
+import dev.switchboard.core.json.JsonCodec;
 import dev.switchboard.core.webhook.WebhookEventStore.Lease;
 import dev.switchboard.core.webhook.WebhookEventStore.Stored;
 import java.nio.charset.StandardCharsets;
@@ -73,8 +73,8 @@ class EventHandoffTest {
         Map<String, Object> payload = Map.of("call_id", callId, "state", "ringing", "direction", "inbound",
                 "external_number", "+14155550100", "date_started", 1_736_935_200_000L,
                 "event_timestamp", 1_736_935_200_007L);
-        byte[] raw = Json.write(payload).getBytes(StandardCharsets.UTF_8);
-        return NewWebhookEvent.of(Optional.of(APP), Optional.empty(), Json.parseObject(raw), raw, CLOCK.instant());
+        byte[] raw = JsonCodec.write(payload).getBytes(StandardCharsets.UTF_8);
+        return NewWebhookEvent.of(Optional.of(APP), Optional.empty(), JsonCodec.parseObject(raw), raw, CLOCK.instant());
     }
 
     /** A one-writer inbox on {@code store} that hands its batches to {@code receiver}. */

@@ -2,7 +2,7 @@ package dev.switchboard.core.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.core.json.Json;
+import dev.switchboard.core.json.JsonCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,13 +61,13 @@ class EventProcessorPollingTest {
     @Test
     void idleWhenAnEventIsStoredWithoutASignalThenAPollFindsIt() throws Exception {
         CountingStore store = new CountingStore();
-        byte[] raw = Json.write(Map.of("call_id", 5, "state", "ringing", "event_timestamp", 1))
+        byte[] raw = JsonCodec.write(Map.of("call_id", 5, "state", "ringing", "event_timestamp", 1))
                 .getBytes(StandardCharsets.UTF_8);
         try (EventProcessor processor = processor(store, 4)) {
             processor.start();
             Thread.sleep(200);
             UUID id = store.store(NewWebhookEvent.of(Optional.of(UUID.randomUUID()), Optional.empty(),
-                    Json.parseObject(raw), raw, CLOCK.instant())).id();
+                    JsonCodec.parseObject(raw), raw, CLOCK.instant())).id();
 
             for (int i = 0; i < 500 && store.find(id).orElseThrow().status() != WebhookEventStatus.PROCESSED; i++) {
                 Thread.sleep(10);

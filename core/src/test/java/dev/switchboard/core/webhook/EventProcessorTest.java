@@ -6,7 +6,7 @@ import dev.switchboard.core.calls.CallEvent;
 import dev.switchboard.core.calls.CallMerge;
 import dev.switchboard.core.calls.CallStatus;
 import dev.switchboard.core.calls.DialpadCallState;
-import dev.switchboard.core.json.Json;
+import dev.switchboard.core.json.JsonCodec;
 import dev.switchboard.core.push.PushEvent;
 import dev.switchboard.core.push.PushEventType;
 import dev.switchboard.core.users.DialpadUser;
@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EventProcessorTest {
     private static final UUID APP = UUID.fromString("00000000-0000-0000-0000-0000000000a1");
@@ -40,8 +42,8 @@ class EventProcessorTest {
     }
 
     private UUID store(Optional<UUID> app, Map<String, Object> payload, Instant receivedAt) {
-        byte[] raw = Json.write(payload).getBytes(StandardCharsets.UTF_8);
-        return events.store(NewWebhookEvent.of(app, Optional.empty(), Json.parseObject(raw), raw, receivedAt)).id();
+        byte[] raw = JsonCodec.write(payload).getBytes(StandardCharsets.UTF_8);
+        return events.store(NewWebhookEvent.of(app, Optional.empty(), JsonCodec.parseObject(raw), raw, receivedAt)).id();
     }
 
     private UUID storeCall(long callId, String state) {
@@ -163,6 +165,30 @@ class EventProcessorTest {
         assertThat(processing.call(APP, "7")).isPresent();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\"date_started\":1e9999999", "\"date_connected\":-1e9999999",
+            "\"date_ended\":1E+999999999", "\"duration\":1e9999999", "\"event_timestamp\":1e300",
+            "\"date_started\":DIGITS100", "\"call_id\":DIGITS100", "\"call_id\":1e9999999",
+            "\"master_call_id\":12345678901234567890", "\"date_started\":\"DIGITS100\"",
+            "\"date_started\":\"1.2.3\""})
+    void processWhenATimeOrIdIsANumberBombThenFailedNamingTheFieldAndTheOthersProcessed(String spec) {
+        String member = spec.replace("DIGITS100", "9".repeat(100));
+        String field = member.substring(1, member.indexOf('"', 1));
+        String json = "{\"state\":\"ringing\"," + member + (member.startsWith("\"call_id\"") ? "" : ",\"call_id\":8")
+                + "}";
+        byte[] raw = json.getBytes(StandardCharsets.UTF_8);
+        UUID bomb = events.store(NewWebhookEvent.of(Optional.of(APP), Optional.empty(), JsonCodec.parseObject(raw), raw,
+                CLOCK.instant())).id();
+        storeCall(9, "ringing");
+
+        drain();
+
+        WebhookEvent failed = events.find(bomb).orElseThrow();
+        assertThat(failed.status()).isEqualTo(WebhookEventStatus.FAILED);
+        assertThat(failed.lastError()).hasValueSatisfying(e -> assertThat(e).contains(field));
+        assertThat(processing.call(APP, "9")).isPresent();
+    }
+
     @Test
     void backoffWhenAttemptsGrowThenDoublesUpToTenMinutesThenParks() {
         assertThat(processor.backoff(1)).isEqualTo(Duration.ofSeconds(1));
@@ -204,11 +230,11 @@ class EventProcessorTest {
     @Test
     void processWhenUnroutedAndItsOrganisationIsNowConnectedThenCopiedToTheAppAndProcessed() {
         Map<String, Object> payload = call(8, "ringing");
-        byte[] raw = Json.write(payload).getBytes(StandardCharsets.UTF_8);
+        byte[] raw = JsonCodec.write(payload).getBytes(StandardCharsets.UTF_8);
         UUID unrouted = events.store(NewWebhookEvent.of(Optional.empty(), Optional.of("org-1"),
-                Json.parseObject(raw), raw, CLOCK.instant())).id();
+                JsonCodec.parseObject(raw), raw, CLOCK.instant())).id();
         UUID orphan = events.store(NewWebhookEvent.of(Optional.empty(), Optional.of("org-unknown"),
-                Json.parseObject(raw), raw, CLOCK.instant())).id();
+                JsonCodec.parseObject(raw), raw, CLOCK.instant())).id();
 
         drain();
 

@@ -2,6 +2,7 @@ package dev.switchboard.core.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.json.JsonCodec;
 import dev.switchboard.core.webhook.WebhookCheck.Reason;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -9,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.crypto.Mac;
@@ -115,12 +117,22 @@ class WebhookVerifierTest {
         String fresh = jws("{\"alg\":\"HS256\"}", "{\"exp\":" + (now + 60) + "}", SECRET);
         String withinLeeway = jws("{\"alg\":\"HS256\"}", "{\"exp\":" + (now - 60) + "}", SECRET);
         String expired = jws("{\"alg\":\"HS256\"}", "{\"exp\":" + (now - 121) + "}", SECRET);
-        String fractional = jws("{\"alg\":\"HS256\"}", "{\"exp\":" + (now - 130) + ".5}", SECRET);
+        String lastSecond = jws("{\"alg\":\"HS256\"}", "{\"exp\":" + (now - 119) + "}", SECRET);
+        String firstSecondPast = jws("{\"alg\":\"HS256\"}", "{\"exp\":" + (now - 120) + "}", SECRET);
 
         assertThat(verify(fresh)).isInstanceOf(WebhookCheck.Accepted.class);
         assertThat(verify(withinLeeway)).isInstanceOf(WebhookCheck.Accepted.class);
+        assertThat(verify(lastSecond)).isInstanceOf(WebhookCheck.Accepted.class);
+        assertThat(verify(firstSecondPast)).isEqualTo(new WebhookCheck.Rejected(Reason.EXPIRED));
         assertThat(verify(expired)).isEqualTo(new WebhookCheck.Rejected(Reason.EXPIRED));
-        assertThat(verify(fractional)).isEqualTo(new WebhookCheck.Rejected(Reason.EXPIRED));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1e9999999", "1E+9999999", "-1e9999999", "1736935200.5", "1.7369352E9", "1e3",
+            "253402300800", "-253402300800", "9223372036854775807", "99999999999999999999999999999999999999999"})
+    void verifyJwtWhenExpIsFractionalExponentOrOutOfRangeThenMalformed(String exp) {
+        assertThat(verify(jws("{\"alg\":\"HS256\"}", "{\"exp\":" + exp + "}", SECRET)))
+                .isEqualTo(new WebhookCheck.Rejected(Reason.MALFORMED));
     }
 
     @Test
@@ -244,6 +256,85 @@ class WebhookVerifierTest {
         assertThat(verify(jws("{\"alg\":\"HS256\"}", "\"text\"", SECRET)))
                 .isEqualTo(new WebhookCheck.Rejected(Reason.MALFORMED));
         assertThat(verify(jws("{\"alg\":\"HS256\"}", "{\"a\":", SECRET))).isEqualTo(new WebhookCheck.Rejected(Reason.MALFORMED));
+    }
+
+    // ---- JWT: hostile shapes, refused before they cost anything
+
+    @Test
+    void verifyJwtWhenHeaderIsANumberBombThenMalformedBeforeAnyDecoding() {
+        String digits = "9".repeat(780_000);
+        String header = b64("{\"alg\":\"HS256\",\"n\":" + digits + "}");
+
+        assertThat(verify(header + "." + b64("{\"a\":1}") + "." + "A".repeat(43)))
+                .isEqualTo(new WebhookCheck.Rejected(Reason.MALFORMED));
+        assertThat(verify(jws("{\"alg\":\"HS256\",\"n\":" + digits + "}", "{\"a\":1}", SECRET)))
+                .isEqualTo(new WebhookCheck.Rejected(Reason.MALFORMED));
+    }
+
+    @Test
+    void verifyJwtWhenHeaderIsJustOverOneKibibyteThenMalformedAndJustUnderThenRead() {
+        // 768 bytes of JSON encode to 1024 characters, 771 to 1028
+        String under = "{\"alg\":\"HS256\",\"p\":\"" + "x".repeat(768 - 22) + "\"}";
+        String over = "{\"alg\":\"HS256\",\"p\":\"" + "x".repeat(771 - 22) + "\"}";
+        assertThat(b64(under)).hasSize(WebhookVerifier.MAX_HEADER_SEGMENT);
+        assertThat(b64(over)).hasSize(WebhookVerifier.MAX_HEADER_SEGMENT + 4);
+
+        assertThat(verify(jws(under, "{\"a\":1}", SECRET))).isInstanceOf(WebhookCheck.Accepted.class);
+        assertThat(verify(jws(over, "{\"a\":1}", SECRET))).isEqualTo(new WebhookCheck.Rejected(Reason.MALFORMED));
+    }
+
+    @Test
+    void verifyJwtWhenHeaderNestsTooDeepOrRepeatsKeysThenMalformed() {
+        assertThat(verify(jws("[".repeat(700), "{\"a\":1}", SECRET)))
+                .isEqualTo(new WebhookCheck.Rejected(Reason.MALFORMED));
+        assertThat(verify(jws("{\"alg\":\"HS256\",\"x\":" + "[".repeat(100) + "]".repeat(100) + "}", "{\"a\":1}",
+                SECRET))).isEqualTo(new WebhookCheck.Rejected(Reason.MALFORMED));
+        assertThat(verify(jws("{\"alg\":\"HS256\"" + ",\"k\":1".repeat(50) + "}", "{\"a\":1}", SECRET)))
+                .isEqualTo(new WebhookCheck.Rejected(Reason.MALFORMED));
+    }
+
+    @Test
+    void verifyJwtWhenBadlySignedPayloadIsABombThenBadSignatureWithoutParsingIt() {
+        byte[] wrong = "not-the-secret".getBytes(StandardCharsets.UTF_8);
+        for (String bomb : payloadBombs()) {
+            assertThat(verify(jws("{\"alg\":\"HS256\"}", bomb, wrong))).isEqualTo(
+                    new WebhookCheck.Rejected(Reason.BAD_SIGNATURE));
+        }
+    }
+
+    @Test
+    void verifyJwtWhenSignedPayloadIsABombThenMalformed() {
+        for (String bomb : payloadBombs()) {
+            assertThat(verify(jws("{\"alg\":\"HS256\"}", bomb, SECRET))).isEqualTo(
+                    new WebhookCheck.Rejected(Reason.MALFORMED));
+        }
+    }
+
+    @Test
+    void verifyLegacyWhenBodyIsABombThenBadSignatureUnsignedAndMalformedSigned() {
+        for (String bomb : payloadBombs()) {
+            byte[] body = bomb.getBytes(StandardCharsets.UTF_8);
+            assertThat(VERIFIER.verifyLegacy(body, "00".repeat(32), SECRET))
+                    .isEqualTo(new WebhookCheck.Rejected(Reason.BAD_SIGNATURE));
+            assertThat(VERIFIER.verifyLegacy(body, HexFormat.of().formatHex(independentHmac(SECRET, body)), SECRET))
+                    .isEqualTo(new WebhookCheck.Rejected(Reason.MALFORMED));
+        }
+    }
+
+    /** Payloads that are each refused by a limit of the JSON codec (numbers, nesting, strings, keys). */
+    private static List<String> payloadBombs() {
+        StringBuilder repeatedKeys = new StringBuilder("{");
+        for (int i = 0; i < 20_000; i++) {
+            repeatedKeys.append("\"k").append(i % 100).append("\":1,");
+        }
+        repeatedKeys.append("\"end\":1}");
+        return List.of(
+                "{\"call_id\":" + "9".repeat(500_000) + "}",
+                "{\"date_started\":1." + "5".repeat(500_000) + "}",
+                "{\"a\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}",
+                "{\"text\":\"" + "a".repeat(JsonCodec.MAX_STRING_LENGTH + 1) + "\"}",
+                "{\"state\":\"ringing\",\"state\":\"hangup\"}",
+                repeatedKeys.toString());
     }
 
     @Test
