@@ -226,7 +226,7 @@ class SwitchboardEdgeTest {
         env.put("INTERNAL_API_SECRET", "internal-secret-0123456789abcdefghij");
         env.put("SESSION_SECRET", "session-secret-0123456789abcdefghijk");
         env.put("TOKEN_ENCRYPTION_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
-        env.put("DIALPAD_WEBHOOK_SECRET", "webhook-secret-value");
+        env.put("DIALPAD_WEBHOOK_SECRET", "webhook-secret-value-0123456789abcdef");
         env.put("DIALPAD_PROD_CLIENT_ID", "prod-client");
         env.put("DIALPAD_PROD_CLIENT_SECRET", "prod-client-secret");
         env.put("DATABASE_URL", testDatabase.jdbcUrl());
