@@ -158,6 +158,11 @@ public final class WebhookRejectionAudit implements AutoCloseable {
         }
     }
 
+    /** Writes every open window, ended or not, and forgets it (a rejection counted later opens a new one). */
+    public void flushAll() {
+        open.asMap().keySet().forEach(this::writeRemoved);
+    }
+
     /** How many windows are open now (for tests of the bound). */
     long openWindows() {
         open.cleanUp();
@@ -168,7 +173,7 @@ public final class WebhookRejectionAudit implements AutoCloseable {
     @Override
     public void close() {
         flusher.ifPresent(ScheduledExecutorService::shutdown);
-        open.asMap().keySet().forEach(this::writeRemoved);
+        flushAll();
         // after the last removals: evictions already handed to the writer are written before it stops
         writer.ifPresent(ThreadPoolExecutor::shutdown);
         try {

@@ -188,7 +188,11 @@ class SwitchboardEdgeTest {
                     .contains("switchboard_db_pool_connections{state=\"active\"}")
                     .contains("switchboard_db_pool_max_connections 2.0")
                     .contains("switchboard_webhook_events_total{outcome=\"" + "stored\"} 0.0")
-                    .contains("switchboard_webhook_events_total{outcome=\"invalid_payload\"} 1.0");
+                    .contains("switchboard_webhook_events_total{outcome=\"invalid_payload\"} 1.0")
+                    .contains("switchboard_webhook_rejections_total{reason=\"malformed\","
+                            + "route=\"/webhooks/dialpad\"} 1.0")
+                    .contains("switchboard_webhook_rejections_total{reason=\"bad_signature\","
+                            + "route=\"/webhooks/dialpad/{app_id}\"} 0.0");
             assertThat(unsigned.statusCode()).isEqualTo(400);
         }
     }
