@@ -112,57 +112,56 @@ class WebhookSecretCacheTest {
         DialpadWebhookStore writes = cache.invalidatingOnWrite(webhooks);
         cache.find(app);
 
-        stored.put(app, List.of(SECOND));
         DialpadWebhook saved = writes.save(new NewDialpadWebhook(app, "wh-2", "https://x.test/webhooks/dialpad/" + app,
                 SECOND, List.of()));
         assertThat(cache.find(app)).contains(List.of(SECOND));
         writes.setSubscriptions(app, saved.id(), List.of("call:1"));
         assertThat(cache.find(app)).contains(List.of(SECOND));
         assertThat(sourceReads).as("subscriptions change no secret").hasValue(2);
-        stored.put(app, List.of());
         writes.delete(app, saved.id());
 
         assertThat(cache.find(app)).contains(List.of());
         assertThat(sourceReads).hasValue(3);
-        assertThat(webhooks.calls).containsExactly("save", "setSubscriptions", "delete");
+        assertThat(webhooks.writes).containsExactly("save", "setSubscriptions", "delete");
     }
 
-    /** Records which writes reached it. */
-    private static final class Webhooks implements DialpadWebhookStore {
-        final List<String> calls = new ArrayList<>();
+    /** Writes the secrets the source reads (one webhook per app); the cache only writes through it. */
+    private final class Webhooks implements DialpadWebhookStore {
+        final List<String> writes = new ArrayList<>();
 
         @Override
         public DialpadWebhook save(NewDialpadWebhook webhook) {
-            calls.add("save");
+            writes.add("save");
+            stored.put(webhook.appId(), List.of(webhook.secret()));
             return new DialpadWebhook(UUID.randomUUID(), webhook.appId(), webhook.dialpadWebhookId(),
                     webhook.hookUrl(), webhook.subscriptionIds(), Instant.EPOCH);
         }
 
         @Override
-        public Optional<DialpadWebhook> find(UUID id) {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<DialpadWebhook> list(UUID appId) {
-            return List.of();
-        }
-
-        @Override
-        public List<DialpadWebhookSecret> secrets(UUID appId) {
-            return List.of();
-        }
-
-        @Override
         public boolean setSubscriptions(UUID appId, UUID id, List<String> subscriptionIds) {
-            calls.add("setSubscriptions");
-            return true;
+            writes.add("setSubscriptions");
+            return stored.containsKey(appId);
         }
 
         @Override
         public boolean delete(UUID appId, UUID id) {
-            calls.add("delete");
-            return true;
+            writes.add("delete");
+            return stored.replace(appId, List.of()) != null;
+        }
+
+        @Override
+        public Optional<DialpadWebhook> find(UUID id) {
+            throw new UnsupportedOperationException("reads do not go through the writers' store");
+        }
+
+        @Override
+        public List<DialpadWebhook> list(UUID appId) {
+            throw new UnsupportedOperationException("reads do not go through the writers' store");
+        }
+
+        @Override
+        public List<DialpadWebhookSecret> secrets(UUID appId) {
+            throw new UnsupportedOperationException("reads do not go through the writers' store");
         }
     }
 }

@@ -2,10 +2,8 @@ package dev.switchboard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.core.config.DatabaseConfig;
 import dev.switchboard.core.config.ProcessingConfig;
 import dev.switchboard.core.config.RateLimitConfig;
-import dev.switchboard.core.config.SecretSetting;
 import dev.switchboard.core.config.Secrets;
 import dev.switchboard.core.secrets.SecretCipher;
 import dev.switchboard.core.webhook.DialpadWebhookSecret;
@@ -36,9 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -59,6 +55,7 @@ class WebhookRejectionsTest {
     private static final String APP_SECRET = "app-webhook-secret-for-rejection-tests";
     private static final int LIMIT = 5;
     private static final AtomicLong CALL_IDS = new AtomicLong(8_000_000_000L);
+    private static final WebhookSender SENDER = WebhookSender.create();
 
     @TempDir
     static Path data;
@@ -67,7 +64,6 @@ class WebhookRejectionsTest {
     private static Database database;
     private static MutableClock clock;
     private static Switchboard switchboard;
-    private static WebhookSender sender;
     private static JdbiAppStore apps;
     private static JdbiDialpadWebhookStore webhooks;
     private static UUID appId;
@@ -76,24 +72,17 @@ class WebhookRejectionsTest {
     @BeforeAll
     static void start() {
         testDatabase = TestDatabase.create();
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        String encryptionKey = Base64.getEncoder().encodeToString(key);
-        Secrets secrets = new Secrets(SecretSetting.provided("internal-api-secret-0123456789abcdef"),
-                SecretSetting.provided("session-secret-0123456789abcdef-0123"),
-                SecretSetting.provided(encryptionKey), SecretSetting.provided("shared-secret-for-rejection-tests"));
-        DatabaseConfig external = new DatabaseConfig.External(testDatabase.jdbcUrl(), Optional.empty(),
-                Optional.empty(), 4);
+        Secrets secrets = TestConfigurations.providedSecrets("shared-secret-for-rejection-tests");
         clock = MutableClock.at(Instant.now().truncatedTo(ChronoUnit.MINUTES));
-        switchboard = Switchboard.start(TestConfigurations.sandbox(data, external, secrets)
+        switchboard = Switchboard.start(TestConfigurations.sandbox(data,
+                        TestConfigurations.external(testDatabase.jdbcUrl()), secrets)
                         .withRateLimits(new RateLimitConfig(RateLimitConfig.Store.MEMORY, 300, 100, LIMIT, 10)),
                 new ProcessingConfig(0), new SecureRandom(), clock);
         database = Database.open(DatabaseSettings.of(testDatabase.jdbcUrl(), 2));
         apps = JdbiAppStore.create(database, clock);
-        webhooks = JdbiDialpadWebhookStore.create(database, SecretCipher.fromBase64Key(encryptionKey,
-                new SecureRandom()), clock);
+        webhooks = JdbiDialpadWebhookStore.create(database, SecretCipher.fromBase64Key(
+                secrets.requireTokenEncryptionKey().value(), new SecureRandom()), clock);
         appId = appWithWebhook();
-        sender = WebhookSender.create();
     }
 
     @AfterAll
@@ -126,11 +115,11 @@ class WebhookRejectionsTest {
     }
 
     private static int forged(UUID id) {
-        return sender.sendJwt(appUri(id), "not-the-app-secret", ringing()).status();
+        return SENDER.sendJwt(appUri(id), "not-the-app-secret", ringing()).status();
     }
 
     private static int verified() {
-        return sender.sendJwt(appUri(appId), APP_SECRET, ringing()).status();
+        return SENDER.sendJwt(appUri(appId), APP_SECRET, ringing()).status();
     }
 
     @Test
@@ -142,7 +131,7 @@ class WebhookRejectionsTest {
         for (int i = 0; i < burst; i++) {
             statuses.add(forged(appId));
         }
-        statuses.add(sender.sendJwt(appUri(appId), "not-a-token").status());
+        statuses.add(SENDER.sendJwt(appUri(appId), "not-a-token").status());
 
         assertThat(rejections("bad_signature", WebhookRoutes.APP_PATH) - before).isEqualTo(burst);
         assertThat(statuses.subList(0, LIMIT)).containsOnly(401);
@@ -163,9 +152,9 @@ class WebhookRejectionsTest {
             assertThat(verified()).as("verified delivery %d", i).isEqualTo(200);
         }
         assertThat(forged(appId)).isEqualTo(401);
-        assertThat(sender.sendJwt(appUri(appId), "a.b.c.d").status()).isEqualTo(400);
+        assertThat(SENDER.sendJwt(appUri(appId), "a.b.c.d").status()).isEqualTo(400);
         assertThat(forged(UUID.randomUUID())).isEqualTo(404);
-        assertThat(sender.sendUnsigned(URI.create("http://127.0.0.1:" + switchboard.port() + "/webhooks/dialpad"),
+        assertThat(SENDER.sendUnsigned(URI.create("http://127.0.0.1:" + switchboard.port() + "/webhooks/dialpad"),
                 ringing()).status()).isEqualTo(401);
         assertThat(forged(appId)).isEqualTo(401);
 
