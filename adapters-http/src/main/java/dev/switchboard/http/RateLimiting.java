@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  *       route, 405, 413) reach no secret and no database and are not counted.
  *   <li>{@code /api/*} (and {@code /ws}), {@code /internal/*}: every request counts, per minute.
  * </ul>
- * Each answer on these paths (on {@code /webhooks/*}, each rejection) carries {@code RateLimit-Limit}, {@code RateLimit-Remaining}, {@code RateLimit-Reset}
- * and {@code RateLimit-Policy} (draft-ietf-httpapi-ratelimit-headers); a 429 adds {@code Retry-After} (RFC 9110
- * section 10.2.3) and the JSON error {@code too_many_requests}. Paths that no route serves count too, so scanning
- * is limited as well. When the counters cannot be reached, the request is answered 503 (fail closed).
+ * Each answer these limits count or check carries {@code RateLimit-Limit}, {@code RateLimit-Remaining},
+ * {@code RateLimit-Reset} and {@code RateLimit-Policy} (draft-ietf-httpapi-ratelimit-headers); a 429 adds
+ * {@code Retry-After} (RFC 9110 section 10.2.3) and the JSON error {@code too_many_requests}. Under the other
+ * prefixes, paths that no route serves count too, so scanning is limited as well. When the counters cannot be
+ * reached, the request is answered 503 (fail closed); a rejected webhook delivery keeps its own answer.
  *
  * <p>Immutable and thread-safe.
  */

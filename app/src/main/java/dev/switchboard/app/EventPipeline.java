@@ -71,7 +71,8 @@ final class EventPipeline implements AutoCloseable {
                 BatchingWebhookEventStore.Settings.DEFAULTS);
         OrganisationRouter router = OrganisationRouter.create(JdbiConnectionStore.create(database, cipher), clock);
         WebhookSecretCache secrets = WebhookSecretCache.over(AppWebhookSecrets.reading(
-                JdbiDialpadWebhookStore.create(database, cipher, clock), JdbiAppStore.create(database, clock)), versions);
+                JdbiDialpadWebhookStore.create(database, cipher, clock), JdbiAppStore.create(database, clock)),
+                versions);
         WebhookIntake intake = WebhookIntake.create(WebhookVerifier.create(clock),
                 configuration.secrets().requireDialpadWebhookSecret().value(), router, secrets, inbox, clock);
         EventProcessor processor = EventProcessor.create(inbox, JdbiProcessingStore.create(database, clock), router,

@@ -211,7 +211,7 @@ class WebhookRejectionsTest {
         }
     }
 
-    /** The {@code webhook_rejected} rows of {@code minute}: client, reason, count, path, and whether an app is named. */
+    /** The {@code webhook_rejected} rows of {@code minute}: client, reason, count, path, whether an app is named. */
     private static List<String> auditRows(Instant minute) {
         List<String> rows = new ArrayList<>();
         try (Connection connection = testDatabase.connect(); PreparedStatement query = connection.prepareStatement(
