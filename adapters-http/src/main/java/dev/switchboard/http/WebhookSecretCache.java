@@ -27,8 +27,10 @@ import java.util.concurrent.atomic.LongAdder;
  * the app removed) sends a change notice at commit, which every instance's listener turns into a new version of that
  * app: other instances read again as soon as the notice arrives (milliseconds). This instance does not wait for its
  * notice: writers use the store of {@link #invalidatingOnWrite}, which gives the app a new version once the write
- * returned. While notices cannot be relied on (no listener, or it lost its connection), nothing is reused and every
- * delivery reads the secrets.
+ * returned. While notices cannot be relied on (no listener, or it lost its connection, as in a database outage), an
+ * answer is reused only if it was known current at most {@link #UNTRACKED_REUSE} ago, so that an outage does not
+ * make each delivery wait for a connection beyond Dialpad's 5 second timeout before its 503, and a change made
+ * while notices are lost is used within that time.
  *
  * <p>Apps that exist (with or without secrets) are kept up to {@link #MAX_APPS}, each dropped after
  * {@link #IDLE} without use. Ids that name no app are kept apart, at most {@link #MAX_UNKNOWN} for
@@ -46,13 +48,28 @@ public final class WebhookSecretCache implements AppWebhookSecrets {
     public static final long MAX_UNKNOWN = 10_000;
     /** How long an id without an app is answered from memory. */
     public static final Duration UNKNOWN_FOR = Duration.ofSeconds(10);
+    /** How long after it was last known current an answer is reused while change notices may be lost. */
+    public static final Duration UNTRACKED_REUSE = Duration.ofSeconds(30);
 
-    /** What the stores said for an app, when its version was {@code version}. */
-    private record Known(Optional<List<DialpadWebhookSecret>> secrets, long version) {
+    /**
+     * What the stores said for an app, read when its version was {@code version} (empty: notices were not
+     * tracked); {@code currentAt} is when it was last known current (ticker nanos).
+     */
+    private static final class Known {
+        final Optional<List<DialpadWebhookSecret>> secrets;
+        final OptionalLong version;
+        volatile long currentAt;
+
+        Known(Optional<List<DialpadWebhookSecret>> secrets, OptionalLong version, long currentAt) {
+            this.secrets = secrets;
+            this.version = version;
+            this.currentAt = currentAt;
+        }
     }
 
     private final AppWebhookSecrets source;
     private final DataVersions versions;
+    private final Ticker ticker;
     private final Cache<UUID, Known> apps;
     private final Cache<UUID, Known> unknown;
     private final LongAdder reads = new LongAdder();
@@ -60,6 +77,7 @@ public final class WebhookSecretCache implements AppWebhookSecrets {
     private WebhookSecretCache(AppWebhookSecrets source, DataVersions versions, Ticker ticker) {
         this.source = source;
         this.versions = versions;
+        this.ticker = ticker;
         this.apps = Caffeine.newBuilder().ticker(ticker).maximumSize(MAX_APPS).expireAfterAccess(IDLE).build();
         this.unknown = Caffeine.newBuilder().ticker(ticker).maximumSize(MAX_UNKNOWN).expireAfterWrite(UNKNOWN_FOR)
                 .build();
@@ -83,26 +101,30 @@ public final class WebhookSecretCache implements AppWebhookSecrets {
     public Optional<List<DialpadWebhookSecret>> find(UUID appId) {
         Objects.requireNonNull(appId, "appId");
         OptionalLong version = versions.current(appId);
-        if (version.isPresent()) {
-            Known known = apps.getIfPresent(appId);
-            if (known == null) {
-                known = unknown.getIfPresent(appId);
+        Known known = apps.getIfPresent(appId);
+        if (known == null) {
+            known = unknown.getIfPresent(appId);
+        }
+        if (known != null) {
+            long now = ticker.read();
+            if (version.isPresent() && known.version.equals(version)) {
+                known.currentAt = now;
+                return known.secrets;
             }
-            if (known != null && known.version() == version.getAsLong()) {
-                return known.secrets();
+            if (version.isEmpty() && now - known.currentAt < UNTRACKED_REUSE.toNanos()) {
+                return known.secrets;
             }
         }
         reads.increment();
+        long readAt = ticker.read();
         Optional<List<DialpadWebhookSecret>> read = source.find(appId);
-        if (version.isPresent()) {
-            Known known = new Known(read.map(List::copyOf), version.getAsLong());
-            if (read.isPresent()) {
-                unknown.invalidate(appId);
-                apps.put(appId, known);
-            } else {
-                apps.invalidate(appId);
-                unknown.put(appId, known);
-            }
+        Known fresh = new Known(read.map(List::copyOf), version, readAt);
+        if (read.isPresent()) {
+            unknown.invalidate(appId);
+            apps.put(appId, fresh);
+        } else {
+            apps.invalidate(appId);
+            unknown.put(appId, fresh);
         }
         return read;
     }

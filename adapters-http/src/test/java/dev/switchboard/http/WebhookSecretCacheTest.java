@@ -65,17 +65,25 @@ class WebhookSecretCacheTest {
     }
 
     @Test
-    void findWhenNoticesAreNotTrackedThenEveryLookupReads() {
-        versions.lost();
+    void findWhenNoticesAreLostThenAnAnswerKnownCurrentLatelyIsReusedForAWhileOnly() {
+        cache.find(app);
+        nanos.addAndGet(WebhookSecretCache.UNTRACKED_REUSE.toNanos() * 2);
+        cache.find(app);
+        assertThat(sourceReads).as("still current: each use confirms it").hasValue(1);
 
+        versions.lost();
+        nanos.addAndGet(WebhookSecretCache.UNTRACKED_REUSE.toNanos() - 1);
+        assertThat(cache.find(app)).contains(List.of(FIRST));
+        assertThat(sourceReads).as("a database outage does not make every delivery query").hasValue(1);
+        nanos.addAndGet(1);
         cache.find(app);
         cache.find(app);
+        assertThat(sourceReads).as("read again, then reused for as long").hasValue(2);
+
         versions.tracking();
         cache.find(app);
-
-        assertThat(sourceReads).hasValue(3);
         cache.find(app);
-        assertThat(sourceReads).as("tracked again: reused").hasValue(3);
+        assertThat(sourceReads).as("notices arrive again: read once, then reused").hasValue(3);
     }
 
     @Test
