@@ -7,8 +7,11 @@ import dev.switchboard.core.webhook.WebhookReceipt;
 import dev.switchboard.core.webhook.WebhookVerifier;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -31,7 +34,12 @@ import java.util.regex.Pattern;
  * 401 {@code invalid_signature} for a missing or wrong signature, an algorithm other than HS256 or an expired token;
  * 400 {@code invalid_payload} for a malformed token or payload; 413 over 1 MiB and 503 when the database is down (both
  * by {@link HttpServer}). The raw body is read whatever the Content-Type ({@code application/jwt; charset=utf-8},
- * {@code application/json}, none). Thread-safe.
+ * {@code application/json}, none).
+ *
+ * <p>Every rejected delivery (400, 401, 404 above) is counted by reason and route ({@link #rejections}), counted
+ * into the client's aggregated audit row ({@link WebhookRejectionAudit}) and counted against the client's webhook
+ * limit, which counts nothing else ({@link RateLimiting}): one rejection too many is answered 429 instead, while
+ * verified deliveries from the same address go on being stored. Thread-safe.
  */
 public final class WebhookRoutes implements RouteGroup {
     /** The shared path. */
@@ -41,9 +49,17 @@ public final class WebhookRoutes implements RouteGroup {
     private static final Pattern CANONICAL_UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
+    /** The route templates, as the {@code route} tag of the rejection counters. */
+    public static final List<String> ROUTES = List.of(SHARED_PATH, APP_PATH);
+    private static final String UNKNOWN_APP = "unknown_app";
+    private static final String INVALID_APP_ID = "invalid_app_id";
+
     private final WebhookIntake intake;
+    private final WebhookRejectionAudit rejectionAudit;
     private final Function<Context, String> clientAddress;
     private final Map<Outcome, LongAdder> outcomes = new EnumMap<>(Outcome.class);
+    /** Keyed by reason and route template; filled once, so reading it needs no lock. */
+    private final Map<String, LongAdder> rejections = new HashMap<>();
 
     /** What became of a delivery that reached the routes (a body over 1 MiB is refused before, by the edge). */
     public enum Outcome {
@@ -57,6 +73,8 @@ public final class WebhookRoutes implements RouteGroup {
         INVALID_SIGNATURE,
         /** 404: the path names no app. */
         UNKNOWN_APP,
+        /** 429: rejected (any reason above) beyond the client's limit of rejected deliveries. */
+        RATE_LIMITED,
         /** 503: the event could not be stored; Dialpad retries. */
         UNAVAILABLE;
 
@@ -66,11 +84,18 @@ public final class WebhookRoutes implements RouteGroup {
         }
     }
 
-    private WebhookRoutes(WebhookIntake intake, Function<Context, String> clientAddress) {
+    private WebhookRoutes(WebhookIntake intake, WebhookRejectionAudit rejectionAudit,
+                          Function<Context, String> clientAddress) {
         this.intake = intake;
+        this.rejectionAudit = rejectionAudit;
         this.clientAddress = clientAddress;
         for (Outcome outcome : Outcome.values()) {
             outcomes.put(outcome, new LongAdder());
+        }
+        for (String reason : rejectionReasons()) {
+            for (String route : ROUTES) {
+                rejections.put(rejectionKey(reason, route), new LongAdder());
+            }
         }
     }
 
@@ -79,14 +104,45 @@ public final class WebhookRoutes implements RouteGroup {
         return outcomes.get(Objects.requireNonNull(outcome, "outcome")).sum();
     }
 
-    /** The routes, with the client address the edge resolved ({@link ClientAddress#of}). */
-    public static WebhookRoutes create(WebhookIntake intake) {
-        return create(intake, ClientAddress::of);
+    /**
+     * Every reason a delivery is rejected for, as the {@code reason} tag of the rejection counters: the verifier's
+     * ({@link WebhookCheck.Reason}, in lower case), {@code unknown_app} and {@code invalid_app_id}.
+     */
+    public static List<String> rejectionReasons() {
+        List<String> reasons = new ArrayList<>();
+        for (WebhookCheck.Reason reason : WebhookCheck.Reason.values()) {
+            reasons.add(code(reason));
+        }
+        reasons.add(UNKNOWN_APP);
+        reasons.add(INVALID_APP_ID);
+        return List.copyOf(reasons);
+    }
+
+    /**
+     * How many deliveries to {@code route} (one of {@link #ROUTES}) were rejected for {@code reason} (one of
+     * {@link #rejectionReasons()}) since start, whether answered 4xx or 429 (for the metrics).
+     */
+    public long rejections(String reason, String route) {
+        LongAdder count = rejections.get(rejectionKey(reason, route));
+        if (count == null) {
+            throw new IllegalArgumentException("no such rejection reason or route");
+        }
+        return count.sum();
+    }
+
+    /**
+     * The routes, with the client address the edge resolved ({@link ClientAddress#of}); rejections are audited
+     * through {@code rejectionAudit}.
+     */
+    public static WebhookRoutes create(WebhookIntake intake, WebhookRejectionAudit rejectionAudit) {
+        return create(intake, rejectionAudit, ClientAddress::of);
     }
 
     /** The routes, with the client address as {@code clientAddress} resolves it (e.g. trusting known proxies). */
-    public static WebhookRoutes create(WebhookIntake intake, Function<Context, String> clientAddress) {
+    public static WebhookRoutes create(WebhookIntake intake, WebhookRejectionAudit rejectionAudit,
+                                       Function<Context, String> clientAddress) {
         return new WebhookRoutes(Objects.requireNonNull(intake, "intake"),
+                Objects.requireNonNull(rejectionAudit, "rejectionAudit"),
                 Objects.requireNonNull(clientAddress, "clientAddress"));
     }
 
@@ -97,17 +153,17 @@ public final class WebhookRoutes implements RouteGroup {
     }
 
     private void receiveShared(Context ctx) {
-        answer(ctx, counted(() -> intake.receiveShared(ctx.bodyAsBytes(),
-                ctx.header(WebhookVerifier.SIGNATURE_HEADER), client(ctx))));
+        answer(ctx, SHARED_PATH, counted(() -> intake.receiveShared(ctx.bodyAsBytes(),
+                ctx.header(WebhookVerifier.SIGNATURE_HEADER))));
     }
 
     private void receiveForApp(Context ctx) {
         String raw = ctx.pathParam("app_id");
         if (!CANONICAL_UUID.matcher(raw).matches()) {
-            outcomes.get(Outcome.INVALID_PAYLOAD).increment();
-            throw Problems.badRequest("invalid_app_id", "The app id must be a UUID.");
+            rejected(ctx, APP_PATH, INVALID_APP_ID, Outcome.INVALID_PAYLOAD);
+            throw Problems.badRequest(INVALID_APP_ID, "The app id must be a UUID.");
         }
-        answer(ctx, counted(() -> intake.receiveForApp(UUID.fromString(raw), ctx.bodyAsBytes(), client(ctx))));
+        answer(ctx, APP_PATH, counted(() -> intake.receiveForApp(UUID.fromString(raw), ctx.bodyAsBytes())));
     }
 
     /** The intake's receipt, counting a store failure (answered 503 by the server's error mapping). */
@@ -124,21 +180,47 @@ public final class WebhookRoutes implements RouteGroup {
         return Optional.ofNullable(clientAddress.apply(ctx)).filter(ip -> !ip.isBlank());
     }
 
-    private void answer(Context ctx, WebhookReceipt receipt) {
-        outcomes.get(outcomeOf(receipt)).increment();
+    private void answer(Context ctx, String route, WebhookReceipt receipt) {
         if (receipt instanceof WebhookReceipt.Stored stored) {
+            outcomes.get(outcomeOf(receipt)).increment();
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("received", true);
             body.put("duplicate", stored.duplicate());
             ctx.status(200).json(body);
         } else if (receipt instanceof WebhookReceipt.Rejected rejected) {
+            rejected(ctx, route, code(rejected.reason()), outcomeOf(receipt));
             if (rejected.reason() == WebhookCheck.Reason.MALFORMED) {
                 throw Problems.badRequest("invalid_payload", "The webhook body is not a well-formed signed event.");
             }
             throw Problems.unauthorized("invalid_signature", "The webhook signature is missing or not valid.");
         } else if (receipt instanceof WebhookReceipt.UnknownApp) {
+            rejected(ctx, route, UNKNOWN_APP, outcomeOf(receipt));
             throw Problems.notFound("app_not_found", "No app has this id.");
         }
+    }
+
+    /**
+     * Counts a rejection (metrics, aggregated audit, the client's webhook limit); throws the 429 {@link Problem}
+     * when it is beyond the limit, else returns and the caller answers the rejection itself.
+     */
+    private void rejected(Context ctx, String route, String reason, Outcome outcome) {
+        rejections.get(rejectionKey(reason, route)).increment();
+        rejectionAudit.record(client(ctx), reason, route.equals(SHARED_PATH) ? "shared" : "app");
+        try {
+            RateLimiting.countRejection(ctx);
+        } catch (Problem tooMany) {
+            outcomes.get(Outcome.RATE_LIMITED).increment();
+            throw tooMany;
+        }
+        outcomes.get(outcome).increment();
+    }
+
+    private static String code(WebhookCheck.Reason reason) {
+        return reason.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String rejectionKey(String reason, String route) {
+        return reason + " " + route;
     }
 
     private static Outcome outcomeOf(WebhookReceipt receipt) {

@@ -33,7 +33,14 @@ class RateLimitingTest {
         });
         routes.ws("/ws", ws -> ws.onMessage(ctx -> { }));
         routes.get("/internal/apps", ctx -> ctx.json(List.of()));
-        routes.post("/webhooks/dialpad", ctx -> ctx.json(List.of()));
+        routes.post("/webhooks/dialpad", ctx -> {
+            // as the webhook routes do: a delivery that does not verify is reported, one that does is not
+            if (!"signed".equals(ctx.body())) {
+                RateLimiting.countRejection(ctx);
+                throw Problems.unauthorized("invalid_signature", "The webhook signature is missing or not valid.");
+            }
+            ctx.json(List.of());
+        });
         routes.get("/auth/dialpad/connect", ctx -> {
             if (!"yes".equals(ctx.queryParam("ok"))) {
                 throw Problems.unauthorized("invalid_connect_token", "The connect link is not valid.");
@@ -121,17 +128,43 @@ class RateLimitingTest {
     }
 
     @Test
-    void internalAndWebhookLimitsWhenReachedThen429AtTheirOwnNumbers() throws Exception {
+    void internalLimitWhenReachedThen429AtItsOwnNumber() throws Exception {
         int port = start(SMALL, ClientAddress.trustingNone());
         assertThat(get(port, "/internal/apps").statusCode()).isEqualTo(200);
         assertThat(get(port, "/internal/apps").statusCode()).isEqualTo(200);
         assertThat(get(port, "/internal/apps").statusCode()).isEqualTo(429);
+        assertThat(get(port, "/api/calls/1").statusCode()).as("each limit has its own budget").isEqualTo(200);
+    }
 
-        HttpRequest.Builder webhook = request(port, "/webhooks/dialpad").POST(HttpRequest.BodyPublishers.ofString("x"));
-        for (int i = 0; i < 4; i++) {
-            assertThat(send(webhook).statusCode()).isEqualTo(200);
+    @Test
+    void webhookLimitWhenRejectionsReachItThenOnlyRejectionsAre429AndVerifiedDeliveriesAlwaysPass() throws Exception {
+        int port = start(SMALL, ClientAddress.trustingNone());
+        HttpRequest.Builder signed = request(port, "/webhooks/dialpad")
+                .POST(HttpRequest.BodyPublishers.ofString("signed"));
+        HttpRequest.Builder forged = request(port, "/webhooks/dialpad")
+                .POST(HttpRequest.BodyPublishers.ofString("forged"));
+        for (int i = 0; i < 40; i++) {
+            HttpResponse<String> verified = send(signed);
+            assertThat(verified.statusCode()).as("verified delivery %d, ten times the limit", i).isEqualTo(200);
+            assertThat(verified.headers().firstValue("RateLimit-Remaining")).as("not even looked up").isEmpty();
         }
-        assertThat(send(webhook).statusCode()).isEqualTo(429);
+        for (int i = 1; i <= 4; i++) {
+            HttpResponse<String> rejected = send(forged);
+            assertThat(rejected.statusCode()).isEqualTo(401);
+            assertThat(rejected.headers().firstValue("RateLimit-Remaining")).hasValue(Integer.toString(4 - i));
+        }
+
+        HttpResponse<String> refused = send(forged);
+        HttpResponse<String> stillVerified = send(signed);
+
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.body()).isEqualTo(
+                "{\"error\":\"too_many_requests\",\"message\":\"Too many requests. Please try again later.\"}");
+        assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(
+                seconds -> assertThat(Long.parseLong(seconds)).isBetween(1L, 60L));
+        assertThat(refused.headers().firstValue("RateLimit-Policy")).hasValue("4;w=60");
+        assertThat(stillVerified.statusCode()).as("the limit never refuses a verified delivery").isEqualTo(200);
+        assertThat(send(forged).statusCode()).isEqualTo(429);
         assertThat(get(port, "/api/calls/1").statusCode()).as("each limit has its own budget").isEqualTo(200);
     }
 

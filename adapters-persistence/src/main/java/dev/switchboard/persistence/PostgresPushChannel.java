@@ -52,8 +52,8 @@ public final class PostgresPushChannel implements PushPublisher, PushFeed, AutoC
     /** The notification channel every instance listens on. */
     public static final String CHANNEL = "switchboard_push";
     /**
-     * The channel on which the database itself (triggers of migration V7) sends the id of each app whose calls or
-     * messages a committed statement wrote; it feeds {@link #dataVersions()}.
+     * The channel on which the database itself (triggers of migrations V7 and V11) sends the id of each app whose
+     * calls, messages or Dialpad webhooks a committed statement wrote; it feeds {@link #dataVersions()}.
      */
     public static final String DATA_CHANNEL = "switchboard_data";
     /** The largest payload sent inline; larger events go through {@code push_outbox}. */
@@ -128,10 +128,10 @@ public final class PostgresPushChannel implements PushPublisher, PushFeed, AutoC
     }
 
     /**
-     * The versions of each app's calls and messages, as the change notices of {@link #DATA_CHANNEL} received by this
-     * listener tell them; not current (empty) while the listener is disconnected. Changes committed before a
-     * push's own notice are counted before that push is delivered, since both arrive on this one connection in
-     * commit order.
+     * The versions of each app's calls, messages and Dialpad webhooks, as the change notices of {@link #DATA_CHANNEL}
+     * received by this listener tell them; not current (empty) while the listener is disconnected. Changes committed
+     * before a push's own notice are counted before that push is delivered, since both arrive on this one connection
+     * in commit order.
      */
     public DataVersions dataVersions() {
         return dataVersions;

@@ -4,6 +4,7 @@ import dev.switchboard.core.audit.AuditExport;
 import dev.switchboard.core.config.Configuration;
 import dev.switchboard.core.secrets.SecretCipher;
 import dev.switchboard.core.webhook.DialpadWebhookProvisioner;
+import dev.switchboard.core.webhook.DialpadWebhookStore;
 import dev.switchboard.dialpad.DialpadEndpoints;
 import dev.switchboard.dialpad.DialpadWebhooksClient;
 import dev.switchboard.http.AuditExportRoutes;
@@ -11,6 +12,7 @@ import dev.switchboard.http.DialpadWebhookRoutes;
 import dev.switchboard.http.RouteGroup;
 import dev.switchboard.http.UserMappingRoutes;
 import dev.switchboard.http.VoicemailRoutes;
+import dev.switchboard.http.WebhookSecretCache;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.JdbiAppStore;
 import dev.switchboard.persistence.JdbiAuditLog;
@@ -32,14 +34,18 @@ final class AdministrationWiring {
 
     /**
      * The route groups. They register no bearer check of their own: the one before-handler of {@code /internal/*}
-     * comes with {@link dev.switchboard.http.AppRoutes} (see {@link OAuthWiring}), so it runs exactly once.
+     * comes with {@link dev.switchboard.http.AppRoutes} (see {@link OAuthWiring}), so it runs exactly once. Webhooks
+     * are written through {@code secrets}' store, so that the webhook path of this instance uses a changed secret at
+     * once.
      */
-    static List<RouteGroup> routes(Configuration configuration, Database database, SecureRandom random, Clock clock) {
+    static List<RouteGroup> routes(Configuration configuration, Database database, WebhookSecretCache secrets,
+                                   SecureRandom random, Clock clock) {
         SecretCipher cipher = SecretCipher.fromBase64Key(
                 configuration.secrets().requireTokenEncryptionKey().value(), random);
         JdbiAppStore apps = JdbiAppStore.create(database, clock);
         JdbiAuditLog audit = JdbiAuditLog.create(database);
-        JdbiDialpadWebhookStore webhooks = JdbiDialpadWebhookStore.create(database, cipher, clock);
+        DialpadWebhookStore webhooks = secrets.invalidatingOnWrite(
+                JdbiDialpadWebhookStore.create(database, cipher, clock));
         DialpadWebhookProvisioner provisioner = DialpadWebhookProvisioner.create(apps,
                 JdbiConnectionStore.create(database, cipher),
                 DialpadWebhooksClient.create(DialpadEndpoints.of(configuration.dialpad().baseUrl().toString())),

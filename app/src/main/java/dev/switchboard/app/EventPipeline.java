@@ -2,14 +2,18 @@ package dev.switchboard.app;
 
 import dev.switchboard.core.config.Configuration;
 import dev.switchboard.core.config.ProcessingConfig;
+import dev.switchboard.core.data.DataVersions;
 import dev.switchboard.core.secrets.SecretCipher;
+import dev.switchboard.core.webhook.AppWebhookSecrets;
 import dev.switchboard.core.webhook.BatchingWebhookEventStore;
 import dev.switchboard.core.webhook.EventProcessor;
 import dev.switchboard.core.webhook.OrganisationRouter;
 import dev.switchboard.core.webhook.UnroutedEventExpiry;
 import dev.switchboard.core.webhook.WebhookIntake;
 import dev.switchboard.core.webhook.WebhookVerifier;
+import dev.switchboard.http.WebhookRejectionAudit;
 import dev.switchboard.http.WebhookRoutes;
+import dev.switchboard.http.WebhookSecretCache;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.JdbiAppStore;
 import dev.switchboard.persistence.JdbiAuditLog;
@@ -31,9 +35,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The webhook half of the server, wired with plain constructors: the intake behind the two webhook routes (with
- * group commit in front of the event table), the cross-instance wake-up signal, the event processor with
- * {@code EVENT_WORKERS} threads (none when 0), and the hourly expiry of unrouted events (on every instance; the
- * store lets one at a time do the work). {@link #close()} stops them in reverse order.
+ * group commit in front of the event table, each app's webhook secrets kept in memory, rejections audited once per
+ * client, reason and minute), the cross-instance wake-up signal, the event processor with {@code EVENT_WORKERS}
+ * threads (none when 0), and the hourly expiry of unrouted events (on every instance; the store lets one at a time
+ * do the work). {@link #close()} stops them in reverse order.
  */
 final class EventPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
@@ -45,25 +50,31 @@ final class EventPipeline implements AutoCloseable {
     private final BatchingWebhookEventStore inbox;
     private final EventProcessor processor;
     private final WebhookRoutes routes;
+    private final WebhookSecretCache secrets;
+    private final WebhookRejectionAudit rejectionAudit;
     private final boolean processing;
     private final ScheduledExecutorService expiry;
 
     private EventPipeline(PgEventSignal signal, BatchingWebhookEventStore inbox, EventProcessor processor,
-                          WebhookRoutes routes, boolean processing, ScheduledExecutorService expiry) {
+                          WebhookRoutes routes, WebhookSecretCache secrets, WebhookRejectionAudit rejectionAudit,
+                          boolean processing, ScheduledExecutorService expiry) {
         this.signal = signal;
         this.inbox = inbox;
         this.processor = processor;
         this.routes = routes;
+        this.secrets = secrets;
+        this.rejectionAudit = rejectionAudit;
         this.processing = processing;
         this.expiry = expiry;
     }
 
     /**
      * Builds and starts the pipeline on {@code database}; the processed changes are pushed through the database's
-     * notification channel, in the transaction that stores them.
+     * notification channel, in the transaction that stores them. {@code versions} (fed by the change notices) tells
+     * when an app's cached webhook secrets are stale.
      */
     static EventPipeline start(Configuration configuration, ProcessingConfig processingConfig, Database database,
-                               Clock clock, SecureRandom random) {
+                               DataVersions versions, Clock clock, SecureRandom random) {
         SecretCipher cipher = SecretCipher.fromBase64Key(
                 configuration.secrets().requireTokenEncryptionKey().value(), random);
         int workers = processingConfig.eventWorkers();
@@ -74,10 +85,11 @@ final class EventPipeline implements AutoCloseable {
         BatchingWebhookEventStore inbox = BatchingWebhookEventStore.start(table, signal,
                 BatchingWebhookEventStore.Settings.DEFAULTS);
         OrganisationRouter router = OrganisationRouter.create(JdbiConnectionStore.create(database, cipher), clock);
+        WebhookSecretCache secrets = WebhookSecretCache.over(AppWebhookSecrets.reading(
+                JdbiDialpadWebhookStore.create(database, cipher, clock), JdbiAppStore.create(database, clock)),
+                versions);
         WebhookIntake intake = WebhookIntake.create(WebhookVerifier.create(clock),
-                configuration.secrets().requireDialpadWebhookSecret().value(), router,
-                JdbiDialpadWebhookStore.create(database, cipher, clock), JdbiAppStore.create(database, clock), inbox,
-                JdbiAuditLog.create(database), clock);
+                configuration.secrets().requireDialpadWebhookSecret().value(), router, secrets, inbox, clock);
         EventProcessor processor = EventProcessor.create(inbox, JdbiProcessingStore.create(database, clock), router,
                 signal, clock, EventProcessor.Settings.defaults(instanceName(), Math.max(1, workers)));
         if (workers > 0) {
@@ -85,8 +97,9 @@ final class EventPipeline implements AutoCloseable {
             // the events this instance stores go straight to its processor, leased, without a claim
             inbox.handOffTo(processor);
         }
-        return new EventPipeline(signal, inbox, processor, WebhookRoutes.create(intake), workers > 0,
-                startExpiry(UnroutedEventExpiry.create(table, clock)));
+        WebhookRejectionAudit rejectionAudit = WebhookRejectionAudit.start(JdbiAuditLog.create(database), clock);
+        return new EventPipeline(signal, inbox, processor, WebhookRoutes.create(intake, rejectionAudit), secrets,
+                rejectionAudit, workers > 0, startExpiry(UnroutedEventExpiry.create(table, clock)));
     }
 
     /** Runs {@code unrouted} hourly on a daemon thread; a failed pass is logged and the next one tries again. */
@@ -111,6 +124,16 @@ final class EventPipeline implements AutoCloseable {
         return routes;
     }
 
+    /** The per-app webhook secrets the intake reads through; writers of webhooks go through its store. */
+    WebhookSecretCache secrets() {
+        return secrets;
+    }
+
+    /** Where rejected deliveries are counted into the audit trail. */
+    WebhookRejectionAudit rejectionAudit() {
+        return rejectionAudit;
+    }
+
     /** The processor (running only when {@code EVENT_WORKERS} is above 0). */
     EventProcessor processor() {
         return processor;
@@ -129,7 +152,10 @@ final class EventPipeline implements AutoCloseable {
         return name.length() > 200 ? name.substring(name.length() - 200) : name;
     }
 
-    /** Stops processing, then the intake's writers (failing what is still waiting), then the listener. */
+    /**
+     * Stops processing, then the intake's writers (failing what is still waiting), then the listener, and writes the
+     * rejections counted so far into the audit trail.
+     */
     @Override
     public void close() {
         expiry.shutdownNow();
@@ -141,7 +167,11 @@ final class EventPipeline implements AutoCloseable {
             try {
                 inbox.close();
             } finally {
-                signal.close();
+                try {
+                    signal.close();
+                } finally {
+                    rejectionAudit.close();
+                }
             }
         }
     }

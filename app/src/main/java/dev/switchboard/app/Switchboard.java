@@ -20,7 +20,9 @@ import dev.switchboard.http.Metrics;
 import dev.switchboard.http.PushSettings;
 import dev.switchboard.http.PushSocket;
 import dev.switchboard.http.RouteGroup;
+import dev.switchboard.http.WebhookRejectionAudit;
 import dev.switchboard.http.WebhookRoutes;
+import dev.switchboard.http.WebhookSecretCache;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
 import dev.switchboard.persistence.EmbeddedDatabase;
@@ -181,9 +183,9 @@ public final class Switchboard implements AutoCloseable {
         PostgresPushChannel push = PostgresPushChannel.start(database, clock);
         PushSocket pushSocket = null;
         try {
-            events = EventPipeline.start(resolved, processing, database, clock, random);
+            events = EventPipeline.start(resolved, processing, database, push.dataVersions(), clock, random);
             routes = new ArrayList<>(OAuthWiring.routes(resolved, database, random, clock));
-            routes.addAll(AdministrationWiring.routes(resolved, database, random, clock));
+            routes.addAll(AdministrationWiring.routes(resolved, database, events.secrets(), random, clock));
             api = ApiWiring.create(resolved, database, push.dataVersions(), random, clock);
             routes.addAll(api.routes());
             routes.add(events.routes());
@@ -240,11 +242,22 @@ public final class Switchboard implements AutoCloseable {
                 pushSocket, refresher);
     }
 
-    /** {@code switchboard_webhook_events_total{outcome}}: what became of each delivery that reached the routes. */
+    /**
+     * {@code switchboard_webhook_events_total{outcome}}: what became of each delivery that reached the routes;
+     * {@code switchboard_webhook_rejections_total{reason,route}}: the rejected ones by why and by route template.
+     */
     private static void registerWebhookOutcomes(MeterRegistry registry, WebhookRoutes routes) {
         for (WebhookRoutes.Outcome outcome : WebhookRoutes.Outcome.values()) {
             FunctionCounter.builder("switchboard_webhook_events", routes, counted -> counted.count(outcome))
                     .description("Webhook deliveries by outcome").tag("outcome", outcome.tag()).register(registry);
+        }
+        for (String reason : WebhookRoutes.rejectionReasons()) {
+            for (String route : WebhookRoutes.ROUTES) {
+                FunctionCounter.builder("switchboard_webhook_rejections", routes,
+                                counted -> counted.rejections(reason, route))
+                        .description("Rejected webhook deliveries by reason and route, answered 4xx or 429")
+                        .tag("reason", reason).tag("route", route).register(registry);
+            }
         }
     }
 
@@ -320,6 +333,16 @@ public final class Switchboard implements AutoCloseable {
     /** The event processor of this instance (running only when it has event workers). */
     EventProcessor eventProcessor() {
         return events.processor();
+    }
+
+    /** The per-app webhook secrets of this instance's webhook path, for its counters. */
+    WebhookSecretCache webhookSecrets() {
+        return events.secrets();
+    }
+
+    /** Where this instance counts rejected webhook deliveries into the audit trail. */
+    WebhookRejectionAudit webhookRejectionAudit() {
+        return events.rejectionAudit();
     }
 
     /** The cached API key check of this instance (the one {@code /api/*} uses), for its counters. */

@@ -188,7 +188,11 @@ class SwitchboardEdgeTest {
                     .contains("switchboard_db_pool_connections{state=\"active\"}")
                     .contains("switchboard_db_pool_max_connections 2.0")
                     .contains("switchboard_webhook_events_total{outcome=\"" + "stored\"} 0.0")
-                    .contains("switchboard_webhook_events_total{outcome=\"invalid_payload\"} 1.0");
+                    .contains("switchboard_webhook_events_total{outcome=\"invalid_payload\"} 1.0")
+                    .contains("switchboard_webhook_rejections_total{reason=\"malformed\","
+                            + "route=\"/webhooks/dialpad\"} 1.0")
+                    .contains("switchboard_webhook_rejections_total{reason=\"bad_signature\","
+                            + "route=\"/webhooks/dialpad/{app_id}\"} 0.0");
             assertThat(unsigned.statusCode()).isEqualTo(400);
         }
     }
@@ -226,7 +230,7 @@ class SwitchboardEdgeTest {
         env.put("INTERNAL_API_SECRET", "internal-secret-0123456789abcdefghij");
         env.put("SESSION_SECRET", "session-secret-0123456789abcdefghijk");
         env.put("TOKEN_ENCRYPTION_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
-        env.put("DIALPAD_WEBHOOK_SECRET", "webhook-secret-value");
+        env.put("DIALPAD_WEBHOOK_SECRET", "webhook-secret-value-0123456789abcdef");
         env.put("DIALPAD_PROD_CLIENT_ID", "prod-client");
         env.put("DIALPAD_PROD_CLIENT_SECRET", "prod-client-secret");
         env.put("DATABASE_URL", testDatabase.jdbcUrl());

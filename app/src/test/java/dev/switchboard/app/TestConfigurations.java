@@ -10,6 +10,8 @@ import dev.switchboard.core.config.RateLimitConfig;
 import dev.switchboard.core.config.SecretSetting;
 import dev.switchboard.core.config.Secrets;
 import java.net.URI;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +25,24 @@ final class TestConfigurations {
         return sandbox(dataDirectory, database, new Secrets(new SecretSetting.GenerateInSandbox(),
                 new SecretSetting.GenerateInSandbox(), new SecretSetting.GenerateInSandbox(),
                 new SecretSetting.GenerateInSandbox()));
+    }
+
+    /**
+     * Every secret provided, so that several instances (and the test's own stores) open what the others sealed:
+     * fixed internal and session secrets, a fresh random {@code TOKEN_ENCRYPTION_KEY}, and {@code sharedWebhookSecret}.
+     */
+    static Secrets providedSecrets(String sharedWebhookSecret) {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return new Secrets(SecretSetting.provided("internal-api-secret-0123456789abcdef"),
+                SecretSetting.provided("session-secret-0123456789abcdef-0123"),
+                SecretSetting.provided(Base64.getEncoder().encodeToString(key)),
+                SecretSetting.provided(sharedWebhookSecret));
+    }
+
+    /** An external database at {@code jdbcUrl} with a pool of 4. */
+    static DatabaseConfig external(String jdbcUrl) {
+        return new DatabaseConfig.External(jdbcUrl, Optional.empty(), Optional.empty(), 4);
     }
 
     static Configuration sandbox(Path dataDirectory, DatabaseConfig database, Secrets secrets) {

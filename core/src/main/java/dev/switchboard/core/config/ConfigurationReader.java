@@ -215,7 +215,9 @@ public final class ConfigurationReader {
                 problem(Secrets.TOKEN_ENCRYPTION_KEY, "must be base64 of exactly 32 bytes: " + e.getMessage());
             }
         }
-        SecretSetting webhook = secret(Secrets.DIALPAD_WEBHOOK_SECRET, production, false,
+        // routing on the shared path trusts the payload's organisation, so this one secret guards every tenant:
+        // production wants it as long as the others; a sandbox keeps whatever its developer set
+        SecretSetting webhook = secret(Secrets.DIALPAD_WEBHOOK_SECRET, production, production,
                 "the secret of the shared webhook endpoint, as configured at Dialpad");
         if (!problems.isEmpty()) {
             return null;

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param internalApiSecret    bearer secret of {@code /internal/*} ({@code INTERNAL_API_SECRET}), at least 32 characters
  * @param sessionSecret        key of the browser-binding cookie ({@code SESSION_SECRET}), at least 32 characters
  * @param tokenEncryptionKey   base64 of 32 bytes ({@code TOKEN_ENCRYPTION_KEY}), the key of tokens at rest
- * @param dialpadWebhookSecret secret of the shared webhook endpoint ({@code DIALPAD_WEBHOOK_SECRET})
+ * @param dialpadWebhookSecret secret of the shared webhook endpoint ({@code DIALPAD_WEBHOOK_SECRET}); the
+ *                             configuration reader refuses one shorter than {@link #MIN_SECRET_LENGTH} in production
  */
 public record Secrets(SecretSetting internalApiSecret, SecretSetting sessionSecret, SecretSetting tokenEncryptionKey,
                       SecretSetting dialpadWebhookSecret) {
@@ -26,7 +27,10 @@ public record Secrets(SecretSetting internalApiSecret, SecretSetting sessionSecr
     public static final String TOKEN_ENCRYPTION_KEY = "TOKEN_ENCRYPTION_KEY";
     /** Variable name of the shared webhook secret. */
     public static final String DIALPAD_WEBHOOK_SECRET = "DIALPAD_WEBHOOK_SECRET";
-    /** Shortest accepted internal API secret and session secret, in characters. */
+    /**
+     * Shortest accepted internal API secret and session secret, in characters; in production also the shortest
+     * shared webhook secret.
+     */
     public static final int MIN_SECRET_LENGTH = 32;
 
     public Secrets {

@@ -8,8 +8,9 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Versions of each app's stored data (calls, voicemails, messages), fed by change notices, so that a cache of what
- * was read for an app can tell whether it is still current without asking the database.
+ * Versions of each app's stored data (calls, voicemails, messages, Dialpad webhooks and their secrets), fed by
+ * change notices, so that a cache of what was read for an app can tell whether it is still current without asking
+ * the database.
  *
  * <p>A reader takes {@link #current(UUID)} <em>before</em> it reads, and keeps the result with that version; the
  * result is current for as long as {@link #current(UUID)} returns the same version. A notice

@@ -1,12 +1,7 @@
 package dev.switchboard.core.webhook;
 
-import dev.switchboard.core.apps.AppStore;
-import dev.switchboard.core.audit.AuditEvent;
-import dev.switchboard.core.audit.AuditEventType;
-import dev.switchboard.core.audit.AuditLog;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,49 +25,34 @@ import org.slf4j.LoggerFactory;
  *       ({@link WebhookVerifier#check}); routed by organisation with {@link OrganisationRouter}: one event per
  *       connected app, or one unrouted event kept at most {@link UnroutedEventExpiry#RETENTION}, for an app
  *       whose connection existed when it arrived (see {@link EventProcessor}).</li>
- *   <li>Per-app path: verified as a JWT with each of the app's own webhook secrets
- *       ({@link DialpadWebhookStore#secrets}); the first that verifies wins. An unknown app is
- *       {@link WebhookReceipt.UnknownApp}; an app without any webhook secret verifies nothing.</li>
+ *   <li>Per-app path: verified as a JWT with each of the app's own webhook secrets, as {@link AppWebhookSecrets}
+ *       gives them; the first that verifies wins. An unknown app is {@link WebhookReceipt.UnknownApp}; an app
+ *       without any webhook secret verifies nothing.</li>
  * </ul>
  *
  * <p>Nothing of the body is parsed before the signature verifies (apart from the JWS header, which names the
- * algorithm). Each rejection is logged and written to the audit trail as {@code webhook_rejected} with the client
- * address and the reason, never the body or a secret; a failing audit write is logged and does not change the
- * answer. A store failure is thrown as {@link dev.switchboard.core.StoreUnavailableException} (the adapter answers
- * 503 so Dialpad retries).
- *
- * <p>An app's secrets are reused for {@link #SECRET_CACHE_TTL}; a delivery that verifies with none of the
- * remembered secrets is checked again against freshly read ones, so a webhook created a moment ago is never refused.
- * Thread-safe.
+ * algorithm). A rejection is a value ({@link WebhookReceipt.Rejected}, {@link WebhookReceipt.UnknownApp}) that
+ * costs nothing beyond the secrets' lookup: counting, auditing and limiting rejections is the caller's, which knows
+ * the client and can aggregate them. A store failure is thrown as
+ * {@link dev.switchboard.core.StoreUnavailableException} (the adapter answers 503 so Dialpad retries). Thread-safe.
  */
 public final class WebhookIntake {
-    /** How long an app's webhook secrets are reused without reading them again. */
-    public static final Duration SECRET_CACHE_TTL = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(WebhookIntake.class);
-
-    private record CachedSecrets(List<DialpadWebhookSecret> secrets, Instant until) {
-    }
 
     private final WebhookVerifier verifier;
     private final byte[] sharedSecret;
     private final OrganisationRouter router;
-    private final DialpadWebhookStore webhooks;
-    private final AppStore apps;
+    private final AppWebhookSecrets secrets;
     private final WebhookEventStore events;
-    private final AuditLog audit;
     private final Clock clock;
-    private final Map<UUID, CachedSecrets> secrets = new ConcurrentHashMap<>();
 
     private WebhookIntake(WebhookVerifier verifier, byte[] sharedSecret, OrganisationRouter router,
-                          DialpadWebhookStore webhooks, AppStore apps, WebhookEventStore events, AuditLog audit,
-                          Clock clock) {
+                          AppWebhookSecrets secrets, WebhookEventStore events, Clock clock) {
         this.verifier = verifier;
         this.sharedSecret = sharedSecret;
         this.router = router;
-        this.webhooks = webhooks;
-        this.apps = apps;
+        this.secrets = secrets;
         this.events = events;
-        this.audit = audit;
         this.clock = clock;
     }
 
@@ -81,15 +60,14 @@ public final class WebhookIntake {
      * An intake storing into {@code events} (normally a {@link BatchingWebhookEventStore}).
      *
      * @param sharedSecret the shared path's secret, as text (its UTF-8 bytes are the HMAC key)
+     * @param secrets      where the per-app path finds each app's webhook secrets
      */
     public static WebhookIntake create(WebhookVerifier verifier, String sharedSecret, OrganisationRouter router,
-                                       DialpadWebhookStore webhooks, AppStore apps, WebhookEventStore events,
-                                       AuditLog audit, Clock clock) {
+                                       AppWebhookSecrets secrets, WebhookEventStore events, Clock clock) {
         Objects.requireNonNull(sharedSecret, "sharedSecret");
         return new WebhookIntake(Objects.requireNonNull(verifier, "verifier"),
                 sharedSecret.getBytes(StandardCharsets.UTF_8), Objects.requireNonNull(router, "router"),
-                Objects.requireNonNull(webhooks, "webhooks"), Objects.requireNonNull(apps, "apps"),
-                Objects.requireNonNull(events, "events"), Objects.requireNonNull(audit, "audit"),
+                Objects.requireNonNull(secrets, "secrets"), Objects.requireNonNull(events, "events"),
                 Objects.requireNonNull(clock, "clock"));
     }
 
@@ -98,17 +76,15 @@ public final class WebhookIntake {
      *
      * @param body            the raw body, whatever its Content-Type
      * @param legacySignature the {@code x-dialpad-signature} header, or null when absent
-     * @param clientIp        the client address, for the audit trail of a rejection
      */
-    public WebhookReceipt receiveShared(byte[] body, String legacySignature, Optional<String> clientIp) {
+    public WebhookReceipt receiveShared(byte[] body, String legacySignature) {
         Objects.requireNonNull(body, "body");
-        Objects.requireNonNull(clientIp, "clientIp");
         WebhookCheck check = verifier.check(body, legacySignature, sharedSecret);
         if (legacySignature == null) {
             check = missingSignature(check, body);
         }
         if (check instanceof WebhookCheck.Rejected rejected) {
-            return reject(rejected.reason(), Optional.empty(), "shared", clientIp);
+            return new WebhookReceipt.Rejected(rejected.reason());
         }
         Map<String, Object> payload = ((WebhookCheck.Accepted) check).payload();
         byte[] raw = legacySignature == null ? jwtPayload(body) : body;
@@ -132,28 +108,20 @@ public final class WebhookIntake {
     /**
      * A delivery on {@code POST /webhooks/dialpad/{app_id}}: a JWT signed with one of the app's webhook secrets.
      *
-     * @param body     the raw body, whatever its Content-Type
-     * @param clientIp the client address, for the audit trail of a rejection
+     * @param body the raw body, whatever its Content-Type
      */
-    public WebhookReceipt receiveForApp(UUID appId, byte[] body, Optional<String> clientIp) {
+    public WebhookReceipt receiveForApp(UUID appId, byte[] body) {
         Objects.requireNonNull(appId, "appId");
         Objects.requireNonNull(body, "body");
-        Objects.requireNonNull(clientIp, "clientIp");
-        Instant now = clock.instant();
-        CachedSecrets cached = secrets.get(appId);
-        boolean fresh = cached == null || !now.isBefore(cached.until());
-        List<DialpadWebhookSecret> known = fresh ? loadSecrets(appId, now) : cached.secrets();
-        if (known.isEmpty() && apps.find(appId).isEmpty()) {
+        Optional<List<DialpadWebhookSecret>> known = secrets.find(appId);
+        if (known.isEmpty()) {
             return new WebhookReceipt.UnknownApp(appId);
         }
-        WebhookCheck check = missingSignature(verifyWithAny(body, known), body);
-        if (!fresh && check instanceof WebhookCheck.Rejected r && r.reason() == WebhookCheck.Reason.BAD_SIGNATURE) {
-            // the app may have a webhook newer than the remembered secrets: Dialpad never retries a 401
-            check = verifyWithAny(body, loadSecrets(appId, now));
-        }
+        WebhookCheck check = missingSignature(verifyWithAny(body, known.get()), body);
         if (check instanceof WebhookCheck.Rejected rejected) {
-            return reject(rejected.reason(), Optional.of(appId), "app", clientIp);
+            return new WebhookReceipt.Rejected(rejected.reason());
         }
+        Instant now = clock.instant();
         Map<String, Object> payload = ((WebhookCheck.Accepted) check).payload();
         NewWebhookEvent event = NewWebhookEvent.of(Optional.of(appId),
                 OrganisationRouter.candidates(payload).stream().findFirst(), payload, jwtPayload(body), now);
@@ -173,19 +141,6 @@ public final class WebhookIntake {
         boolean unsigned = text.isEmpty() || text.startsWith("{")
                 || (text.endsWith(".") && text.chars().filter(c -> c == '.').count() == 2);
         return unsigned ? new WebhookCheck.Rejected(WebhookCheck.Reason.MISSING_SIGNATURE) : check;
-    }
-
-    private List<DialpadWebhookSecret> loadSecrets(UUID appId, Instant now) {
-        List<DialpadWebhookSecret> loaded = webhooks.secrets(appId);
-        if (loaded.isEmpty()) {
-            secrets.remove(appId);
-        } else {
-            if (secrets.size() > 10_000) {
-                secrets.clear();
-            }
-            secrets.put(appId, new CachedSecrets(loaded, now.plus(SECRET_CACHE_TTL)));
-        }
-        return loaded;
     }
 
     private WebhookCheck verifyWithAny(byte[] body, List<DialpadWebhookSecret> candidates) {
@@ -209,19 +164,6 @@ public final class WebhookIntake {
             }
         }
         return last;
-    }
-
-    private WebhookReceipt reject(WebhookCheck.Reason reason, Optional<UUID> appId, String path,
-                                  Optional<String> clientIp) {
-        String code = reason.name().toLowerCase(java.util.Locale.ROOT);
-        LOG.warn("webhook rejected on the {} path: {} (client {})", path, code, clientIp.orElse("unknown"));
-        try {
-            audit.record(new AuditEvent(clock.instant(), AuditEventType.WEBHOOK_REJECTED, appId, "dialpad", clientIp,
-                    Map.of("reason", code, "path", path)));
-        } catch (RuntimeException e) {
-            LOG.warn("could not audit a webhook rejection: {}", e.getMessage());
-        }
-        return new WebhookReceipt.Rejected(reason);
     }
 
     /** The decoded payload segment of a compact JWS that already verified. */

@@ -14,7 +14,7 @@ class ConfigurationReaderTest {
     private static final String INTERNAL = "internal-secret-0123456789abcdefghijkl";
     private static final String SESSION = "session-secret-0123456789abcdefghijklm";
     private static final String KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-    private static final String WEBHOOK = "webhook-secret-value";
+    private static final String WEBHOOK = "webhook-secret-value-0123456789abcdef";
 
     private static Map<String, String> production() {
         Map<String, String> env = new HashMap<>();
@@ -231,6 +231,18 @@ class ConfigurationReaderTest {
                 "INTERNAL_API_SECRET must have at least 32 characters");
         assertThat(problems(with(production(), "SESSION_SECRET", "x".repeat(31)))).containsExactly(
                 "SESSION_SECRET must have at least 32 characters");
+    }
+
+    @Test
+    void readWhenProductionWebhookSecretIsShortThenOneLineNamingItWithoutItsValue() {
+        String weak = "w".repeat(31);
+
+        assertThat(problems(with(production(), "DIALPAD_WEBHOOK_SECRET", weak))).containsExactly(
+                "DIALPAD_WEBHOOK_SECRET must have at least 32 characters");
+        assertThat(valid(with(production(), "DIALPAD_WEBHOOK_SECRET", "w".repeat(32))).secrets()
+                .requireDialpadWebhookSecret().value()).hasSize(32);
+        assertThat(valid(Map.of("DIALPAD_WEBHOOK_SECRET", "hook")).secrets().requireDialpadWebhookSecret().value())
+                .as("a sandbox keeps what its developer set").isEqualTo("hook");
     }
 
     @Test
