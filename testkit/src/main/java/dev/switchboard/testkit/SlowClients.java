@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Many connections that each send one byte a second, the way a client that wants to hold a server's connections and
- * threads does: either a request whose head has been sent and whose body then trickles ({@link Shape#BODY}), or a
- * request whose head itself trickles ({@link Shape#HEAD}). One thread feeds them all. Records how each connection
+ * Many connections that each send a few bytes a second (one, unless told), the way a client that wants to hold a
+ * server's connections and threads does: either a request whose head has been sent and whose body then trickles
+ * ({@link Shape#BODY}), or a request whose head itself trickles ({@link Shape#HEAD}). One thread feeds them all. Records how each connection
  * ended: answered (with which status) or closed by the server without an answer.
  *
  * <p>Thread-safe; {@link #close()} closes every connection still open.
@@ -48,6 +48,11 @@ public final class SlowClients implements AutoCloseable {
      * shaped as {@code shape}, and feeds each one byte a second from then on.
      */
     public static SlowClients open(int port, String path, int count, Shape shape) {
+        return open(port, path, count, shape, 1);
+    }
+
+    /** As {@link #open(int, String, int, Shape)}, each connection sending {@code bytesPerSecond}. */
+    public static SlowClients open(int port, String path, int count, Shape shape, int bytesPerSecond) {
         String head = "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/jwt\r\n"
                 + "Content-Length: " + DECLARED_BODY + "\r\n\r\n";
         List<Client> clients = new ArrayList<>();
@@ -55,7 +60,7 @@ public final class SlowClients implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
                 Client client = new Client(socket, shape == Shape.HEAD ? head.getBytes(StandardCharsets.US_ASCII)
-                        : "x".repeat(DECLARED_BODY).getBytes(StandardCharsets.US_ASCII));
+                        : "x".repeat(DECLARED_BODY).getBytes(StandardCharsets.US_ASCII), bytesPerSecond);
                 if (shape == Shape.BODY) {
                     socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
                     socket.getOutputStream().flush();
@@ -123,21 +128,25 @@ public final class SlowClients implements AutoCloseable {
     private static final class Client {
         private final Socket socket;
         private final byte[] bytes;
+        private final int perTick;
         private int sent;
         private volatile boolean ended;
 
-        Client(Socket socket, byte[] bytes) {
+        Client(Socket socket, byte[] bytes, int perTick) {
             this.socket = socket;
             this.bytes = bytes;
+            this.perTick = perTick;
         }
 
         void sendNext() throws IOException {
-            if (sent >= bytes.length) {
+            int now = Math.min(perTick, bytes.length - sent);
+            if (now <= 0) {
                 return;
             }
             OutputStream out = socket.getOutputStream();
-            out.write(bytes[sent++]);
+            out.write(bytes, sent, now);
             out.flush();
+            sent += now;
         }
 
         void close() {
