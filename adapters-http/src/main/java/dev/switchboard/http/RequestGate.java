@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 final class RequestGate extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(RequestGate.class);
-    private static final long ONE_SECOND_NANOS = 1_000_000_000L;
+    /** The rate is averaged from this long after the head, so a body may take a moment (or a burst) to start. */
+    private static final long RATE_GRACE_NANOS = 2_000_000_000L;
     private static final int INITIAL_BUFFER = 8192;
 
     private final HttpSettings settings;
@@ -85,9 +86,8 @@ final class RequestGate extends Handler.Wrapper {
         for (BodyRead body : reading) {
             long elapsed = nowNanos - body.startNanos;
             boolean late = elapsed > settings.bodyTimeout().toNanos();
-            // the rate is averaged from one second after the head, so a body may take a moment to start
-            long expected = (elapsed - ONE_SECOND_NANOS) / 1_000_000L * settings.minBodyBytesPerSecond() / 1000L;
-            boolean slow = settings.minBodyBytesPerSecond() > 0 && elapsed > ONE_SECOND_NANOS
+            long expected = (elapsed - RATE_GRACE_NANOS) / 1_000_000L * settings.minBodyBytesPerSecond() / 1000L;
+            boolean slow = settings.minBodyBytesPerSecond() > 0 && elapsed > RATE_GRACE_NANOS
                     && body.received < expected;
             if (late || slow) {
                 LOG.debug("cutting a request body that is {}", late ? "late" : "too slow");
