@@ -80,11 +80,6 @@ final class ConnectionGuard implements Connection.Listener {
         return connection != null && refused.contains(connection);
     }
 
-    /** Connections open now from {@code address} (for tests). */
-    int openFrom(InetAddress address) {
-        return openByAddress.getOrDefault(address, 0);
-    }
-
     /** Closes every connection whose current request head started arriving more than the header deadline ago. */
     void sweep(long nowNanos) {
         long deadline = settings.headerTimeout().toNanos();

@@ -3,6 +3,7 @@ package dev.switchboard.http;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
@@ -54,7 +55,7 @@ final class RequestGate extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         if (guard.refused(request.getConnectionMetaData().getConnection())) {
             refuse(request, response, callback, Problems.tooManyRequests(
-                    "Too many connections from this address. Please try again later.", 1, java.util.Map.of()));
+                    "Too many connections from this address. Please try again later.", 1, Map.of()));
             return true;
         }
         if (!wellEncoded(request.getHttpURI().getPath()) || !wellEncoded(request.getHttpURI().getQuery())) {
@@ -92,14 +93,9 @@ final class RequestGate extends Handler.Wrapper {
             if (late || slow) {
                 LOG.debug("cutting a request body that is {}", late ? "late" : "too slow");
                 body.fail(new Problem(408, "request_timeout", "The request body did not arrive in time.",
-                        java.util.Map.of()));
+                        Map.of()));
             }
         }
-    }
-
-    /** Bodies being read now (for tests and metrics). */
-    int bodiesInFlight() {
-        return reading.size();
     }
 
     private static void refuse(Request request, Response response, Callback callback, Problem problem) {
