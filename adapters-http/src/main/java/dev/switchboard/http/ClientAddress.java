@@ -22,6 +22,8 @@ import java.util.Optional;
 public final class ClientAddress {
     static final String ATTRIBUTE = "switchboard.client_address";
     private static final String FORWARDED_FOR = "X-Forwarded-For";
+    private static final int IPV6_BYTES = 16;
+    private static final int IPV6_CLIENT_PREFIX = 64;
 
     private final List<IpRange> trustedProxies;
 
@@ -43,6 +45,23 @@ public final class ClientAddress {
     public static String of(Context ctx) {
         String resolved = ctx.attribute(ATTRIBUTE);
         return resolved != null ? resolved : canonical(ctx.req().getRemoteAddr());
+    }
+
+    /**
+     * Whose budget a request counts against: the client address for IPv4, and for IPv6 the client's /64 (written
+     * {@code 2001:db8:0:0:0:0:0:0/64}). A /64 is what one customer line or host is given (RFC 6177), and choosing any
+     * address in it costs its owner nothing, so a limit per IPv6 address would be no limit at all.
+     */
+    public static String rateLimitKey(Context ctx) {
+        return rateLimitKey(of(ctx));
+    }
+
+    /** {@link #rateLimitKey(Context)} of an address as {@link #of(Context)} gives it. */
+    static String rateLimitKey(String client) {
+        return IpRange.parse(client)
+                .filter(range -> range.network().getAddress().length == IPV6_BYTES)
+                .map(range -> new IpRange(range.network(), IPV6_CLIENT_PREFIX).toString())
+                .orElse(client);
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.switchboard.http;
 
 import io.javalin.http.Context;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.MDC;
@@ -15,16 +18,15 @@ final class Edge {
     static final String REQUEST_ID_ATTRIBUTE = "switchboard.request_id";
     static final String MDC_REQUEST_ID = "request_id";
     private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{8,64}");
+    /** The headers of every answer, errors included, whether a route, the edge or the server itself wrote it. */
+    static final Map<String, String> SECURITY_HEADERS = securityHeaderValues();
 
     private Edge() {
     }
 
     /** Runs first on every request. */
     static void begin(Context ctx) {
-        String incoming = ctx.header(REQUEST_ID_HEADER);
-        // A caller's id is kept only when it cannot smuggle anything into logs or headers.
-        String requestId = incoming != null && SAFE_REQUEST_ID.matcher(incoming).matches()
-                ? incoming : UUID.randomUUID().toString();
+        String requestId = requestIdFor(ctx.header(REQUEST_ID_HEADER));
         ctx.attribute(REQUEST_ID_ATTRIBUTE, requestId);
         MDC.put(MDC_REQUEST_ID, requestId);
         securityHeaders(ctx);
@@ -34,6 +36,13 @@ final class Edge {
     static void end(Context ctx) {
         MDC.remove(MDC_REQUEST_ID);
         MDC.remove(LogFields.APP_ID);
+    }
+
+    /** The caller's {@code X-Request-Id} when it is well formed, else a fresh one. */
+    static String requestIdFor(String incoming) {
+        // A caller's id is kept only when it cannot smuggle anything into logs or headers.
+        return incoming != null && SAFE_REQUEST_ID.matcher(incoming).matches()
+                ? incoming : UUID.randomUUID().toString();
     }
 
     /** The id of the request being handled. */
@@ -47,11 +56,17 @@ final class Edge {
         if (requestId != null) {
             ctx.header(REQUEST_ID_HEADER, requestId);
         }
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Referrer-Policy", "no-referrer");
-        ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        SECURITY_HEADERS.forEach(ctx::header);
+    }
+
+    private static Map<String, String> securityHeaderValues() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.put("Referrer-Policy", "no-referrer");
+        headers.put("X-Frame-Options", "DENY");
+        headers.put("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
         // Answers carry tenant data or secrets shown once; nothing of it belongs in a shared cache.
-        ctx.header("Cache-Control", "no-store");
+        headers.put("Cache-Control", "no-store");
+        return Collections.unmodifiableMap(headers);
     }
 }

@@ -14,12 +14,17 @@ import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.session.NullSessionCache;
 import org.eclipse.jetty.session.NullSessionDataStore;
 import org.slf4j.Logger;
@@ -27,9 +32,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Javalin server that carries every route of the contract, with the edge behaviour every route shares:
- * request ids, security headers, the JSON error model (a 404/405/413 of the framework answers in the same shape as
- * ours), a 1 MiB body limit, and 503 when the database is unavailable. WebSocket upgrade requests go through the
- * same edge as HTTP requests (rate limits included) before a socket route's own admission check.
+ * request ids, security headers, the JSON error model (a 404/405/413 of the framework, and every error Jetty answers
+ * itself, in the same shape as ours), a 1 MiB body limit, and 503 when the database is unavailable. WebSocket upgrade
+ * requests go through the same edge as HTTP requests (rate limits included) before a socket route's own admission
+ * check. In front of it all, {@link RequestGate} reads each body without a thread and {@link ConnectionGuard} bounds
+ * connections per client and the time a request head may take ({@link HttpSettings}).
  *
  * <p>Built once from its route groups and started; {@link #close()} stops it. Request handling is concurrent.
  */
@@ -38,12 +45,17 @@ public final class HttpServer implements AutoCloseable {
     /** The header that makes Javalin treat a request as a WebSocket upgrade. */
     private static final String WEBSOCKET_VERSION = "Sec-WebSocket-Version";
 
+    /** How often late heads and slow bodies are looked for: the deadlines are kept to within this. */
+    private static final long SWEEP_MILLIS = 250;
+
     private final Javalin javalin;
     private final EdgeFilters edge;
+    private final ScheduledExecutorService deadlines;
 
-    private HttpServer(Javalin javalin, EdgeFilters edge) {
+    private HttpServer(Javalin javalin, EdgeFilters edge, ScheduledExecutorService deadlines) {
         this.javalin = javalin;
         this.edge = edge;
+        this.deadlines = deadlines;
     }
 
     /**
@@ -73,16 +85,33 @@ public final class HttpServer implements AutoCloseable {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(groups, "groups");
         EdgeFilters edge = new EdgeFilters(policy);
+        JsonErrorHandler errors = new JsonErrorHandler(settings.maxBodyBytes());
+        ConnectionGuard guard = new ConnectionGuard(settings, policy.clientAddress());
+        RequestGate gate = new RequestGate(settings, guard);
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = settings.maxBodyBytes();
             config.http.prefer405over404 = true;
             config.router.ignoreTrailingSlashes = true;
             config.jsonMapper(new JavalinJackson(objectMapper(), false));
-            config.jetty.host = settings.host();
-            config.jetty.port = settings.port();
-            config.jetty.modifyServer(server -> server.setStopTimeout(5_000));
-            config.jetty.modifyServletContextHandler(HttpServer::keepNoSessions);
+            config.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(settings.host());
+                connector.setPort(settings.port());
+                connector.addEventListener(guard);
+                return connector;
+            });
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(5_000);
+                // errors Jetty answers before Javalin runs (unparsable or oversized heads, unreadable bodies)
+                server.setErrorHandler(errors);
+                server.insertHandler(gate);
+            });
+            config.jetty.modifyServletContextHandler(handler -> {
+                keepNoSessions(handler);
+                // errors the servlet layer sends (an upgrade request for a path without a socket)
+                handler.setErrorHandler(errors);
+            });
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
                 http.setSendXPoweredBy(false);
@@ -120,6 +149,12 @@ public final class HttpServer implements AutoCloseable {
             config.routes.exception(HttpResponseException.class,
                     (e, ctx) -> answer(translate(e, settings.maxBodyBytes()), ctx));
             config.routes.exception(Exception.class, (e, ctx) -> {
+                int clientFault = clientFaultStatus(e);
+                if (clientFault > 0) {
+                    // a body Jetty could not read (a malformed chunk) reached a route: the client's fault
+                    answer(JsonErrorHandler.problemFor(clientFault, settings.maxBodyBytes()), ctx);
+                    return;
+                }
                 LOG.error("unhandled failure on {} {}", ctx.method(), ctx.endpoint() == null ? "" : ctx.path(), e);
                 answer(Problems.internal(), ctx);
             });
@@ -130,7 +165,17 @@ public final class HttpServer implements AutoCloseable {
             edge.close();
             throw e;
         }
-        return new HttpServer(javalin, edge);
+        ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "switchboard-http-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        deadlines.scheduleWithFixedDelay(() -> {
+            long now = System.nanoTime();
+            guard.sweep(now);
+            gate.sweep(now);
+        }, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        return new HttpServer(javalin, edge, deadlines);
     }
 
     /**
@@ -153,9 +198,7 @@ public final class HttpServer implements AutoCloseable {
         }
         Edge.securityHeaders(ctx);
         problem.headers().forEach(ctx::header);
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("error", problem.code());
-        body.put("message", problem.getMessage());
+        Map<String, String> body = problem.body();
         ctx.status(problem.status()).json(body);
         if (ctx.req().getHeader(WEBSOCKET_VERSION) != null) {
             writeRefusedUpgrade(ctx, body);
@@ -175,6 +218,16 @@ public final class HttpServer implements AutoCloseable {
             // the client is gone; it has nobody left to read the answer
             LOG.debug("could not write a refused upgrade's answer: {}", e.getClass().getSimpleName());
         }
+    }
+
+    /** The 4xx status of a Jetty {@link HttpException} in {@code failure}'s causes, or 0 when there is none. */
+    private static int clientFaultStatus(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
+                return http.getCode();
+            }
+        }
+        return 0;
     }
 
     /** The framework's own errors (no route, wrong method, body too large) in our error model. */
@@ -207,6 +260,7 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        deadlines.shutdownNow();
         try {
             javalin.stop();
         } finally {

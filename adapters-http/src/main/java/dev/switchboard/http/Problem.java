@@ -1,5 +1,6 @@
 package dev.switchboard.http;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -35,6 +36,14 @@ public final class Problem extends RuntimeException {
     /** The snake_case error code of the JSON body. */
     public String code() {
         return code;
+    }
+
+    /** The JSON body: {@code error} then {@code message}. */
+    public Map<String, String> body() {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("message", getMessage());
+        return body;
     }
 
     /** Extra response headers, such as {@code Retry-After} or {@code WWW-Authenticate}. */

@@ -48,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * per socket, from a bounded queue: a slow client never holds up the feed or other sockets, and a socket whose
  * queue overflows is closed with 1013 (try again later) and, if it cannot even take the close frame, dropped.
  *
+ * <p><b>Limit.</b> An app holds at most {@link PushSettings#maxSocketsPerApp()} sockets on this instance: the upgrade
+ * past it is answered 429 {@code too_many_requests} with {@code Retry-After}, and a socket that still opens past it
+ * (upgrades admitted at the same moment) is closed at once with 1013.
+ *
  * <p><b>Upkeep.</b> Every socket gets a ping frame each {@link PushSettings#pingInterval()}. Each distinct key is
  * checked again each {@link PushSettings#recheckInterval()} through {@link AppKeyCheck#recheck}; once it is revoked,
  * rotated away, or its app deactivated, its sockets are closed with 1008 (policy violation). While the database is
@@ -65,6 +69,8 @@ public final class PushSocket implements RouteGroup, AutoCloseable {
     private static final int GOING_AWAY = 1001;
     private static final String ADMISSION_ATTRIBUTE = "switchboard.push.admission";
     private static final Duration DROP_GRACE = Duration.ofSeconds(5);
+    /** When a refused upgrade may try again: sockets close as agents leave, not on a clock. */
+    private static final long SOCKET_RETRY_SECONDS = 30;
     private static final Logger LOG = LoggerFactory.getLogger(PushSocket.class);
 
     private final AppKeyCheck keys;
@@ -153,6 +159,12 @@ public final class PushSocket implements RouteGroup, AutoCloseable {
             };
         }
         ApiKeyCheck.Authenticated authenticated = (ApiKeyCheck.Authenticated) check;
+        if (openSockets(authenticated.appId()) >= settings.maxSocketsPerApp()) {
+            LOG.atInfo().addKeyValue("event", "push_sockets_limited").addKeyValue("app_id", authenticated.appId())
+                    .log("app has {} sockets open; upgrade refused", settings.maxSocketsPerApp());
+            throw Problems.tooManyRequests("This app has too many sockets open. Close one or try again later.",
+                    SOCKET_RETRY_SECONDS, Map.of());
+        }
         ctx.attribute(ADMISSION_ATTRIBUTE, new Admission(authenticated.appId(), authenticated.keyHint(), key.strip()));
     }
 
@@ -184,7 +196,14 @@ public final class PushSocket implements RouteGroup, AutoCloseable {
         ctx.session.setIdleTimeout(settings.pingInterval().multipliedBy(2).plusSeconds(30));
         Client client = new Client(ctx.session, admission);
         clients.put(ctx.session, client);
-        clientsByApp.computeIfAbsent(admission.appId(), app -> ConcurrentHashMap.newKeySet()).add(client);
+        Set<Client> appSockets = clientsByApp.computeIfAbsent(admission.appId(),
+                app -> ConcurrentHashMap.newKeySet());
+        appSockets.add(client);
+        if (appSockets.size() > settings.maxSocketsPerApp()) {
+            // upgrades admitted at the same moment can pass the check before any of them opened: the excess closes
+            client.close(TRY_AGAIN_LATER, "too many sockets for this app");
+            return;
+        }
         LOG.debug("push socket opened for app {} with key {}", admission.appId(), admission.keyHint());
     }
 

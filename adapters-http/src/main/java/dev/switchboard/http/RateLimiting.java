@@ -15,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The contract's rate limits per client IP ({@link ClientAddress}), by path prefix:
+ * The contract's rate limits per client IP ({@link ClientAddress}; an IPv6 client by its /64, see
+ * {@link ClientAddress#rateLimitKey}), by path prefix:
  * <ul>
  *   <li>{@code /auth/dialpad/*}: failed requests (status &ge; 400) per 15 minutes; successes do not count. The
  *       request is checked before it runs and counted after its status is known; once the failures fill the
@@ -111,7 +112,7 @@ public final class RateLimiting {
             ctx.attribute(LIMITS_ATTRIBUTE, this);
             return;
         }
-        String client = ClientAddress.of(ctx);
+        String client = ClientAddress.rateLimitKey(ctx);
         RateLimitDecision decision = rule.counting() == Counting.FAILURES
                 ? limiter.get().check(rule.limit(), client)
                 : limiter.get().consume(rule.limit(), client);
@@ -130,7 +131,7 @@ public final class RateLimiting {
         if (limits == null || rule == null || rule.counting() != Counting.REJECTIONS) {
             return;
         }
-        String client = ClientAddress.of(ctx);
+        String client = ClientAddress.rateLimitKey(ctx);
         RateLimitDecision decision;
         try {
             decision = limits.limiter.orElseThrow().recordFailure(rule.limit(), client);
@@ -161,7 +162,8 @@ public final class RateLimiting {
             return;
         }
         try {
-            RateLimitDecision decision = limiter.orElseThrow().recordFailure(rule.limit(), ClientAddress.of(ctx));
+            RateLimitDecision decision = limiter.orElseThrow().recordFailure(rule.limit(),
+                    ClientAddress.rateLimitKey(ctx));
             if (!ctx.res().isCommitted()) {
                 headers(rule.limit(), decision).forEach(ctx::header);
             }

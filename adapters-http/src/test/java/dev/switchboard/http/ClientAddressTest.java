@@ -65,4 +65,13 @@ class ClientAddressTest {
         assertThat(BEHIND_PROXIES.trusts("11.1.2.3")).isFalse();
         assertThat(BEHIND_PROXIES.trusts("not-an-address")).isFalse();
     }
+
+    @Test
+    void rateLimitKeyWhenIpv6ThenItsSlash64AndWhenIpv4ThenTheAddress() {
+        assertThat(ClientAddress.rateLimitKey("2001:db8:1:2:3:4:5:6")).isEqualTo("2001:db8:1:2:0:0:0:0/64");
+        assertThat(ClientAddress.rateLimitKey("2001:db8:1:2::9")).isEqualTo("2001:db8:1:2:0:0:0:0/64");
+        assertThat(ClientAddress.rateLimitKey("2001:db8:1:3::9")).isEqualTo("2001:db8:1:3:0:0:0:0/64");
+        assertThat(ClientAddress.rateLimitKey("198.51.100.7")).isEqualTo("198.51.100.7");
+        assertThat(ClientAddress.rateLimitKey("not-an-address")).isEqualTo("not-an-address");
+    }
 }

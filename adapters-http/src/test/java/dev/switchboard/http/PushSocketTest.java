@@ -129,6 +129,38 @@ class PushSocketTest {
     }
 
     @Test
+    void upgradeWhenTheAppHasItsMaximumOfSocketsOpenThen429JsonUntilOneCloses() throws Exception {
+        PushSettings two = new PushSettings(Duration.ofSeconds(30), Duration.ofSeconds(30), 8, 64).withMaxSocketsPerApp(2);
+        try (PushSocket capped = PushSocket.create(presented -> new ApiKeyCheck.Authenticated(
+                UUID.nameUUIDFromBytes(presented.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "hint"), FEED, two);
+             HttpServer cappedServer = HttpServer.start(HttpSettings.of("127.0.0.1", 0), List.of(capped))) {
+            int port = cappedServer.port();
+            UUID app = UUID.nameUUIDFromBytes("app-key".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            PushClient first = PushClient.connect(port, "app-key", KeyPlacement.HEADER, () -> capped.openSockets(app));
+            try (PushClient second = PushClient.connect(port, "app-key", KeyPlacement.HEADER,
+                    () -> capped.openSockets(app))) {
+                TestHttp.RawResponse refused = TestHttp.raw(port, "GET", PushSocket.PATH + "?api_key=app-key",
+                        Map.of("Host", "localhost", "Connection", "Upgrade", "Upgrade", "websocket",
+                                "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version", "13"));
+
+                assertThat(refused.status()).isEqualTo(429);
+                assertThat(refused.header("Content-Type")).startsWith("application/json");
+                assertThat(refused.body()).startsWith("{\"error\":\"too_many_requests\",\"message\":");
+                assertThat(refused.header("Retry-After")).isNotBlank();
+                assertThat(capped.openSockets(app)).isEqualTo(2);
+                assertThat(PushClient.handshakeStatus(port, "other-app-key", KeyPlacement.HEADER))
+                        .as("another app has its own cap").isEqualTo(101);
+
+                first.close();
+                assertThat(eventually(() -> capped.openSockets(app) == 1)).isTrue();
+                assertThat(PushClient.handshakeStatus(port, "app-key", KeyPlacement.HEADER)).isEqualTo(101);
+            } finally {
+                first.close();
+            }
+        }
+    }
+
+    @Test
     void wireMessageWhenNoUserMappingThenOmitsTargetCrmUser() {
         UUID id = UUID.fromString("7d0f5c1e-3d2a-4c55-9b1e-2f8f6a0f4e11");
         UUID app = UUID.fromString("0b8e3a52-6c1d-4f0e-8a9b-5d4c3b2a1f00");

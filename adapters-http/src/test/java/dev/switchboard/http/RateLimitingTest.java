@@ -235,4 +235,21 @@ class RateLimitingTest {
         assertThat(send(request(port, "/internal/apps").header("X-Forwarded-For", "198.51.100.3")).statusCode())
                 .as("a client cannot buy a fresh budget by inventing addresses").isEqualTo(429);
     }
+
+    @Test
+    void forwardedForWhenClientsAreIpv6ThenEachSlash64SharesOneBudgetAndIpv4StaysPerAddress() throws Exception {
+        int port = start(SMALL, ClientAddress.trusting(List.of(IpRange.parse("127.0.0.1").orElseThrow())));
+        assertThat(send(request(port, "/internal/apps").header("X-Forwarded-For", "2001:db8:1:2::1")).statusCode())
+                .isEqualTo(200);
+        assertThat(send(request(port, "/internal/apps").header("X-Forwarded-For", "[2001:db8:1:2::2]:443"))
+                .statusCode()).isEqualTo(200);
+        assertThat(send(request(port, "/internal/apps").header("X-Forwarded-For", "2001:db8:1:2:ffff:ffff:ffff:ffff"))
+                .statusCode()).as("another address of the same /64 is the same client").isEqualTo(429);
+        assertThat(send(request(port, "/internal/apps").header("X-Forwarded-For", "2001:db8:1:3::1")).statusCode())
+                .as("the next /64 is another client").isEqualTo(200);
+        for (String ipv4 : List.of("198.51.100.1", "198.51.100.1", "198.51.100.2", "198.51.100.2")) {
+            assertThat(send(request(port, "/internal/apps").header("X-Forwarded-For", ipv4)).statusCode())
+                    .as("IPv4 clients are counted per address").isEqualTo(200);
+        }
+    }
 }

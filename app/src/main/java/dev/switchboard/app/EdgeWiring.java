@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP edge built from the configuration: the client-address resolver ({@code TRUST_PROXY}), production's https
  * rules, the CORS allow-list, the rate limits over the store {@code RATE_LIMIT_STORE} names, the metrics registry
- * (with the pool's gauges), {@code /ready} on the database, and {@code /metrics} behind the internal bearer.
+ * (with the pool's gauges), {@code /ready} on the database, and {@code /metrics} open without credentials, as the
+ * contract has it (it names route templates and counts, never a tenant's id or data).
  * {@link #close()} stops what the rate-limit store runs in the background.
  */
 final class EdgeWiring implements AutoCloseable {

@@ -189,7 +189,8 @@ public final class Switchboard implements AutoCloseable {
             api = ApiWiring.create(resolved, database, push.dataVersions(), random, clock);
             routes.addAll(api.routes());
             routes.add(events.routes());
-            pushSocket = PushSocket.create(api.authenticator()::check, push, pushSettings);
+            pushSocket = PushSocket.create(api.authenticator()::check, push,
+                    pushSettings.withMaxSocketsPerApp(resolved.edgeLimits().maxSocketsPerApp()));
             routes.add(pushSocket);
         } catch (RuntimeException e) {
             if (pushSocket != null) {
@@ -210,7 +211,8 @@ public final class Switchboard implements AutoCloseable {
         registerWebhookOutcomes(edge.metrics().registry(), events.routes());
         HttpServer http;
         try {
-            http = HttpServer.start(HttpSettings.of(resolved.host(), resolved.port()), edge.policy(), routes);
+            http = HttpServer.start(HttpSettings.of(resolved.host(), resolved.port())
+                    .withMaxConnectionsPerClient(resolved.edgeLimits().maxConnectionsPerClient()), edge.policy(), routes);
         } catch (RuntimeException e) {
             pushSocket.close();
             edge.close();

@@ -43,6 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class AdminServer implements AutoCloseable {
     static final String INTERNAL_SECRET = "internal-secret-for-tests-0123456789abcdef";
     static final String PUBLIC_BASE_URL = "https://switchboard.example.test";
+    static final String WEBHOOK_SECRET = "shared-webhook-secret-for-tests";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicLong ORGANISATIONS = new AtomicLong(7_000_000_000_000_000L);
 
@@ -57,7 +58,7 @@ final class AdminServer implements AutoCloseable {
     private final byte[] key = new byte[32];
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private AdminServer() {
+    private AdminServer(Map<String, String> extraEnvironment) {
         new SecureRandom().nextBytes(key);
         testDatabase = TestDatabase.create();
         dialpad = FakeDialpad.start();
@@ -74,7 +75,8 @@ final class AdminServer implements AutoCloseable {
         environment.put("INTERNAL_API_SECRET", INTERNAL_SECRET);
         environment.put("SESSION_SECRET", "session-secret-for-tests-0123456789abcdef");
         environment.put("TOKEN_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(key));
-        environment.put("DIALPAD_WEBHOOK_SECRET", "shared-webhook-secret-for-tests");
+        environment.put("DIALPAD_WEBHOOK_SECRET", WEBHOOK_SECRET);
+        environment.putAll(extraEnvironment);
         ConfigurationResult result = ConfigurationReader.read(environment);
         if (!(result instanceof ConfigurationResult.Valid valid)) {
             throw new IllegalStateException("test configuration refused: " + result);
@@ -89,7 +91,12 @@ final class AdminServer implements AutoCloseable {
     }
 
     static AdminServer start() {
-        return new AdminServer();
+        return new AdminServer(Map.of());
+    }
+
+    /** A server whose environment also has {@code extraEnvironment} (which wins over the defaults above). */
+    static AdminServer start(Map<String, String> extraEnvironment) {
+        return new AdminServer(extraEnvironment);
     }
 
     App newApp() {

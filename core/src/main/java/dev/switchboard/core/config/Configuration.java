@@ -30,11 +30,13 @@ import java.util.regex.Pattern;
  * @param corsAllowedOrigins the browser origins allowed to call the server cross-origin
  *                          ({@code CORS_ALLOWED_ORIGINS}), each {@code scheme://host[:port]} in lower case; empty
  *                          (the default) turns CORS off; https only in production
+ * @param edgeLimits        connections per client address and sockets per app
  */
 public record Configuration(AppEnvironment environment, String host, int port, URI publicBaseUrl,
                             DialpadConfig dialpad, Secrets secrets, DatabaseConfig database,
                             List<IpRange> trustedProxies, RateLimitConfig rateLimits, LoggingConfig logging,
-                            Optional<URI> connectSuccessUrl, Path dataDirectory, List<String> corsAllowedOrigins) {
+                            Optional<URI> connectSuccessUrl, Path dataDirectory, List<String> corsAllowedOrigins,
+                            EdgeLimitsConfig edgeLimits) {
     /** The default directory of sandbox state, relative to the working directory. */
     public static final Path DEFAULT_DATA_DIRECTORY = Path.of("data");
     /** An origin as browsers send it (RFC 6454 section 6.2), lower case, without a default-port choice made for it. */
@@ -53,6 +55,7 @@ public record Configuration(AppEnvironment environment, String host, int port, U
         Objects.requireNonNull(connectSuccessUrl, "connectSuccessUrl");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
+        Objects.requireNonNull(edgeLimits, "edgeLimits");
         for (String origin : corsAllowedOrigins) {
             if (!ORIGIN.matcher(origin).matches()) {
                 throw new IllegalArgumentException("a CORS origin is scheme://host[:port] in lower case");
@@ -80,6 +83,15 @@ public record Configuration(AppEnvironment environment, String host, int port, U
         }
     }
 
+    /** A configuration with the default edge limits: the shape before they were configurable. */
+    public Configuration(AppEnvironment environment, String host, int port, URI publicBaseUrl, DialpadConfig dialpad,
+                         Secrets secrets, DatabaseConfig database, List<IpRange> trustedProxies,
+                         RateLimitConfig rateLimits, LoggingConfig logging, Optional<URI> connectSuccessUrl,
+                         Path dataDirectory, List<String> corsAllowedOrigins) {
+        this(environment, host, port, publicBaseUrl, dialpad, secrets, database, trustedProxies, rateLimits, logging,
+                connectSuccessUrl, dataDirectory, corsAllowedOrigins, EdgeLimitsConfig.DEFAULTS);
+    }
+
     /** A configuration without CORS origins (CORS off): the shape before {@code CORS_ALLOWED_ORIGINS} existed. */
     public Configuration(AppEnvironment environment, String host, int port, URI publicBaseUrl, DialpadConfig dialpad,
                          Secrets secrets, DatabaseConfig database, List<IpRange> trustedProxies,
@@ -92,31 +104,42 @@ public record Configuration(AppEnvironment environment, String host, int port, U
     /** This configuration with the given secrets (sandbox start-up fills in the generated ones this way). */
     public Configuration withSecrets(Secrets newSecrets) {
         return new Configuration(environment, host, port, publicBaseUrl, dialpad, newSecrets, database,
-                trustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory, corsAllowedOrigins);
+                trustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory, corsAllowedOrigins,
+                edgeLimits);
     }
 
     /** This configuration listening on another host and port (tests use port 0). */
     public Configuration withListenAddress(String newHost, int newPort) {
         return new Configuration(environment, newHost, newPort, publicBaseUrl, dialpad, secrets, database,
-                trustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory, corsAllowedOrigins);
+                trustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory, corsAllowedOrigins,
+                edgeLimits);
     }
 
     /** This configuration with other rate limits (tests use small numbers). */
     public Configuration withRateLimits(RateLimitConfig newRateLimits) {
         return new Configuration(environment, host, port, publicBaseUrl, dialpad, secrets, database,
-                trustedProxies, newRateLimits, logging, connectSuccessUrl, dataDirectory, corsAllowedOrigins);
+                trustedProxies, newRateLimits, logging, connectSuccessUrl, dataDirectory, corsAllowedOrigins,
+                edgeLimits);
     }
 
     /** This configuration trusting other proxies. */
     public Configuration withTrustedProxies(List<IpRange> newTrustedProxies) {
         return new Configuration(environment, host, port, publicBaseUrl, dialpad, secrets, database,
-                newTrustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory, corsAllowedOrigins);
+                newTrustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory, corsAllowedOrigins,
+                edgeLimits);
     }
 
     /** This configuration with other CORS origins. */
     public Configuration withCorsAllowedOrigins(List<String> newOrigins) {
         return new Configuration(environment, host, port, publicBaseUrl, dialpad, secrets, database,
-                trustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory, newOrigins);
+                trustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory, newOrigins, edgeLimits);
+    }
+
+    /** This configuration with other edge limits. */
+    public Configuration withEdgeLimits(EdgeLimitsConfig newEdgeLimits) {
+        return new Configuration(environment, host, port, publicBaseUrl, dialpad, secrets, database,
+                trustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory, corsAllowedOrigins,
+                newEdgeLimits);
     }
 
     /** True in production. */

@@ -38,6 +38,7 @@ public final class ConfigurationReader {
     public static final String CALLBACK_PATH = "/auth/dialpad/callback";
 
     private static final int MAX_RATE_LIMIT = 1_000_000;
+    private static final int MAX_EDGE_LIMIT = 100_000;
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]{1,253}|\\[[0-9A-Fa-f:.]+]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
     private static final Pattern CLIENT_ID = Pattern.compile("[\\x21-\\x7E]{1,200}");
@@ -72,12 +73,13 @@ public final class ConfigurationReader {
         Optional<URI> connectSuccessUrl = optional("CONNECT_SUCCESS_URL")
                 .flatMap(text -> url("CONNECT_SUCCESS_URL", text, production, true, true));
         List<String> corsOrigins = corsAllowedOrigins(production);
+        EdgeLimitsConfig edgeLimits = edgeLimits();
         if (!problems.isEmpty()) {
             return new ConfigurationResult.Invalid(problems);
         }
         return new ConfigurationResult.Valid(new Configuration(env, host, port, publicBaseUrl, dialpad, secrets,
                 database, trustedProxies, rateLimits, logging, connectSuccessUrl,
-                Configuration.DEFAULT_DATA_DIRECTORY, corsOrigins));
+                Configuration.DEFAULT_DATA_DIRECTORY, corsOrigins, edgeLimits));
     }
 
     private AppEnvironment environment() {
@@ -492,6 +494,14 @@ public final class ConfigurationReader {
         int oauth = intValue("RATE_LIMIT_OAUTH_FAILURES_PER_15_MINUTES", defaults.oauthFailuresPer15Minutes(), 1,
                 MAX_RATE_LIMIT, what);
         return new RateLimitConfig(store, api, internal, webhooks, oauth);
+    }
+
+    private EdgeLimitsConfig edgeLimits() {
+        EdgeLimitsConfig defaults = EdgeLimitsConfig.DEFAULTS;
+        String what = "a positive whole number (at most " + MAX_EDGE_LIMIT + ")";
+        return new EdgeLimitsConfig(
+                intValue("HTTP_MAX_CONNECTIONS_PER_CLIENT", defaults.maxConnectionsPerClient(), 1, MAX_EDGE_LIMIT, what),
+                intValue("WS_MAX_SOCKETS_PER_APP", defaults.maxSocketsPerApp(), 1, MAX_EDGE_LIMIT, what));
     }
 
     private LoggingConfig logging() {

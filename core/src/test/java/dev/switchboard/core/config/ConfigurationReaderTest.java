@@ -387,6 +387,18 @@ class ConfigurationReaderTest {
     }
 
     @Test
+    void readWhenEdgeLimitsAreSetThenUsedAndValidatedAndElseTheDefaults() {
+        assertThat(valid(Map.of()).edgeLimits()).isEqualTo(new EdgeLimitsConfig(100, 100));
+        assertThat(valid(Map.of("HTTP_MAX_CONNECTIONS_PER_CLIENT", "20", "WS_MAX_SOCKETS_PER_APP", "500"))
+                .edgeLimits()).isEqualTo(new EdgeLimitsConfig(20, 500));
+
+        assertThat(problems(Map.of("HTTP_MAX_CONNECTIONS_PER_CLIENT", "0", "WS_MAX_SOCKETS_PER_APP", "many")))
+                .containsExactly(
+                        "HTTP_MAX_CONNECTIONS_PER_CLIENT is '0', expected a positive whole number (at most 100000)",
+                        "WS_MAX_SOCKETS_PER_APP is 'many', expected a positive whole number (at most 100000)");
+    }
+
+    @Test
     void readWhenLoggingIsSetThenUsedAndValidated() {
         assertThat(valid(Map.of("LOG_LEVEL", "DEBUG", "LOG_FORMAT", "text")).logging())
                 .isEqualTo(new LoggingConfig("debug", LoggingConfig.Format.TEXT));

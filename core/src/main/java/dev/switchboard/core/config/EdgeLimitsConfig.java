@@ -1,0 +1,20 @@
+package dev.switchboard.core.config;
+
+/**
+ * What one client or one app may hold open at the HTTP edge.
+ *
+ * @param maxConnectionsPerClient open connections one client address may hold ({@code HTTP_MAX_CONNECTIONS_PER_CLIENT});
+ *                                requests on connections past it are answered 429; trusted proxies are not counted
+ * @param maxSocketsPerApp        open {@code /ws} sockets one app may hold on one instance ({@code WS_MAX_SOCKETS_PER_APP});
+ *                                the upgrade past it is answered 429
+ */
+public record EdgeLimitsConfig(int maxConnectionsPerClient, int maxSocketsPerApp) {
+    /** 100 connections per client address and 100 sockets per app. */
+    public static final EdgeLimitsConfig DEFAULTS = new EdgeLimitsConfig(100, 100);
+
+    public EdgeLimitsConfig {
+        if (maxConnectionsPerClient < 1 || maxSocketsPerApp < 1) {
+            throw new IllegalArgumentException("every edge limit must be a positive number");
+        }
+    }
+}
