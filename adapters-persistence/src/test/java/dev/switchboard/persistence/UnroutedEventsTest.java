@@ -2,7 +2,7 @@ package dev.switchboard.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.core.json.Json;
+import dev.switchboard.core.json.JsonCodec;
 import dev.switchboard.core.oauth.Connection;
 import dev.switchboard.core.oauth.DialpadEnvironment;
 import dev.switchboard.core.oauth.RefreshHealth;
@@ -91,7 +91,7 @@ class UnroutedEventsTest {
         UUID app = Apps.insert(testDatabase);
         byte[] raw = DialpadEvents.sms(IDS.incrementAndGet()).build().jsonBytes();
         UUID routed = events.store(NewWebhookEvent.of(Optional.of(app), Optional.of(organisation),
-                Json.parseObject(raw), raw, now.minus(Duration.ofDays(8)))).id();
+                JsonCodec.parseObject(raw), raw, now.minus(Duration.ofDays(8)))).id();
 
         int deleted = UnroutedEventExpiry.create(events, CLOCK).purge();
 
@@ -130,7 +130,7 @@ class UnroutedEventsTest {
 
     private static UUID storeUnrouted(String organisation, long messageId, Instant receivedAt) {
         byte[] raw = DialpadEvents.sms(messageId).build().jsonBytes();
-        return events.store(NewWebhookEvent.of(Optional.empty(), Optional.of(organisation), Json.parseObject(raw), raw,
+        return events.store(NewWebhookEvent.of(Optional.empty(), Optional.of(organisation), JsonCodec.parseObject(raw), raw,
                 receivedAt)).id();
     }
 
