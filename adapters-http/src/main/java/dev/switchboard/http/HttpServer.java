@@ -88,6 +88,8 @@ public final class HttpServer implements AutoCloseable {
         JsonErrorHandler errors = new JsonErrorHandler(settings.maxBodyBytes());
         ConnectionGuard guard = new ConnectionGuard(settings, policy.clientAddress());
         RequestGate gate = new RequestGate(settings, guard);
+        ApiDescription openApi = ApiDescription.openApi();
+        ApiDescription asyncApi = ApiDescription.asyncApi();
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = settings.maxBodyBytes();
@@ -138,6 +140,8 @@ public final class HttpServer implements AutoCloseable {
             config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
             config.routes.get("/ready", edge::ready);
             config.routes.get("/metrics", edge::metrics);
+            config.routes.get(ApiDescription.OPENAPI_PATH, openApi::serve);
+            config.routes.get(ApiDescription.ASYNCAPI_PATH, asyncApi::serve);
             groups.forEach(group -> group.addTo(config.routes));
 
             config.routes.exception(Problem.class, HttpServer::answer);
@@ -248,7 +252,7 @@ public final class HttpServer implements AutoCloseable {
         return Problems.internal();
     }
 
-    /** Starts a server with only the built-in routes ({@code /} and {@code /health}). */
+    /** Starts a server with only the built-in routes ({@code /}, the probes and the API description documents). */
     public static HttpServer start(String host, int port) {
         return start(HttpSettings.of(host, port), List.of());
     }
@@ -256,6 +260,20 @@ public final class HttpServer implements AutoCloseable {
     /** The port the server listens on, useful when it was started on port 0. */
     public int port() {
         return javalin.port();
+    }
+
+    /**
+     * Every HTTP route this server registered, as {@code "METHOD /path"} with Javalin's path syntax (e.g.
+     * {@code "GET /api/calls/{id}"}), sorted; filters and WebSocket routes are not included. The API description's
+     * tests compare it with the documented operations.
+     */
+    public List<String> httpRoutes() {
+        return javalin.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(parsed -> parsed.endpoint)
+                .filter(endpoint -> endpoint.method.isHttpMethod())
+                .map(endpoint -> endpoint.method.name() + " " + endpoint.path)
+                .sorted()
+                .toList();
     }
 
     @Override

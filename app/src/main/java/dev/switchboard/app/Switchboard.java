@@ -327,6 +327,11 @@ public final class Switchboard implements AutoCloseable {
         return http.port();
     }
 
+    /** Every HTTP route the server registered, as {@code "METHOD /path"} (see {@link HttpServer#httpRoutes()}). */
+    List<String> httpRoutes() {
+        return http.httpRoutes();
+    }
+
     /** The metrics served at {@code /metrics}; components register their meters on its registry. */
     public Metrics metrics() {
         return edge.metrics();
