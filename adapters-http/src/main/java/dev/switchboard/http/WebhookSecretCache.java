@@ -129,6 +129,16 @@ public final class WebhookSecretCache implements AppWebhookSecrets {
         return read;
     }
 
+    /**
+     * What a write of this instance for {@code appId} leaves: a new version, so that a read already under way is not
+     * taken as current, and no cached answer, which counts while notices are not tracked too.
+     */
+    private void forget(UUID appId) {
+        versions.changed(appId);
+        apps.invalidate(appId);
+        unknown.invalidate(appId);
+    }
+
     /** How many lookups went to the source since start (each one or two queries); for tests and metrics. */
     public long reads() {
         return reads.sum();
@@ -148,7 +158,7 @@ public final class WebhookSecretCache implements AppWebhookSecrets {
                     return store.save(webhook);
                 } finally {
                     // also when the outcome is unknown: the write may have committed before the failure
-                    versions.changed(webhook.appId());
+                    forget(webhook.appId());
                 }
             }
 
@@ -177,7 +187,7 @@ public final class WebhookSecretCache implements AppWebhookSecrets {
                 try {
                     return store.delete(appId, id);
                 } finally {
-                    versions.changed(appId);
+                    forget(appId);
                 }
             }
         };

@@ -133,6 +133,18 @@ class WebhookSecretCacheTest {
         assertThat(webhooks.writes).containsExactly("save", "setSubscriptions", "delete");
     }
 
+    @Test
+    void invalidatingOnWriteWhenNoticesAreLostThenTheNextLookupReadsAllTheSame() {
+        DialpadWebhookStore writes = cache.invalidatingOnWrite(new Webhooks());
+        versions.lost();
+        cache.find(app);
+
+        writes.save(new NewDialpadWebhook(app, "wh-3", "https://x.test/webhooks/dialpad/" + app, SECOND, List.of()));
+
+        assertThat(cache.find(app)).contains(List.of(SECOND));
+        assertThat(sourceReads).hasValue(2);
+    }
+
     /** Writes the secrets the source reads (one webhook per app); the cache only writes through it. */
     private final class Webhooks implements DialpadWebhookStore {
         final List<String> writes = new ArrayList<>();
