@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *       sending a header byte every few seconds would hold a connection for hours.
  * </ul>
  * Jetty parses heads without a thread, so such a client never holds a request thread; this bounds the connections
- * and buffers it can hold. A connection upgraded to a WebSocket leaves this count (sockets are capped per app).
+ * and buffers it can hold. A WebSocket stays counted: Jetty gives the socket's connection the listeners of the
+ * connector when it replaces the HTTP connection, which is counted out as it closes.
  *
  * <p>Registered on the connector as a {@link Connection.Listener}; thread-safe. {@link #sweep(long)} is called
  * periodically.

@@ -22,7 +22,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
-import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.session.NullSessionCache;
@@ -153,12 +152,6 @@ public final class HttpServer implements AutoCloseable {
             config.routes.exception(HttpResponseException.class,
                     (e, ctx) -> answer(translate(e, settings.maxBodyBytes()), ctx));
             config.routes.exception(Exception.class, (e, ctx) -> {
-                int clientFault = clientFaultStatus(e);
-                if (clientFault > 0) {
-                    // a body Jetty could not read (a malformed chunk) reached a route: the client's fault
-                    answer(JsonErrorHandler.problemFor(clientFault, settings.maxBodyBytes()), ctx);
-                    return;
-                }
                 LOG.error("unhandled failure on {} {}", ctx.method(), ctx.endpoint() == null ? "" : ctx.path(), e);
                 answer(Problems.internal(), ctx);
             });
@@ -222,16 +215,6 @@ public final class HttpServer implements AutoCloseable {
             // the client is gone; it has nobody left to read the answer
             LOG.debug("could not write a refused upgrade's answer: {}", e.getClass().getSimpleName());
         }
-    }
-
-    /** The 4xx status of a Jetty {@link HttpException} in {@code failure}'s causes, or 0 when there is none. */
-    private static int clientFaultStatus(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
-                return http.getCode();
-            }
-        }
-        return 0;
     }
 
     /** The framework's own errors (no route, wrong method, body too large) in our error model. */

@@ -26,8 +26,11 @@ public record HttpSettings(String host, int port, long maxBodyBytes, Duration he
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
     /** 1 KiB/s: far below any real client, far above a client that holds a connection with a byte now and then. */
     public static final long DEFAULT_MIN_BODY_BYTES_PER_SECOND = 1024;
-    /** Above what a browser (6) or a busy integration opens to one server, below what exhausts its descriptors. */
-    public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 100;
+    /**
+     * Open sockets count as connections: room for one integration server holding an app's 100 sockets and its API
+     * calls, far above a browser's 6, far below what exhausts the server's file descriptors.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 256;
 
     public HttpSettings {
         Objects.requireNonNull(host, "host");

@@ -161,6 +161,24 @@ class PushSocketTest {
     }
 
     @Test
+    void socketsWhenOpenThenTheyCountAgainstTheirClientsConnectionLimit() throws Exception {
+        UUID app = UUID.randomUUID();
+        try (PushSocket sockets = PushSocket.create(presented -> new ApiKeyCheck.Authenticated(app, "hint"), FEED,
+                PushSettings.DEFAULTS);
+             HttpServer limited = HttpServer.start(HttpSettings.of("127.0.0.1", 0).withMaxConnectionsPerClient(2),
+                     List.of(sockets));
+             PushClient first = PushClient.connect(limited.port(), "key", KeyPlacement.HEADER,
+                     () -> sockets.openSockets(app));
+             PushClient second = PushClient.connect(limited.port(), "key", KeyPlacement.HEADER,
+                     () -> sockets.openSockets(app))) {
+            TestHttp.RawResponse refused = TestHttp.raw(limited.port(), "GET", "/health", Map.of("Host", "localhost"));
+
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.body()).startsWith("{\"error\":\"too_many_requests\",\"message\":");
+        }
+    }
+
+    @Test
     void wireMessageWhenNoUserMappingThenOmitsTargetCrmUser() {
         UUID id = UUID.fromString("7d0f5c1e-3d2a-4c55-9b1e-2f8f6a0f4e11");
         UUID app = UUID.fromString("0b8e3a52-6c1d-4f0e-8a9b-5d4c3b2a1f00");

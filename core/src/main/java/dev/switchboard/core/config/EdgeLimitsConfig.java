@@ -9,8 +9,11 @@ package dev.switchboard.core.config;
  *                                the upgrade past it is answered 429
  */
 public record EdgeLimitsConfig(int maxConnectionsPerClient, int maxSocketsPerApp) {
-    /** 100 connections per client address and 100 sockets per app. */
-    public static final EdgeLimitsConfig DEFAULTS = new EdgeLimitsConfig(100, 100);
+    /**
+     * 256 connections per client address and 100 sockets per app: sockets count as connections, so one integration
+     * server holding an app's sockets still has room for its API calls.
+     */
+    public static final EdgeLimitsConfig DEFAULTS = new EdgeLimitsConfig(256, 100);
 
     public EdgeLimitsConfig {
         if (maxConnectionsPerClient < 1 || maxSocketsPerApp < 1) {

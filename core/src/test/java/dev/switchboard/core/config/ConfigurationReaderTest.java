@@ -388,7 +388,7 @@ class ConfigurationReaderTest {
 
     @Test
     void readWhenEdgeLimitsAreSetThenUsedAndValidatedAndElseTheDefaults() {
-        assertThat(valid(Map.of()).edgeLimits()).isEqualTo(new EdgeLimitsConfig(100, 100));
+        assertThat(valid(Map.of()).edgeLimits()).isEqualTo(new EdgeLimitsConfig(256, 100));
         assertThat(valid(Map.of("HTTP_MAX_CONNECTIONS_PER_CLIENT", "20", "WS_MAX_SOCKETS_PER_APP", "500"))
                 .edgeLimits()).isEqualTo(new EdgeLimitsConfig(20, 500));
 
