@@ -13,8 +13,9 @@ import java.util.Objects;
  *                                first byte; a connection still sending it then is closed
  * @param bodyTimeout             how long a request's body may take to arrive, from the end of its head; 408 after
  * @param minBodyBytesPerSecond   the slowest a body may arrive, averaged from two seconds after its head; 408 below
- * @param maxConnectionsPerClient open connections one client address may hold ({@code HTTP_MAX_CONNECTIONS_PER_CLIENT});
- *                                the requests of connections beyond it are answered 429. Trusted proxies are exempt
+ * @param maxConnectionsPerClient open connections one client address may hold
+ *                                ({@code HTTP_MAX_CONNECTIONS_PER_CLIENT}); the requests of connections beyond it are
+ *                                answered 429. Trusted proxies are exempt
  */
 public record HttpSettings(String host, int port, long maxBodyBytes, Duration headerTimeout, Duration bodyTimeout,
                            long minBodyBytesPerSecond, int maxConnectionsPerClient) {

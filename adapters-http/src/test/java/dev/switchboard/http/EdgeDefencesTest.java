@@ -190,7 +190,12 @@ class EdgeDefencesTest {
             List<Socket> held = new ArrayList<>();
             try {
                 for (int i = 0; i < 2; i++) {
-                    held.add(new Socket(InetAddress.getLoopbackAddress(), limited.port()));
+                    Socket socket = new Socket(InetAddress.getLoopbackAddress(), limited.port());
+                    held.add(socket);
+                    // an answered request proves the server has counted this connection before the next one
+                    socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    assertThat(RawHttp.read(socket.getInputStream()).status()).isEqualTo(200);
                 }
                 Answer refused = RawHttp.exchange(limited.port(), RawHttp.request("GET", "/health", Map.of(), null));
                 assertThat(assertJsonError(refused, 429)).isEqualTo("too_many_requests");

@@ -9,6 +9,7 @@ import dev.switchboard.core.push.PushEventType;
 import dev.switchboard.core.push.PushFeed;
 import dev.switchboard.testkit.PushClient;
 import dev.switchboard.testkit.PushClient.KeyPlacement;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -130,12 +131,13 @@ class PushSocketTest {
 
     @Test
     void upgradeWhenTheAppHasItsMaximumOfSocketsOpenThen429JsonUntilOneCloses() throws Exception {
-        PushSettings two = new PushSettings(Duration.ofSeconds(30), Duration.ofSeconds(30), 8, 64).withMaxSocketsPerApp(2);
+        PushSettings two = new PushSettings(Duration.ofSeconds(30), Duration.ofSeconds(30), 8, 64)
+                .withMaxSocketsPerApp(2);
         try (PushSocket capped = PushSocket.create(presented -> new ApiKeyCheck.Authenticated(
-                UUID.nameUUIDFromBytes(presented.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "hint"), FEED, two);
+                UUID.nameUUIDFromBytes(presented.getBytes(StandardCharsets.UTF_8)), "hint"), FEED, two);
              HttpServer cappedServer = HttpServer.start(HttpSettings.of("127.0.0.1", 0), List.of(capped))) {
             int port = cappedServer.port();
-            UUID app = UUID.nameUUIDFromBytes("app-key".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            UUID app = UUID.nameUUIDFromBytes("app-key".getBytes(StandardCharsets.UTF_8));
             PushClient first = PushClient.connect(port, "app-key", KeyPlacement.HEADER, () -> capped.openSockets(app));
             try (PushClient second = PushClient.connect(port, "app-key", KeyPlacement.HEADER,
                     () -> capped.openSockets(app))) {

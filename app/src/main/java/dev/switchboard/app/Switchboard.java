@@ -211,8 +211,9 @@ public final class Switchboard implements AutoCloseable {
         registerWebhookOutcomes(edge.metrics().registry(), events.routes());
         HttpServer http;
         try {
-            http = HttpServer.start(HttpSettings.of(resolved.host(), resolved.port())
-                    .withMaxConnectionsPerClient(resolved.edgeLimits().maxConnectionsPerClient()), edge.policy(), routes);
+            HttpSettings listening = HttpSettings.of(resolved.host(), resolved.port())
+                    .withMaxConnectionsPerClient(resolved.edgeLimits().maxConnectionsPerClient());
+            http = HttpServer.start(listening, edge.policy(), routes);
         } catch (RuntimeException e) {
             pushSocket.close();
             edge.close();
