@@ -153,19 +153,21 @@ final class EventPipeline implements AutoCloseable {
     }
 
     /**
-     * Stops processing, then the intake's writers (failing what is still waiting), then the listener, and writes the
-     * rejections counted so far into the audit trail.
+     * Stops the intake's writers (after they wrote every event accepted before), then processing (releasing the events
+     * handed to this instance and not processed), then the listener, and writes the rejections counted so far into
+     * the audit trail.
      */
     @Override
     public void close() {
         expiry.shutdownNow();
         try {
-            if (processing) {
-                processor.close();
-            }
+            // the writers first: what they still write is handed to the processor, which releases it when it stops
+            inbox.close();
         } finally {
             try {
-                inbox.close();
+                if (processing) {
+                    processor.close();
+                }
             } finally {
                 try {
                     signal.close();
