@@ -378,6 +378,36 @@ public final class Switchboard implements AutoCloseable {
     }
 
     /**
+     * The graceful stop a SIGTERM asks for: {@code /ready} answers 503 at once, every request is still served for
+     * {@code SHUTDOWN_DRAIN_SECONDS} (the time a load balancer takes to notice), then {@link #close()} lets the
+     * requests in flight finish, writes every webhook event the intake accepted and releases the events handed to
+     * this instance's processor.
+     */
+    public void drainAndClose() {
+        Duration drain = configuration.operations().shutdownDrain();
+        http.drain();
+        LOG.info("shutting down: /ready answers 503, requests are served for {} more second(s)", drain.toSeconds());
+        try {
+            Thread.sleep(drain.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    /**
+     * The JVM shutdown hook of a server process: {@link #drainAndClose()}, then the process ends with status 0, the
+     * status of a stop that lost nothing (a JVM ended by SIGTERM reports 143 otherwise, which orchestrators count as a
+     * failure). A stop that fails leaves the JVM's own status.
+     */
+    public Thread shutdownHook() {
+        return new Thread(() -> {
+            drainAndClose();
+            Runtime.getRuntime().halt(0);
+        }, "switchboard-shutdown");
+    }
+
+    /**
      * Stops the token refresher (letting refreshes in flight finish), closes the push sockets (1001), stops the
      * HTTP server and the event processing, then the push listener, the pool, and the embedded PostgreSQL if there
      * is one.
