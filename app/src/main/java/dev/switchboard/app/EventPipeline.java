@@ -7,6 +7,7 @@ import dev.switchboard.core.secrets.SecretCipher;
 import dev.switchboard.core.webhook.AppWebhookSecrets;
 import dev.switchboard.core.webhook.BatchingWebhookEventStore;
 import dev.switchboard.core.webhook.EventProcessor;
+import dev.switchboard.core.webhook.InboxCounts;
 import dev.switchboard.core.webhook.OrganisationRouter;
 import dev.switchboard.core.webhook.UnroutedEventExpiry;
 import dev.switchboard.core.webhook.WebhookIntake;
@@ -54,10 +55,11 @@ final class EventPipeline implements AutoCloseable {
     private final WebhookRejectionAudit rejectionAudit;
     private final boolean processing;
     private final ScheduledExecutorService expiry;
+    private final JdbiWebhookEventStore table;
 
     private EventPipeline(PgEventSignal signal, BatchingWebhookEventStore inbox, EventProcessor processor,
                           WebhookRoutes routes, WebhookSecretCache secrets, WebhookRejectionAudit rejectionAudit,
-                          boolean processing, ScheduledExecutorService expiry) {
+                          boolean processing, ScheduledExecutorService expiry, JdbiWebhookEventStore table) {
         this.signal = signal;
         this.inbox = inbox;
         this.processor = processor;
@@ -66,6 +68,7 @@ final class EventPipeline implements AutoCloseable {
         this.rejectionAudit = rejectionAudit;
         this.processing = processing;
         this.expiry = expiry;
+        this.table = table;
     }
 
     /**
@@ -99,7 +102,7 @@ final class EventPipeline implements AutoCloseable {
         }
         WebhookRejectionAudit rejectionAudit = WebhookRejectionAudit.start(JdbiAuditLog.create(database), clock);
         return new EventPipeline(signal, inbox, processor, WebhookRoutes.create(intake, rejectionAudit), secrets,
-                rejectionAudit, workers > 0, startExpiry(UnroutedEventExpiry.create(table, clock)));
+                rejectionAudit, workers > 0, startExpiry(UnroutedEventExpiry.create(table, clock)), table);
     }
 
     /** Runs {@code unrouted} hourly on a daemon thread; a failed pass is logged and the next one tries again. */
@@ -117,6 +120,11 @@ final class EventPipeline implements AutoCloseable {
             }
         }, EXPIRY_FIRST.toMillis(), EXPIRY_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         return runner;
+    }
+
+    /** The backlog, the failed events and the oldest waiting event, counted in the database now. */
+    InboxCounts counts() {
+        return table.counts();
     }
 
     /** The webhook routes to mount on the HTTP server (they count their outcomes). */

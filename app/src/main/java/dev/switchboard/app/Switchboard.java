@@ -71,10 +71,12 @@ public final class Switchboard implements AutoCloseable {
     private final PostgresPushChannel push;
     private final PushSocket pushSocket;
     private final Optional<TokenRefresher> refresher;
+    private final InboxMeters inboxMeters;
 
     private Switchboard(Configuration configuration, Optional<EmbeddedDatabase> embedded, Database database,
                         HttpServer http, EdgeWiring edge, AppAuthenticator appAuthenticator, EventPipeline events,
-                        PostgresPushChannel push, PushSocket pushSocket, Optional<TokenRefresher> refresher) {
+                        PostgresPushChannel push, PushSocket pushSocket, Optional<TokenRefresher> refresher,
+                        InboxMeters inboxMeters) {
         this.configuration = configuration;
         this.embedded = embedded;
         this.database = database;
@@ -85,6 +87,7 @@ public final class Switchboard implements AutoCloseable {
         this.push = push;
         this.pushSocket = pushSocket;
         this.refresher = refresher;
+        this.inboxMeters = inboxMeters;
     }
 
     /** Starts with a fresh {@link SecureRandom}; see {@link #start(Configuration, SecureRandom)}. */
@@ -240,8 +243,9 @@ public final class Switchboard implements AutoCloseable {
             throw e;
         }
         refresher.ifPresent(running -> registerRefreshOutcomes(edge.metrics().registry(), running));
+        InboxMeters inboxMeters = InboxMeters.start(events::counts, edge.metrics().registry(), clock);
         return new Switchboard(resolved, embedded, database, http, edge, api.authenticator(), events, push,
-                pushSocket, refresher);
+                pushSocket, refresher, inboxMeters);
     }
 
     /**
@@ -337,6 +341,11 @@ public final class Switchboard implements AutoCloseable {
         return edge.metrics();
     }
 
+    /** The inbound event gauges of {@code /metrics}. */
+    InboxMeters inboxMeters() {
+        return inboxMeters;
+    }
+
     /** The event processor of this instance (running only when it has event workers). */
     EventProcessor eventProcessor() {
         return events.processor();
@@ -415,6 +424,7 @@ public final class Switchboard implements AutoCloseable {
     @Override
     public void close() {
         try {
+            inboxMeters.close();
             // first, so refreshes in flight still have the database to store their rotated tokens in
             refresher.ifPresent(TokenRefresher::close);
             pushSocket.close();
