@@ -9,7 +9,6 @@ import dev.switchboard.core.webhook.BatchingWebhookEventStore;
 import dev.switchboard.core.webhook.EventProcessor;
 import dev.switchboard.core.webhook.InboxCounts;
 import dev.switchboard.core.webhook.OrganisationRouter;
-import dev.switchboard.core.webhook.UnroutedEventExpiry;
 import dev.switchboard.core.webhook.WebhookIntake;
 import dev.switchboard.core.webhook.WebhookVerifier;
 import dev.switchboard.http.WebhookRejectionAudit;
@@ -25,27 +24,16 @@ import dev.switchboard.persistence.JdbiWebhookEventStore;
 import dev.switchboard.persistence.PgEventSignal;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The webhook half of the server, wired with plain constructors: the intake behind the two webhook routes (with
  * group commit in front of the event table, each app's webhook secrets kept in memory, rejections audited once per
  * client, reason and minute), the cross-instance wake-up signal, the event processor with {@code EVENT_WORKERS}
- * threads (none when 0), and the hourly expiry of unrouted events (on every instance; the store lets one at a time
- * do the work). {@link #close()} stops them in reverse order.
+ * threads (none when 0). {@link #close()} stops them in reverse order.
  */
 final class EventPipeline implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
-    /** Delay before the first expiry pass after start, and between passes. */
-    private static final Duration EXPIRY_FIRST = Duration.ofMinutes(1);
-    private static final Duration EXPIRY_EVERY = Duration.ofHours(1);
 
     private final PgEventSignal signal;
     private final BatchingWebhookEventStore inbox;
@@ -54,12 +42,11 @@ final class EventPipeline implements AutoCloseable {
     private final WebhookSecretCache secrets;
     private final WebhookRejectionAudit rejectionAudit;
     private final boolean processing;
-    private final ScheduledExecutorService expiry;
     private final JdbiWebhookEventStore table;
 
     private EventPipeline(PgEventSignal signal, BatchingWebhookEventStore inbox, EventProcessor processor,
                           WebhookRoutes routes, WebhookSecretCache secrets, WebhookRejectionAudit rejectionAudit,
-                          boolean processing, ScheduledExecutorService expiry, JdbiWebhookEventStore table) {
+                          boolean processing, JdbiWebhookEventStore table) {
         this.signal = signal;
         this.inbox = inbox;
         this.processor = processor;
@@ -67,7 +54,6 @@ final class EventPipeline implements AutoCloseable {
         this.secrets = secrets;
         this.rejectionAudit = rejectionAudit;
         this.processing = processing;
-        this.expiry = expiry;
         this.table = table;
     }
 
@@ -102,24 +88,7 @@ final class EventPipeline implements AutoCloseable {
         }
         WebhookRejectionAudit rejectionAudit = WebhookRejectionAudit.start(JdbiAuditLog.create(database), clock);
         return new EventPipeline(signal, inbox, processor, WebhookRoutes.create(intake, rejectionAudit), secrets,
-                rejectionAudit, workers > 0, startExpiry(UnroutedEventExpiry.create(table, clock)), table);
-    }
-
-    /** Runs {@code unrouted} hourly on a daemon thread; a failed pass is logged and the next one tries again. */
-    private static ScheduledExecutorService startExpiry(UnroutedEventExpiry unrouted) {
-        ScheduledExecutorService runner = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "unrouted-event-expiry");
-            thread.setDaemon(true);
-            return thread;
-        });
-        runner.scheduleWithFixedDelay(() -> {
-            try {
-                unrouted.purge();
-            } catch (RuntimeException e) {
-                LOG.warn("unrouted webhook events could not be expired now: {}", e.getMessage());
-            }
-        }, EXPIRY_FIRST.toMillis(), EXPIRY_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-        return runner;
+                rejectionAudit, workers > 0, table);
     }
 
     /** The backlog, the failed events and the oldest waiting event, counted in the database now. */
@@ -167,7 +136,6 @@ final class EventPipeline implements AutoCloseable {
      */
     @Override
     public void close() {
-        expiry.shutdownNow();
         try {
             // the writers first: what they still write is handed to the processor, which releases it when it stops
             inbox.close();

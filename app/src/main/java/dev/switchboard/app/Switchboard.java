@@ -72,11 +72,12 @@ public final class Switchboard implements AutoCloseable {
     private final PushSocket pushSocket;
     private final Optional<TokenRefresher> refresher;
     private final InboxMeters inboxMeters;
+    private final RetentionSchedule retention;
 
     private Switchboard(Configuration configuration, Optional<EmbeddedDatabase> embedded, Database database,
                         HttpServer http, EdgeWiring edge, AppAuthenticator appAuthenticator, EventPipeline events,
                         PostgresPushChannel push, PushSocket pushSocket, Optional<TokenRefresher> refresher,
-                        InboxMeters inboxMeters) {
+                        InboxMeters inboxMeters, RetentionSchedule retention) {
         this.configuration = configuration;
         this.embedded = embedded;
         this.database = database;
@@ -88,6 +89,7 @@ public final class Switchboard implements AutoCloseable {
         this.pushSocket = pushSocket;
         this.refresher = refresher;
         this.inboxMeters = inboxMeters;
+        this.retention = retention;
     }
 
     /** Starts with a fresh {@link SecureRandom}; see {@link #start(Configuration, SecureRandom)}. */
@@ -244,8 +246,10 @@ public final class Switchboard implements AutoCloseable {
         }
         refresher.ifPresent(running -> registerRefreshOutcomes(edge.metrics().registry(), running));
         InboxMeters inboxMeters = InboxMeters.start(events::counts, edge.metrics().registry(), clock);
+        RetentionSchedule retention = RetentionSchedule.start(RetentionSchedule.jobs(resolved, database, clock,
+                random));
         return new Switchboard(resolved, embedded, database, http, edge, api.authenticator(), events, push,
-                pushSocket, refresher, inboxMeters);
+                pushSocket, refresher, inboxMeters, retention);
     }
 
     /**
@@ -341,6 +345,11 @@ public final class Switchboard implements AutoCloseable {
         return edge.metrics();
     }
 
+    /** The retention jobs this instance runs hourly. */
+    RetentionSchedule retention() {
+        return retention;
+    }
+
     /** The inbound event gauges of {@code /metrics}. */
     InboxMeters inboxMeters() {
         return inboxMeters;
@@ -425,6 +434,7 @@ public final class Switchboard implements AutoCloseable {
     public void close() {
         try {
             inboxMeters.close();
+            retention.close();
             // first, so refreshes in flight still have the database to store their rotated tokens in
             refresher.ifPresent(TokenRefresher::close);
             pushSocket.close();

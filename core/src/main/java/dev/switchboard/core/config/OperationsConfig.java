@@ -45,6 +45,11 @@ public record OperationsConfig(Duration shutdownDrain, Duration eventRetention) 
         return new OperationsConfig(newDrain, eventRetention);
     }
 
+    /** This configuration with another retention of processed events. */
+    public OperationsConfig withEventRetention(Duration newRetention) {
+        return new OperationsConfig(shutdownDrain, newRetention);
+    }
+
     /**
      * A duration written as a whole number and a unit, {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}
      * (e.g. {@code 7d}, {@code 90m}); empty when {@code text} is not one.
