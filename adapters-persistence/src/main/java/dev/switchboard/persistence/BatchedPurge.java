@@ -2,6 +2,7 @@ package dev.switchboard.persistence;
 
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Update;
 
 /**
@@ -19,16 +20,31 @@ final class BatchedPurge {
 
     /** The purges, each with its own lock key (the unrouted events' key 0 is what earlier versions took). */
     enum Job {
-        UNROUTED_EVENTS(0), PROCESSED_EVENTS(1), OAUTH_FLOWS(2), CONNECT_TOKENS(3);
+        UNROUTED_EVENTS(0, "delete old unrouted webhook events"),
+        PROCESSED_EVENTS(1, "delete old processed webhook events"),
+        OAUTH_FLOWS(2, "purge expired OAuth flows"),
+        CONNECT_TOKENS(3, "purge expired connect tokens");
 
         final int key;
+        /** What failed, for the {@link dev.switchboard.core.StoreUnavailableException} of a failed purge. */
+        final String action;
 
-        Job(int key) {
+        Job(int key, String action) {
             this.key = key;
+            this.action = action;
         }
     }
 
     private BatchedPurge() {
+    }
+
+    /**
+     * Runs {@code batchDelete} as {@link #run(Handle, Job, String, Consumer)} on a handle of its own; store failures
+     * become {@link dev.switchboard.core.StoreUnavailableException}s naming the job.
+     */
+    static int run(Jdbi jdbi, Job job, String batchDelete, Consumer<Update> binds) {
+        return PersistenceErrors.call(job.action, () -> jdbi.withHandle(handle ->
+                run(handle, job, batchDelete, binds)));
     }
 
     /**

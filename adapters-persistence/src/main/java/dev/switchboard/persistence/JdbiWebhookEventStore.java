@@ -352,11 +352,9 @@ public final class JdbiWebhookEventStore implements WebhookEventStore, UnroutedE
     @Override
     public int deleteReceivedBefore(Instant cutoff) {
         Objects.requireNonNull(cutoff, "cutoff");
-        return PersistenceErrors.call("delete old unrouted webhook events", () -> jdbi.withHandle(handle ->
-                BatchedPurge.run(handle, BatchedPurge.Job.UNROUTED_EVENTS, "DELETE FROM webhook_events WHERE id IN "
-                                + "(SELECT id FROM webhook_events WHERE app_id IS NULL AND received_at < :cutoff "
-                                + "LIMIT :batch)",
-                        update -> update.bind("cutoff", Sql.at(cutoff)))));
+        return BatchedPurge.run(jdbi, BatchedPurge.Job.UNROUTED_EVENTS, "DELETE FROM webhook_events WHERE id IN "
+                + "(SELECT id FROM webhook_events WHERE app_id IS NULL AND received_at < :cutoff LIMIT :batch)",
+                update -> update.bind("cutoff", Sql.at(cutoff)));
     }
 
     /**
@@ -366,11 +364,9 @@ public final class JdbiWebhookEventStore implements WebhookEventStore, UnroutedE
      */
     public int deleteProcessedBefore(Instant cutoff) {
         Objects.requireNonNull(cutoff, "cutoff");
-        return PersistenceErrors.call("delete old processed webhook events", () -> jdbi.withHandle(handle ->
-                BatchedPurge.run(handle, BatchedPurge.Job.PROCESSED_EVENTS, "DELETE FROM webhook_events WHERE id IN "
-                                + "(SELECT id FROM webhook_events WHERE status = 'processed' AND processed_at < :cutoff "
-                                + "LIMIT :batch)",
-                        update -> update.bind("cutoff", Sql.at(cutoff)))));
+        return BatchedPurge.run(jdbi, BatchedPurge.Job.PROCESSED_EVENTS, "DELETE FROM webhook_events WHERE id IN "
+                + "(SELECT id FROM webhook_events WHERE status = 'processed' AND processed_at < :cutoff LIMIT :batch)",
+                update -> update.bind("cutoff", Sql.at(cutoff)));
     }
 
     @Override
