@@ -34,7 +34,6 @@ import java.util.UUID;
  * threads (none when 0). {@link #close()} stops them in reverse order.
  */
 final class EventPipeline implements AutoCloseable {
-
     private final PgEventSignal signal;
     private final BatchingWebhookEventStore inbox;
     private final EventProcessor processor;
