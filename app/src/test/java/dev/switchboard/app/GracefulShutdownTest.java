@@ -59,20 +59,18 @@ class GracefulShutdownTest {
                 for (int i = 0; i < SENDERS; i++) {
                     load.add(senders.submit(() -> send(hook, callIds, accepted)));
                 }
-                while (accepted.size() < 50) {
-                    Thread.onSpinWait();
-                }
+                awaitAccepted(accepted, 50, load);
 
                 server.destroy();
                 // /ready turns 503 while the same port still answers the liveness probe and stores webhooks
-                while (status(port, "/ready") != 503) {
-                    Thread.onSpinWait();
-                }
+                int ready;
+                do {
+                    ready = status(port, "/ready");
+                } while (ready == 200);
+                assertThat(ready).as("/ready while the port is still open").isEqualTo(503);
                 int acceptedWhenDraining = accepted.size();
                 assertThat(status(port, "/health")).isEqualTo(200);
-                while (accepted.size() < acceptedWhenDraining + 20) {
-                    Thread.onSpinWait();
-                }
+                awaitAccepted(accepted, acceptedWhenDraining + 20, load);
 
                 int exit = server.waitFor();
                 for (Future<?> sender : load) {
@@ -104,6 +102,14 @@ class GracefulShutdownTest {
         environment.put("SHUTDOWN_DRAIN_SECONDS", "2");
         environment.put("LOG_FORMAT", "text");
         return builder.start();
+    }
+
+    /** Waits until {@code count} deliveries were answered 200, and fails if the senders stopped before. */
+    private static void awaitAccepted(Set<Long> accepted, int count, List<Future<?>> load) {
+        while (accepted.size() < count && load.stream().noneMatch(Future::isDone)) {
+            Thread.onSpinWait();
+        }
+        assertThat(accepted).as("deliveries answered 200 while the server serves").hasSizeGreaterThanOrEqualTo(count);
     }
 
     /** Posts signed call events one after another until the server no longer accepts connections. */
