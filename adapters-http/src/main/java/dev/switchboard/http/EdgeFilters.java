@@ -15,6 +15,8 @@ final class EdgeFilters implements AutoCloseable {
     private final EdgePolicy policy;
     private final Readiness readiness;
     private final RequestLog requestLog;
+    /** Set once the server is stopping: load balancers are told to send elsewhere while requests are still served. */
+    private volatile boolean draining;
 
     EdgeFilters(EdgePolicy policy) {
         this.policy = policy;
@@ -44,8 +46,19 @@ final class EdgeFilters implements AutoCloseable {
         requestLog.record(ctx, executionMillis);
     }
 
-    /** {@code GET /ready}: 200 {@code {"status":"ready"}} when the database answers in time, else a JSON 503. */
+    /** From now on {@code /ready} answers 503 {@code shutting_down}; every other route is served as before. */
+    void drain() {
+        draining = true;
+    }
+
+    /**
+     * {@code GET /ready}: 200 {@code {"status":"ready"}} when the database answers in time, else a JSON 503; a 503
+     * {@code shutting_down} without asking the database once the server drains.
+     */
     void ready(Context ctx) {
+        if (draining) {
+            throw new Problem(503, "shutting_down", "The server is shutting down.", Map.of("Retry-After", "5"));
+        }
         if (!readiness.ready()) {
             throw new Problem(503, "not_ready", "The database is not reachable.", Map.of("Retry-After", "5"));
         }

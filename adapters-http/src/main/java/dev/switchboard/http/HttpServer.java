@@ -24,6 +24,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.session.NullSessionCache;
 import org.eclipse.jetty.session.NullSessionDataStore;
 import org.slf4j.Logger;
@@ -114,6 +115,8 @@ public final class HttpServer implements AutoCloseable {
                 // errors Jetty answers before Javalin runs (unparsable or oversized heads, unreadable bodies)
                 server.setErrorHandler(errors);
                 server.insertHandler(gate);
+                // Jetty waits for requests in flight on stop (up to the stop timeout) only behind a graceful handler
+                server.insertHandler(new GracefulHandler());
             });
             config.jetty.modifyServletContextHandler(handler -> {
                 keepNoSessions(handler);
@@ -267,6 +270,18 @@ public final class HttpServer implements AutoCloseable {
                 .toList();
     }
 
+    /**
+     * Starts the drain before a stop: {@code /ready} answers 503 from now on, so that load balancers stop sending
+     * here, while every route (probes included) is still served until {@link #close()}.
+     */
+    public void drain() {
+        edge.drain();
+    }
+
+    /**
+     * Stops accepting connections, lets the requests in flight finish (up to five seconds; a request that only waits
+     * for the intake's group commit takes milliseconds), then stops.
+     */
     @Override
     public void close() {
         deadlines.shutdownNow();

@@ -11,6 +11,7 @@ import ch.qos.logback.core.read.ListAppender;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -47,6 +48,59 @@ class ReadinessAndMetricsTest {
         assertThat(ready.body()).isEqualTo("{\"status\":\"ready\"}");
         assertThat(down.statusCode()).isEqualTo(503);
         assertThat(down.body()).isEqualTo("{\"error\":\"not_ready\",\"message\":\"The database is not reachable.\"}");
+    }
+
+    @Test
+    void readyWhenDrainingThen503WhileEveryOtherRouteIsStillServed() throws Exception {
+        int port = start(EdgePolicy.defaults());
+        assertThat(get(port, "/ready").statusCode()).isEqualTo(200);
+
+        server.drain();
+
+        HttpResponse<String> ready = get(port, "/ready");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).isEqualTo("{\"error\":\"shutting_down\",\"message\":\"The server is shutting down.\"}");
+        assertThat(get(port, "/health").statusCode()).isEqualTo(200);
+        assertThat(get(port, "/api/calls/1").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void closeWhenARequestIsInFlightThenItIsAnsweredBeforeTheServerStops() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RouteGroup slow = routes -> routes.get("/slow", ctx -> {
+            entered.countDown();
+            release.await();
+            ctx.json(Map.of("done", true));
+        });
+        server = HttpServer.start(HttpSettings.of("127.0.0.1", 0), EdgePolicy.defaults(), List.of(slow));
+        int port = server.port();
+        CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+                return get(port, "/slow");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        entered.await();
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close);
+        // the stop has begun (the port no longer accepts) while the request still waits
+        while (accepts(port)) {
+            Thread.onSpinWait();
+        }
+        release.countDown();
+        stopping.join();
+
+        assertThat(inFlight.join().statusCode()).isEqualTo(200);
+        assertThat(inFlight.join().body()).isEqualTo("{\"done\":true}");
+    }
+
+    private static boolean accepts(int port) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     @Test

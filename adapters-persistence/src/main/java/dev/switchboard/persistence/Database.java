@@ -2,7 +2,9 @@ package dev.switchboard.persistence;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.switchboard.core.StoreUnavailableException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -119,6 +121,16 @@ public final class Database implements AutoCloseable {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    /**
+     * Has HikariCP record its own meters on {@code registry}: {@code hikaricp_connections} (total),
+     * {@code _active}, {@code _idle}, {@code _pending}, {@code _max}, {@code _min}, {@code _timeout_total}, and the
+     * acquire, usage and creation times, each tagged {@code pool="switchboard"}. Once per database.
+     */
+    public void recordPoolMeters(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     }
 
     /**

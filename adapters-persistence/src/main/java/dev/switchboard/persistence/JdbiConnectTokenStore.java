@@ -91,9 +91,8 @@ public final class JdbiConnectTokenStore implements ConnectTokenStore {
     @Override
     public int purgeExpired(Instant cutoff) {
         Objects.requireNonNull(cutoff, "cutoff");
-        return PersistenceErrors.call("purge expired connect tokens", () -> jdbi.withHandle(handle -> handle
-                .createUpdate("DELETE FROM connect_tokens WHERE expires_at <= :cutoff")
-                .bind("cutoff", OAuthColumns.bind(cutoff))
-                .execute()));
+        return BatchedPurge.run(jdbi, BatchedPurge.Job.CONNECT_TOKENS, "DELETE FROM connect_tokens WHERE "
+                + "token_hash IN (SELECT token_hash FROM connect_tokens WHERE expires_at <= :cutoff LIMIT :batch)",
+                update -> update.bind("cutoff", OAuthColumns.bind(cutoff)));
     }
 }

@@ -101,10 +101,9 @@ public final class JdbiOAuthFlowStore implements OAuthFlowStore {
     @Override
     public int purgeExpired(Instant now) {
         Objects.requireNonNull(now, "now");
-        return PersistenceErrors.call("purge expired OAuth flows", () -> jdbi.withHandle(handle -> handle
-                .createUpdate("DELETE FROM oauth_flows WHERE expires_at <= :now")
-                .bind("now", OAuthColumns.bind(now))
-                .execute()));
+        return BatchedPurge.run(jdbi, BatchedPurge.Job.OAUTH_FLOWS, "DELETE FROM oauth_flows WHERE state_hash IN "
+                + "(SELECT state_hash FROM oauth_flows WHERE expires_at <= :now LIMIT :batch)",
+                update -> update.bind("now", OAuthColumns.bind(now)));
     }
 
     private static String associatedData(UUID appId, SecretHash stateHash) {

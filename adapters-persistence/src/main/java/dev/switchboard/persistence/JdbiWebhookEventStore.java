@@ -1,5 +1,6 @@
 package dev.switchboard.persistence;
 
+import dev.switchboard.core.webhook.InboxCounts;
 import dev.switchboard.core.webhook.DeduplicationKey;
 import dev.switchboard.core.webhook.NewWebhookEvent;
 import dev.switchboard.core.webhook.UnroutedEvents;
@@ -41,19 +42,15 @@ import org.jdbi.v3.core.statement.StatementContext;
  * ({@link PgEventSignal}), so their processors start at once. Only duplicates cost more: a look-up each for the
  * stored id, after the commit (an insert that met a concurrent one of the same key waited for it to commit).
  *
- * <p>{@link #deleteReceivedBefore} deletes old unrouted events in batches, holding a session-level advisory lock
- * ({@link #PURGE_LOCK_CLASS}) taken with {@code pg_try_advisory_lock}: one instance purges at a time, the others
- * skip their turn instead of waiting or deleting the same rows. The lock goes with the session if the connection
- * breaks, so a purge that dies cannot keep the others out.
+ * <p>{@link #deleteReceivedBefore} (old unrouted events) and {@link #deleteProcessedBefore} (old processed events)
+ * delete in batches, one instance at a time ({@link BatchedPurge}).
  */
 public final class JdbiWebhookEventStore implements WebhookEventStore, UnroutedEvents {
     /** The channel notified when events were stored; distinct from the push channel. */
     public static final String CHANNEL = "switchboard_events";
     private static final int MAX_ERROR_LENGTH = 1000;
-    /** Advisory lock class ("SBUP") held while unrouted events are purged; distinct from the call-key locks. */
-    static final int PURGE_LOCK_CLASS = 0x5342_5550;
-    /** Rows deleted per statement, so a large purge never holds many row locks or one long transaction. */
-    private static final int PURGE_BATCH = 5_000;
+    /** Advisory lock class ("SBUP") held while old events are purged; distinct from the call-key locks. */
+    static final int PURGE_LOCK_CLASS = BatchedPurge.LOCK_CLASS;
     /**
      * The group commit's rows: inserted in a fixed order, a conflicting one skipped, each new one leased to
      * {@code :owner} until {@code :until} (both null: not leased); returns the new rows' ids.
@@ -355,29 +352,21 @@ public final class JdbiWebhookEventStore implements WebhookEventStore, UnroutedE
     @Override
     public int deleteReceivedBefore(Instant cutoff) {
         Objects.requireNonNull(cutoff, "cutoff");
-        return PersistenceErrors.call("delete old unrouted webhook events", () -> jdbi.withHandle(handle -> {
-            boolean locked = handle.createQuery("SELECT pg_try_advisory_lock(:class, 0)")
-                    .bind("class", PURGE_LOCK_CLASS).mapTo(Boolean.class).one();
-            if (!locked) {
-                return 0;
-            }
-            try {
-                int total = 0;
-                int deleted;
-                do {
-                    deleted = handle.createUpdate("DELETE FROM webhook_events WHERE id IN (SELECT id FROM "
-                                    + "webhook_events WHERE app_id IS NULL AND received_at < :cutoff LIMIT :batch)")
-                            .bind("cutoff", Sql.at(cutoff))
-                            .bind("batch", PURGE_BATCH)
-                            .execute();
-                    total += deleted;
-                } while (deleted == PURGE_BATCH);
-                return total;
-            } finally {
-                handle.createQuery("SELECT pg_advisory_unlock(:class, 0)").bind("class", PURGE_LOCK_CLASS)
-                        .mapTo(Boolean.class).one();
-            }
-        }));
+        return BatchedPurge.run(jdbi, BatchedPurge.Job.UNROUTED_EVENTS, "DELETE FROM webhook_events WHERE id IN "
+                + "(SELECT id FROM webhook_events WHERE app_id IS NULL AND received_at < :cutoff LIMIT :batch)",
+                update -> update.bind("cutoff", Sql.at(cutoff)));
+    }
+
+    /**
+     * Deletes the processed events that were processed before {@code cutoff} (and so received before it), in batches,
+     * and returns how many went; 0 at once when another instance is doing it. A redelivery of a deleted event would be
+     * stored as new, which is why the configured retention is far longer than Dialpad's redelivery window.
+     */
+    public int deleteProcessedBefore(Instant cutoff) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        return BatchedPurge.run(jdbi, BatchedPurge.Job.PROCESSED_EVENTS, "DELETE FROM webhook_events WHERE id IN "
+                + "(SELECT id FROM webhook_events WHERE status = 'processed' AND processed_at < :cutoff LIMIT :batch)",
+                update -> update.bind("cutoff", Sql.at(cutoff)));
     }
 
     @Override
@@ -385,6 +374,20 @@ public final class JdbiWebhookEventStore implements WebhookEventStore, UnroutedE
         return PersistenceErrors.call("count the webhook backlog", () -> jdbi.withHandle(handle -> handle
                 .createQuery("SELECT count(*) FROM webhook_events WHERE status <> 'processed'")
                 .mapTo(Long.class)
+                .one()));
+    }
+
+    /**
+     * The backlog, the failed events and the oldest event waiting for its first attempt, in one statement over the
+     * partial index of unprocessed events (processed ones, the bulk of the table, are not read).
+     */
+    public InboxCounts counts() {
+        return PersistenceErrors.call("count the webhook inbox", () -> jdbi.withHandle(handle -> handle
+                .createQuery("SELECT count(*) AS backlog, count(*) FILTER (WHERE status = 'failed') AS failed, "
+                        + "min(received_at) FILTER (WHERE status = 'received') AS oldest "
+                        + "FROM webhook_events WHERE status <> 'processed'")
+                .map((rs, ctx) -> new InboxCounts(rs.getLong("backlog"), rs.getLong("failed"),
+                        Sql.optionalInstant(rs, "oldest")))
                 .one()));
     }
 

@@ -128,6 +128,35 @@ class UnroutedEventsTest {
         assertThat(events.find(old)).isEmpty();
     }
 
+    @Test
+    void deleteProcessedBeforeWhenAnotherInstanceIsPurgingThemThenSkipsAndDeletesNextTime() throws SQLException {
+        UUID app = Apps.insert(testDatabase);
+        byte[] raw = DialpadEvents.sms(IDS.incrementAndGet()).build().jsonBytes();
+        UUID processed = events.store(NewWebhookEvent.of(Optional.of(app), Optional.of("org-processed"),
+                JsonCodec.parseObject(raw), raw, CLOCK.instant())).id();
+        events.markProcessed(processed);
+        Instant cutoff = CLOCK.instant().plusSeconds(1);
+        try (java.sql.Connection other = testDatabase.connect();
+             PreparedStatement lock = other.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+            lock.setInt(1, JdbiWebhookEventStore.PURGE_LOCK_CLASS);
+            lock.setInt(2, BatchedPurge.Job.PROCESSED_EVENTS.key);
+            lock.execute();
+
+            assertThat(events.deleteProcessedBefore(cutoff)).isZero();
+            assertThat(events.find(processed)).isPresent();
+            // the unrouted events' purge has a lock of its own and is not held up
+            assertThat(events.deleteReceivedBefore(CLOCK.instant().minus(Duration.ofDays(365)))).isZero();
+            try (PreparedStatement unlock = other.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+                unlock.setInt(1, JdbiWebhookEventStore.PURGE_LOCK_CLASS);
+                unlock.setInt(2, BatchedPurge.Job.PROCESSED_EVENTS.key);
+                unlock.execute();
+            }
+        }
+
+        assertThat(events.deleteProcessedBefore(cutoff)).isGreaterThanOrEqualTo(1);
+        assertThat(events.find(processed)).isEmpty();
+    }
+
     private static UUID storeUnrouted(String organisation, long messageId, Instant receivedAt) {
         byte[] raw = DialpadEvents.sms(messageId).build().jsonBytes();
         return events.store(NewWebhookEvent.of(Optional.empty(), Optional.of(organisation), JsonCodec.parseObject(raw), raw,

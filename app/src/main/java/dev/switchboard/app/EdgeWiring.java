@@ -13,18 +13,15 @@ import dev.switchboard.http.RateLimiting;
 import dev.switchboard.http.TransportSecurity;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.PostgresRateLimitStore;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP edge built from the configuration: the client-address resolver ({@code TRUST_PROXY}), production's https
  * rules, the CORS allow-list, the rate limits over the store {@code RATE_LIMIT_STORE} names, the metrics registry
- * (with the pool's gauges), {@code /ready} on the database, and {@code /metrics} open without credentials, as the
+ * (with HikariCP's pool meters), {@code /ready} on the database, and {@code /metrics} open without credentials, as the
  * contract has it (it names route templates and counts, never a tenant's id or data).
  * {@link #close()} stops what the rate-limit store runs in the background.
  */
@@ -55,7 +52,7 @@ final class EdgeWiring implements AutoCloseable {
                     + "proxy's rate limits");
         }
         Metrics metrics = Metrics.create();
-        registerPoolGauges(metrics.registry(), database);
+        database.recordPoolMeters(metrics.registry());
         EdgePolicy policy = new EdgePolicy(
                 ClientAddress.trusting(configuration.trustedProxies()),
                 configuration.production() ? TransportSecurity.redirectingTo(configuration.publicBaseUrl())
@@ -78,25 +75,12 @@ final class EdgeWiring implements AutoCloseable {
         return policy.metrics();
     }
 
-    private static void registerPoolGauges(MeterRegistry registry, Database database) {
-        gauge(registry, database, "active", use -> use.poolUse().active());
-        gauge(registry, database, "idle", use -> use.poolUse().idle());
-        gauge(registry, database, "pending", use -> use.poolUse().pending());
-        Gauge.builder("switchboard_db_pool_max_connections", database, d -> d.poolUse().max())
-                .description("Largest number of connections the pool opens")
-                .register(registry);
-    }
-
-    private static void gauge(MeterRegistry registry, Database database, String state,
-                              ToDoubleFunction<Database> value) {
-        Gauge.builder("switchboard_db_pool_connections", database, value)
-                .description("Database pool connections by state")
-                .tag("state", state)
-                .register(registry);
-    }
-
     @Override
     public void close() {
-        sharedStore.ifPresent(PostgresRateLimitStore::close);
+        try {
+            sharedStore.ifPresent(PostgresRateLimitStore::close);
+        } finally {
+            policy.metrics().close();
+        }
     }
 }

@@ -7,8 +7,8 @@ import dev.switchboard.core.secrets.SecretCipher;
 import dev.switchboard.core.webhook.AppWebhookSecrets;
 import dev.switchboard.core.webhook.BatchingWebhookEventStore;
 import dev.switchboard.core.webhook.EventProcessor;
+import dev.switchboard.core.webhook.InboxCounts;
 import dev.switchboard.core.webhook.OrganisationRouter;
-import dev.switchboard.core.webhook.UnroutedEventExpiry;
 import dev.switchboard.core.webhook.WebhookIntake;
 import dev.switchboard.core.webhook.WebhookVerifier;
 import dev.switchboard.http.WebhookRejectionAudit;
@@ -24,28 +24,16 @@ import dev.switchboard.persistence.JdbiWebhookEventStore;
 import dev.switchboard.persistence.PgEventSignal;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The webhook half of the server, wired with plain constructors: the intake behind the two webhook routes (with
  * group commit in front of the event table, each app's webhook secrets kept in memory, rejections audited once per
  * client, reason and minute), the cross-instance wake-up signal, the event processor with {@code EVENT_WORKERS}
- * threads (none when 0), and the hourly expiry of unrouted events (on every instance; the store lets one at a time
- * do the work). {@link #close()} stops them in reverse order.
+ * threads (none when 0). {@link #close()} stops them in reverse order.
  */
 final class EventPipeline implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
-    /** Delay before the first expiry pass after start, and between passes. */
-    private static final Duration EXPIRY_FIRST = Duration.ofMinutes(1);
-    private static final Duration EXPIRY_EVERY = Duration.ofHours(1);
-
     private final PgEventSignal signal;
     private final BatchingWebhookEventStore inbox;
     private final EventProcessor processor;
@@ -53,11 +41,11 @@ final class EventPipeline implements AutoCloseable {
     private final WebhookSecretCache secrets;
     private final WebhookRejectionAudit rejectionAudit;
     private final boolean processing;
-    private final ScheduledExecutorService expiry;
+    private final JdbiWebhookEventStore table;
 
     private EventPipeline(PgEventSignal signal, BatchingWebhookEventStore inbox, EventProcessor processor,
                           WebhookRoutes routes, WebhookSecretCache secrets, WebhookRejectionAudit rejectionAudit,
-                          boolean processing, ScheduledExecutorService expiry) {
+                          boolean processing, JdbiWebhookEventStore table) {
         this.signal = signal;
         this.inbox = inbox;
         this.processor = processor;
@@ -65,7 +53,7 @@ final class EventPipeline implements AutoCloseable {
         this.secrets = secrets;
         this.rejectionAudit = rejectionAudit;
         this.processing = processing;
-        this.expiry = expiry;
+        this.table = table;
     }
 
     /**
@@ -99,24 +87,12 @@ final class EventPipeline implements AutoCloseable {
         }
         WebhookRejectionAudit rejectionAudit = WebhookRejectionAudit.start(JdbiAuditLog.create(database), clock);
         return new EventPipeline(signal, inbox, processor, WebhookRoutes.create(intake, rejectionAudit), secrets,
-                rejectionAudit, workers > 0, startExpiry(UnroutedEventExpiry.create(table, clock)));
+                rejectionAudit, workers > 0, table);
     }
 
-    /** Runs {@code unrouted} hourly on a daemon thread; a failed pass is logged and the next one tries again. */
-    private static ScheduledExecutorService startExpiry(UnroutedEventExpiry unrouted) {
-        ScheduledExecutorService runner = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "unrouted-event-expiry");
-            thread.setDaemon(true);
-            return thread;
-        });
-        runner.scheduleWithFixedDelay(() -> {
-            try {
-                unrouted.purge();
-            } catch (RuntimeException e) {
-                LOG.warn("unrouted webhook events could not be expired now: {}", e.getMessage());
-            }
-        }, EXPIRY_FIRST.toMillis(), EXPIRY_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-        return runner;
+    /** The backlog, the failed events and the oldest waiting event, counted in the database now. */
+    InboxCounts counts() {
+        return table.counts();
     }
 
     /** The webhook routes to mount on the HTTP server (they count their outcomes). */
@@ -153,19 +129,20 @@ final class EventPipeline implements AutoCloseable {
     }
 
     /**
-     * Stops processing, then the intake's writers (failing what is still waiting), then the listener, and writes the
-     * rejections counted so far into the audit trail.
+     * Stops the intake's writers (after they wrote every event accepted before), then processing (releasing the events
+     * handed to this instance and not processed), then the listener, and writes the rejections counted so far into
+     * the audit trail.
      */
     @Override
     public void close() {
-        expiry.shutdownNow();
         try {
-            if (processing) {
-                processor.close();
-            }
+            // the writers first: what they still write is handed to the processor, which releases it when it stops
+            inbox.close();
         } finally {
             try {
-                inbox.close();
+                if (processing) {
+                    processor.close();
+                }
             } finally {
                 try {
                     signal.close();

@@ -70,6 +70,6 @@ public final class Main {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(switchboard::close, "switchboard-shutdown"));
+        Runtime.getRuntime().addShutdownHook(switchboard.shutdownHook());
     }
 }

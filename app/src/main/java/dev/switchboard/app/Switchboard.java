@@ -71,10 +71,13 @@ public final class Switchboard implements AutoCloseable {
     private final PostgresPushChannel push;
     private final PushSocket pushSocket;
     private final Optional<TokenRefresher> refresher;
+    private final InboxMeters inboxMeters;
+    private final RetentionSchedule retention;
 
     private Switchboard(Configuration configuration, Optional<EmbeddedDatabase> embedded, Database database,
                         HttpServer http, EdgeWiring edge, AppAuthenticator appAuthenticator, EventPipeline events,
-                        PostgresPushChannel push, PushSocket pushSocket, Optional<TokenRefresher> refresher) {
+                        PostgresPushChannel push, PushSocket pushSocket, Optional<TokenRefresher> refresher,
+                        InboxMeters inboxMeters, RetentionSchedule retention) {
         this.configuration = configuration;
         this.embedded = embedded;
         this.database = database;
@@ -85,6 +88,8 @@ public final class Switchboard implements AutoCloseable {
         this.push = push;
         this.pushSocket = pushSocket;
         this.refresher = refresher;
+        this.inboxMeters = inboxMeters;
+        this.retention = retention;
     }
 
     /** Starts with a fresh {@link SecureRandom}; see {@link #start(Configuration, SecureRandom)}. */
@@ -241,8 +246,11 @@ public final class Switchboard implements AutoCloseable {
             throw e;
         }
         refresher.ifPresent(running -> registerRefreshOutcomes(edge.metrics().registry(), running));
+        InboxMeters inboxMeters = InboxMeters.start(events::counts, edge.metrics().registry(), clock);
+        RetentionSchedule retention = RetentionSchedule.start(RetentionSchedule.jobs(resolved, database, clock,
+                random));
         return new Switchboard(resolved, embedded, database, http, edge, api.authenticator(), events, push,
-                pushSocket, refresher);
+                pushSocket, refresher, inboxMeters, retention);
     }
 
     /**
@@ -338,6 +346,16 @@ public final class Switchboard implements AutoCloseable {
         return edge.metrics();
     }
 
+    /** The retention jobs this instance runs hourly. */
+    RetentionSchedule retention() {
+        return retention;
+    }
+
+    /** The inbound event gauges of {@code /metrics}. */
+    InboxMeters inboxMeters() {
+        return inboxMeters;
+    }
+
     /** The event processor of this instance (running only when it has event workers). */
     EventProcessor eventProcessor() {
         return events.processor();
@@ -379,6 +397,36 @@ public final class Switchboard implements AutoCloseable {
     }
 
     /**
+     * The graceful stop a SIGTERM asks for: {@code /ready} answers 503 at once, every request is still served for
+     * {@code SHUTDOWN_DRAIN_SECONDS} (the time a load balancer takes to notice), then {@link #close()} lets the
+     * requests in flight finish, writes every webhook event the intake accepted and releases the events handed to
+     * this instance's processor.
+     */
+    public void drainAndClose() {
+        Duration drain = configuration.operations().shutdownDrain();
+        http.drain();
+        LOG.info("shutting down: /ready answers 503, requests are served for {} more second(s)", drain.toSeconds());
+        try {
+            Thread.sleep(drain.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    /**
+     * The JVM shutdown hook of a server process: {@link #drainAndClose()}, then the process ends with status 0, the
+     * status of a stop that lost nothing (a JVM ended by SIGTERM reports 143 otherwise, which orchestrators count as a
+     * failure). A stop that fails leaves the JVM's own status.
+     */
+    public Thread shutdownHook() {
+        return new Thread(() -> {
+            drainAndClose();
+            Runtime.getRuntime().halt(0);
+        }, "switchboard-shutdown");
+    }
+
+    /**
      * Stops the token refresher (letting refreshes in flight finish), closes the push sockets (1001), stops the
      * HTTP server and the event processing, then the push listener, the pool, and the embedded PostgreSQL if there
      * is one.
@@ -386,6 +434,8 @@ public final class Switchboard implements AutoCloseable {
     @Override
     public void close() {
         try {
+            inboxMeters.close();
+            retention.close();
             // first, so refreshes in flight still have the database to store their rotated tokens in
             refresher.ifPresent(TokenRefresher::close);
             pushSocket.close();

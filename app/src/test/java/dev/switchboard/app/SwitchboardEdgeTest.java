@@ -1,5 +1,14 @@
 package dev.switchboard.app;
 
+import java.time.temporal.ChronoUnit;
+import java.time.Instant;
+import java.time.Duration;
+import java.sql.Statement;
+import java.sql.Connection;
+import dev.switchboard.testkit.dialpad.WebhookSender;
+import dev.switchboard.testkit.dialpad.DialpadEvents;
+import dev.switchboard.testkit.MutableClock;
+import dev.switchboard.core.config.ProcessingConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,6 +69,52 @@ class SwitchboardEdgeTest {
             request.header(headers[i], headers[i + 1]);
         }
         return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void metricsWhenEventsWaitThenBacklogFailedAndLagAreShownWithThePoolAndJvmMeters() throws Exception {
+        String webhookSecret = "metrics-test-shared-webhook-secret-0123";
+        MutableClock clock = MutableClock.at(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        try (Switchboard switchboard = Switchboard.start(TestConfigurations.sandbox(data, external(testDatabase),
+                        TestConfigurations.providedSecrets(webhookSecret)),
+                new ProcessingConfig(0), new SecureRandom(), clock)) {
+            URI hook = URI.create("http://127.0.0.1:" + switchboard.port() + "/webhooks/dialpad");
+            WebhookSender sender = WebhookSender.create();
+            for (long callId = 9_100_000_001L; callId <= 9_100_000_003L; callId++) {
+                assertThat(sender.sendJwt(hook, webhookSecret, DialpadEvents.call(callId, "ringing").build())
+                        .status()).isEqualTo(200);
+            }
+            clock.advance(Duration.ofSeconds(42));
+            switchboard.inboxMeters().refresh();
+            System.gc();
+
+            String waiting = get(switchboard, "/metrics").body();
+
+            assertThat(waiting)
+                    .contains("switchboard_events_backlog 3.0")
+                    .contains("switchboard_events_failed 0.0")
+                    .contains("switchboard_events_lag_seconds 42.0")
+                    .contains("hikaricp_connections{pool=\"switchboard\"}")
+                    .contains("hikaricp_connections_pending{pool=\"switchboard\"}")
+                    .contains("hikaricp_connections_acquire_seconds_count{pool=\"switchboard\"}")
+                    .containsPattern("jvm_memory_used_bytes\\{area=\"heap\",id=\"[^\"]+\"} [1-9]")
+                    .contains("jvm_gc_pause_seconds_count{")
+                    .containsPattern("jvm_threads_live_threads [1-9]");
+
+            // one event fails, the others are processed: the backlog keeps the failed one, which leaves the lag
+            try (Connection connection = testDatabase.connect(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("UPDATE webhook_events SET status = 'failed', attempts = 1 "
+                        + "WHERE payload::jsonb ->> 'call_id' = '9100000001'");
+                statement.executeUpdate("UPDATE webhook_events SET status = 'processed', processed_at = now() "
+                        + "WHERE status = 'received'");
+            }
+            switchboard.inboxMeters().refresh();
+
+            assertThat(get(switchboard, "/metrics").body())
+                    .contains("switchboard_events_backlog 1.0")
+                    .contains("switchboard_events_failed 1.0")
+                    .contains("switchboard_events_lag_seconds 0.0");
+        }
     }
 
     @Test
@@ -185,8 +240,9 @@ class SwitchboardEdgeTest {
             assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
             assertThat(metrics.body())
                     .contains("http_server_requests_seconds_count{method=\"GET\",route=\"/health\",status=\"200\"}")
-                    .contains("switchboard_db_pool_connections{state=\"active\"}")
-                    .contains("switchboard_db_pool_max_connections 2.0")
+                    .contains("hikaricp_connections_active{pool=\"switchboard\"}")
+                    .contains("hikaricp_connections_max{pool=\"switchboard\"} 2.0")
+                    .doesNotContain("switchboard_db_pool_")
                     .contains("switchboard_webhook_events_total{outcome=\"" + "stored\"} 0.0")
                     .contains("switchboard_webhook_events_total{outcome=\"invalid_payload\"} 1.0")
                     .contains("switchboard_webhook_rejections_total{reason=\"malformed\","

@@ -31,12 +31,13 @@ import java.util.regex.Pattern;
  *                          ({@code CORS_ALLOWED_ORIGINS}), each {@code scheme://host[:port]} in lower case; empty
  *                          (the default) turns CORS off; https only in production
  * @param edgeLimits        connections per client address and sockets per app
+ * @param operations        the shutdown drain and the retention of processed events
  */
 public record Configuration(AppEnvironment environment, String host, int port, URI publicBaseUrl,
                             DialpadConfig dialpad, Secrets secrets, DatabaseConfig database,
                             List<IpRange> trustedProxies, RateLimitConfig rateLimits, LoggingConfig logging,
                             Optional<URI> connectSuccessUrl, Path dataDirectory, List<String> corsAllowedOrigins,
-                            EdgeLimitsConfig edgeLimits) {
+                            EdgeLimitsConfig edgeLimits, OperationsConfig operations) {
     /** The default directory of sandbox state, relative to the working directory. */
     public static final Path DEFAULT_DATA_DIRECTORY = Path.of("data");
     /** An origin as browsers send it (RFC 6454 section 6.2), lower case, without a default-port choice made for it. */
@@ -56,6 +57,7 @@ public record Configuration(AppEnvironment environment, String host, int port, U
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
         Objects.requireNonNull(edgeLimits, "edgeLimits");
+        Objects.requireNonNull(operations, "operations");
         for (String origin : corsAllowedOrigins) {
             if (!ORIGIN.matcher(origin).matches()) {
                 throw new IllegalArgumentException("a CORS origin is scheme://host[:port] in lower case");
@@ -83,6 +85,15 @@ public record Configuration(AppEnvironment environment, String host, int port, U
         }
     }
 
+    /** A configuration with the default drain and retention: the shape before they were configurable. */
+    public Configuration(AppEnvironment environment, String host, int port, URI publicBaseUrl, DialpadConfig dialpad,
+                         Secrets secrets, DatabaseConfig database, List<IpRange> trustedProxies,
+                         RateLimitConfig rateLimits, LoggingConfig logging, Optional<URI> connectSuccessUrl,
+                         Path dataDirectory, List<String> corsAllowedOrigins, EdgeLimitsConfig edgeLimits) {
+        this(environment, host, port, publicBaseUrl, dialpad, secrets, database, trustedProxies, rateLimits, logging,
+                connectSuccessUrl, dataDirectory, corsAllowedOrigins, edgeLimits, OperationsConfig.DEFAULTS);
+    }
+
     /** A configuration with the default edge limits: the shape before they were configurable. */
     public Configuration(AppEnvironment environment, String host, int port, URI publicBaseUrl, DialpadConfig dialpad,
                          Secrets secrets, DatabaseConfig database, List<IpRange> trustedProxies,
@@ -105,41 +116,49 @@ public record Configuration(AppEnvironment environment, String host, int port, U
     public Configuration withSecrets(Secrets newSecrets) {
         return new Configuration(environment, host, port, publicBaseUrl, dialpad, newSecrets, database,
                 trustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory, corsAllowedOrigins,
-                edgeLimits);
+                edgeLimits, operations);
     }
 
     /** This configuration listening on another host and port (tests use port 0). */
     public Configuration withListenAddress(String newHost, int newPort) {
         return new Configuration(environment, newHost, newPort, publicBaseUrl, dialpad, secrets, database,
                 trustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory, corsAllowedOrigins,
-                edgeLimits);
+                edgeLimits, operations);
     }
 
     /** This configuration with other rate limits (tests use small numbers). */
     public Configuration withRateLimits(RateLimitConfig newRateLimits) {
         return new Configuration(environment, host, port, publicBaseUrl, dialpad, secrets, database,
                 trustedProxies, newRateLimits, logging, connectSuccessUrl, dataDirectory, corsAllowedOrigins,
-                edgeLimits);
+                edgeLimits, operations);
     }
 
     /** This configuration trusting other proxies. */
     public Configuration withTrustedProxies(List<IpRange> newTrustedProxies) {
         return new Configuration(environment, host, port, publicBaseUrl, dialpad, secrets, database,
                 newTrustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory, corsAllowedOrigins,
-                edgeLimits);
+                edgeLimits, operations);
     }
 
     /** This configuration with other CORS origins. */
     public Configuration withCorsAllowedOrigins(List<String> newOrigins) {
         return new Configuration(environment, host, port, publicBaseUrl, dialpad, secrets, database,
-                trustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory, newOrigins, edgeLimits);
+                trustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory, newOrigins, edgeLimits,
+                operations);
     }
 
     /** This configuration with other edge limits. */
     public Configuration withEdgeLimits(EdgeLimitsConfig newEdgeLimits) {
         return new Configuration(environment, host, port, publicBaseUrl, dialpad, secrets, database,
                 trustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory, corsAllowedOrigins,
-                newEdgeLimits);
+                newEdgeLimits, operations);
+    }
+
+    /** This configuration with another drain and retention. */
+    public Configuration withOperations(OperationsConfig newOperations) {
+        return new Configuration(environment, host, port, publicBaseUrl, dialpad, secrets, database,
+                trustedProxies, rateLimits, logging, connectSuccessUrl, dataDirectory, corsAllowedOrigins,
+                edgeLimits, newOperations);
     }
 
     /** True in production. */

@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,12 +75,13 @@ public final class ConfigurationReader {
                 .flatMap(text -> url("CONNECT_SUCCESS_URL", text, production, true, true));
         List<String> corsOrigins = corsAllowedOrigins(production);
         EdgeLimitsConfig edgeLimits = edgeLimits();
+        OperationsConfig operations = operations();
         if (!problems.isEmpty()) {
             return new ConfigurationResult.Invalid(problems);
         }
         return new ConfigurationResult.Valid(new Configuration(env, host, port, publicBaseUrl, dialpad, secrets,
                 database, trustedProxies, rateLimits, logging, connectSuccessUrl,
-                Configuration.DEFAULT_DATA_DIRECTORY, corsOrigins, edgeLimits));
+                Configuration.DEFAULT_DATA_DIRECTORY, corsOrigins, edgeLimits, operations));
     }
 
     private AppEnvironment environment() {
@@ -502,6 +504,34 @@ public final class ConfigurationReader {
         return new EdgeLimitsConfig(
                 intValue("HTTP_MAX_CONNECTIONS_PER_CLIENT", defaults.maxConnectionsPerClient(), 1, MAX_EDGE_LIMIT, what),
                 intValue("WS_MAX_SOCKETS_PER_APP", defaults.maxSocketsPerApp(), 1, MAX_EDGE_LIMIT, what));
+    }
+
+    private OperationsConfig operations() {
+        OperationsConfig defaults = OperationsConfig.DEFAULTS;
+        int drainSeconds = intValue("SHUTDOWN_DRAIN_SECONDS", (int) defaults.shutdownDrain().toSeconds(), 0,
+                (int) OperationsConfig.MAX_SHUTDOWN_DRAIN.toSeconds(),
+                "a whole number of seconds (0 to " + OperationsConfig.MAX_SHUTDOWN_DRAIN.toSeconds() + ")");
+        return new OperationsConfig(Duration.ofSeconds(drainSeconds), eventRetention(defaults.eventRetention()));
+    }
+
+    /** {@code EVENT_RETENTION} as a duration, else the older {@code EVENT_RETENTION_DAYS} as days, else the default. */
+    private Duration eventRetention(Duration fallback) {
+        long minimumHours = OperationsConfig.MIN_EVENT_RETENTION.toHours();
+        Optional<String> text = optional("EVENT_RETENTION");
+        if (text.isPresent()) {
+            Optional<Duration> retention = OperationsConfig.parseDuration(text.get());
+            if (retention.isPresent() && retention.get().compareTo(OperationsConfig.MIN_EVENT_RETENTION) >= 0) {
+                return retention.get();
+            }
+            problem("EVENT_RETENTION", "is " + shown(text.get()) + ", expected a number and a unit (ms, s, m, h, d) "
+                    + "of at least " + minimumHours + "h, e.g. 7d");
+            return fallback;
+        }
+        if (optional("EVENT_RETENTION_DAYS").isPresent()) {
+            return Duration.ofDays(intValue("EVENT_RETENTION_DAYS", (int) fallback.toDays(), 1, 36_500,
+                    "a whole number of days (1 to 36500)"));
+        }
+        return fallback;
     }
 
     private LoggingConfig logging() {

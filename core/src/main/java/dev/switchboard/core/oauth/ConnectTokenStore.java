@@ -39,6 +39,9 @@ public interface ConnectTokenStore {
      */
     boolean complete(SecretHash tokenHash, Instant now);
 
-    /** Deletes every token that expired at or before {@code cutoff}, completed or not; returns how many went. */
+    /**
+     * Deletes every token that expired at or before {@code cutoff}, completed or not; returns how many went, 0 at once
+     * when another instance is purging them at this moment (it deletes the same ones).
+     */
     int purgeExpired(Instant cutoff);
 }

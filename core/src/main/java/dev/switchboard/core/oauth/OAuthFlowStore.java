@@ -22,7 +22,10 @@ public interface OAuthFlowStore {
      */
     Consumption consume(SecretHash stateHash, Instant now);
 
-    /** Deletes every flow that expired at or before {@code now}, used or not; returns how many went. */
+    /**
+     * Deletes every flow that expired at or before {@code now}, used or not; returns how many went, 0 at once when
+     * another instance is purging them at this moment (it deletes the same ones).
+     */
     int purgeExpired(Instant now);
 
     /** What consuming a state found. */

@@ -169,7 +169,8 @@ public final class BatchingWebhookEventStore implements WebhookEventStore, AutoC
 
     private void write() {
         List<Pending> batch = new ArrayList<>(settings.maxBatch());
-        while (running) {
+        // once closing, the writers still write what was accepted before: its senders are waiting for their answer
+        while (running || !queue.isEmpty()) {
             try {
                 Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
@@ -277,7 +278,10 @@ public final class BatchingWebhookEventStore implements WebhookEventStore, AutoC
         return delegate.backlog();
     }
 
-    /** Stops the writers after their current batch and fails every event still waiting. Idempotent. */
+    /**
+     * Refuses new events, lets the writers write every event accepted before (each waits up to 15 seconds), and fails
+     * whatever is still waiting after that. Idempotent.
+     */
     @Override
     public void close() {
         running = false;

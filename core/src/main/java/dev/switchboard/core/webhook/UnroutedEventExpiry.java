@@ -3,22 +3,20 @@ package dev.switchboard.core.webhook;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Expires the events of organisations that no app connects. Such an event may hold an SMS body or a caller's number
  * and nobody is entitled to it: it is kept {@link #RETENTION} at most, long enough for a connection being set up
  * while Dialpad already sends (and the processor routes it when that connection existed at its arrival, see
- * {@link EventProcessor}), and then deleted. {@link #purge()} is one synchronous pass; a runner calls it periodically
- * (the server does so hourly on every instance; the store lets one instance at a time do the work).
+ * {@link EventProcessor}), and then deleted. {@link #purge()} is one synchronous pass; the server runs it among its
+ * {@link dev.switchboard.core.data.Retention} jobs, hourly on every instance (the store lets one instance at a time
+ * do the work), which log what was deleted.
  *
  * <p>Usage: {@code UnroutedEventExpiry.create(store, clock).purge()}. Thread-safe.
  */
 public final class UnroutedEventExpiry {
     /** How long an unrouted event is kept after it was received. */
     public static final Duration RETENTION = Duration.ofDays(7);
-    private static final Logger LOG = LoggerFactory.getLogger(UnroutedEventExpiry.class);
 
     private final UnroutedEvents events;
     private final Clock clock;
@@ -39,10 +37,6 @@ public final class UnroutedEventExpiry {
      * fails.
      */
     public int purge() {
-        int deleted = events.deleteReceivedBefore(clock.instant().minus(RETENTION));
-        if (deleted > 0) {
-            LOG.info("{} unrouted webhook event(s) older than {} days deleted", deleted, RETENTION.toDays());
-        }
-        return deleted;
+        return events.deleteReceivedBefore(clock.instant().minus(RETENTION));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -396,6 +397,43 @@ class ConfigurationReaderTest {
                 .containsExactly(
                         "HTTP_MAX_CONNECTIONS_PER_CLIENT is '0', expected a positive whole number (at most 100000)",
                         "WS_MAX_SOCKETS_PER_APP is 'many', expected a positive whole number (at most 100000)");
+    }
+
+    @Test
+    void readWhenShutdownDrainIsSetThenUsedAndValidatedAndElseTenSeconds() {
+        assertThat(valid(Map.of()).operations().shutdownDrain()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(valid(Map.of("SHUTDOWN_DRAIN_SECONDS", "0")).operations().shutdownDrain()).isZero();
+        assertThat(valid(Map.of("SHUTDOWN_DRAIN_SECONDS", "45")).operations().shutdownDrain())
+                .isEqualTo(Duration.ofSeconds(45));
+
+        assertThat(problems(Map.of("SHUTDOWN_DRAIN_SECONDS", "-1"))).containsExactly(
+                "SHUTDOWN_DRAIN_SECONDS is '-1', expected a whole number of seconds (0 to 600)");
+        assertThat(problems(Map.of("SHUTDOWN_DRAIN_SECONDS", "601"))).containsExactly(
+                "SHUTDOWN_DRAIN_SECONDS is '601', expected a whole number of seconds (0 to 600)");
+    }
+
+    @Test
+    void readWhenEventRetentionIsADurationOrDaysThenUsedAndElseSevenDays() {
+        assertThat(valid(Map.of()).operations().eventRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(valid(Map.of("EVENT_RETENTION", "36h")).operations().eventRetention())
+                .isEqualTo(Duration.ofHours(36));
+        assertThat(valid(Map.of("EVENT_RETENTION", "90m")).operations().eventRetention())
+                .isEqualTo(Duration.ofMinutes(90));
+        assertThat(valid(Map.of("EVENT_RETENTION", "14d")).operations().eventRetention())
+                .isEqualTo(Duration.ofDays(14));
+        assertThat(valid(Map.of("EVENT_RETENTION_DAYS", "30")).operations().eventRetention())
+                .isEqualTo(Duration.ofDays(30));
+        // the newer name wins when both are set
+        assertThat(valid(Map.of("EVENT_RETENTION", "2d", "EVENT_RETENTION_DAYS", "30")).operations()
+                .eventRetention()).isEqualTo(Duration.ofDays(2));
+
+        assertThat(problems(Map.of("EVENT_RETENTION", "7 days"))).containsExactly("EVENT_RETENTION is '7 days', "
+                + "expected a number and a unit (ms, s, m, h, d) of at least 1h, e.g. 7d");
+        // shorter than Dialpad's redelivery needs to be recognised as a duplicate
+        assertThat(problems(Map.of("EVENT_RETENTION", "500ms"))).containsExactly("EVENT_RETENTION is '500ms', "
+                + "expected a number and a unit (ms, s, m, h, d) of at least 1h, e.g. 7d");
+        assertThat(problems(Map.of("EVENT_RETENTION_DAYS", "0"))).containsExactly(
+                "EVENT_RETENTION_DAYS is '0', expected a whole number of days (1 to 36500)");
     }
 
     @Test

@@ -96,6 +96,42 @@ class BatchingWebhookEventStoreTest {
     }
 
     @Test
+    void closeWhenEventsAreWaitingForTheWriterThenTheyAreWrittenBeforeItStops() throws Exception {
+        SlowDelegate delegate = new SlowDelegate();
+        List<Thread> callerThreads = new CopyOnWriteArrayList<>();
+        ExecutorService callers = Executors.newFixedThreadPool(10, task -> {
+            Thread thread = new Thread(task);
+            callerThreads.add(thread);
+            return thread;
+        });
+        BatchingWebhookEventStore store = BatchingWebhookEventStore.start(delegate, LocalEventSignal.create(),
+                new BatchingWebhookEventStore.Settings(1, 2, Duration.ofSeconds(30)));
+        try {
+            List<Future<WebhookEventStore.Stored>> results = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                int n = i;
+                results.add(callers.submit(() -> store.store(event(n))));
+            }
+            // every caller waits for its answer: its event is in the queue or in the held batch
+            while (callerThreads.size() < 10
+                    || callerThreads.stream().anyMatch(t -> t.getState() != Thread.State.TIMED_WAITING)) {
+                Thread.onSpinWait();
+            }
+            Future<?> closing = callers.submit(store::close);
+            delegate.release.countDown();
+            closing.get();
+
+            for (Future<WebhookEventStore.Stored> result : results) {
+                assertThat(result.get().duplicate()).isFalse();
+            }
+            assertThat(delegate.batches.stream().mapToInt(Integer::intValue).sum()).isEqualTo(10);
+            assertThatThrownBy(() -> store.store(event(11))).isInstanceOf(StoreUnavailableException.class);
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
     void storeWhenClosedThenStoreUnavailable() {
         BatchingWebhookEventStore store = BatchingWebhookEventStore.start(new SlowDelegate(),
                 LocalEventSignal.create(), BatchingWebhookEventStore.Settings.DEFAULTS);
