@@ -6,16 +6,31 @@ import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.apikey.ApiKeys;
 import dev.switchboard.core.apps.App;
 import dev.switchboard.core.apps.AppAdministration;
+import dev.switchboard.core.audit.AuditEvent;
+import dev.switchboard.core.audit.AuditEventType;
 import dev.switchboard.core.oauth.ConnectLinkIssue;
 import dev.switchboard.core.oauth.Connection;
+import dev.switchboard.core.secrets.SecretCipher;
+import dev.switchboard.core.webhook.DialpadWebhook;
+import dev.switchboard.core.webhook.DialpadWebhookSecret;
+import dev.switchboard.core.webhook.NewDialpadWebhook;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.persistence.JdbiApiKeyStore;
 import dev.switchboard.persistence.JdbiAppStore;
 import dev.switchboard.persistence.JdbiAuditLog;
+import dev.switchboard.persistence.JdbiDialpadWebhookStore;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,7 +44,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The command line, {@code java -jar switchboard.jar [command]}: {@code serve} (also what no command means),
- * {@code check-config}, {@code migrate}, {@code apps create|list}, {@code connect-link}, {@code api-key rotate}.
+ * {@code check-config}, {@code migrate}, {@code apps create|list}, {@code connect-link}, {@code api-key rotate},
+ * {@code simulate}.
  * Every command reads the server's own environment ({@link ServerSettings}) and, where it changes data, goes through
  * the same core services and audit entries as the internal API (actor {@value #ACTOR}). Exit codes: 0 success,
  * 1 failure (configuration, database, no such app), 2 usage error. Messages never carry a secret; the two commands
@@ -72,7 +88,8 @@ final class SwitchboardCommand implements Callable<Integer> {
                 .addSubcommand("migrate", new Migrate(root))
                 .addSubcommand("apps", apps)
                 .addSubcommand("connect-link", new ConnectLink(root))
-                .addSubcommand("api-key", apiKey);
+                .addSubcommand("api-key", apiKey)
+                .addSubcommand("simulate", new Simulate(root));
         line.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
             // operators' messages never carry a secret; any other exception is named, not printed, in case it does
             String message = exception instanceof SwitchboardException ? exception.getMessage()
@@ -387,6 +404,128 @@ final class SwitchboardCommand implements Callable<Integer> {
                 printJson(out, answer);
                 return 0;
             });
+        }
+    }
+
+    @Command(name = "simulate", mixinStandardHelpOptions = true, description = {
+        "Posts realistic, signed Dialpad events for an app to a running sandbox server: for each call ringing, "
+            + "connected and hangup, then a call that goes to voicemail, then an SMS. The app's sockets receive "
+            + "call.ring, call.started, call.ended, voicemail.received and message.received.",
+        "The events are signed with the app's simulation webhook secret, set (encrypted and audited) on each run; "
+            + "refused in production, where made-up calls would mix with real ones."})
+    static final class Simulate implements Callable<Integer> {
+        /** The Dialpad webhook id under which an app's simulation secret is kept; no real Dialpad id looks so. */
+        static final String SIMULATION_WEBHOOK_ID = "switchboard-simulation";
+        private static final HttpClient HTTP = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10)).build();
+
+        private final SwitchboardCommand root;
+        @Spec
+        private CommandSpec spec;
+        @Option(names = "--app", required = true, description = "The app's app_id.")
+        private UUID appId;
+        @Option(names = "--calls", defaultValue = "1", description = "How many answered calls (1 to 100, default 1).")
+        private int calls;
+        @Option(names = "--url", description = "The server's base URL (default PUBLIC_BASE_URL).")
+        private URI url;
+
+        Simulate(SwitchboardCommand root) {
+            this.root = root;
+        }
+
+        @Override
+        public Integer call() {
+            if (calls < 1 || calls > 100) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--calls must be 1 to 100");
+            }
+            Optional<ServerSettings> settings = root.settings(spec);
+            if (settings.isEmpty()) {
+                return 1;
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (settings.get().configuration().production()) {
+                err.println("switchboard: simulate runs only in sandbox (APP_ENV=sandbox): in production its made-up "
+                        + "calls would mix with real ones");
+                return 1;
+            }
+            Optional<String> secret;
+            URI base;
+            try (CommandDatabase database = CommandDatabase.open(settings.get().configuration(), root.random)) {
+                base = url != null ? url : database.configuration().publicBaseUrl();
+                secret = simulationSecret(database, base, err);
+            }
+            if (secret.isEmpty()) {
+                return 1;
+            }
+            URI target = URI.create(stripSlash(base.toString()) + "/webhooks/dialpad/" + appId);
+            for (SimulatedEvents.Event event : SimulatedEvents.of(calls, root.random, root.clock.instant())) {
+                int status = post(target, SimulatedEvents.sign(event.payload(), secret.get(), JSON), err);
+                out.println(event.description() + ": " + (status < 0 ? "not sent" : Integer.toString(status)));
+                out.flush();
+                if (status != 200) {
+                    err.println("switchboard: " + target + " did not accept the event (is the server running there?"
+                            + " --url sets another address)");
+                    return 1;
+                }
+            }
+            return 0;
+        }
+
+        /**
+         * Sets a fresh simulation secret for the app (the row is created once and reused, its secret replaced on
+         * each run, so no simulation secret outlives its run's use) and audits it; empty after a message when the
+         * app does not exist or is inactive.
+         */
+        private Optional<String> simulationSecret(CommandDatabase database, URI base, PrintWriter err) {
+            Optional<App> app = JdbiAppStore.create(database.database(), root.clock).find(appId);
+            if (app.isEmpty()) {
+                appNotFound(err, appId);
+                return Optional.empty();
+            }
+            if (!app.get().active()) {
+                err.println("switchboard: the app " + appId + " is inactive; activate it first");
+                return Optional.empty();
+            }
+            SecretCipher cipher = SecretCipher.fromBase64Key(
+                    database.configuration().secrets().requireTokenEncryptionKey().value(), root.random);
+            JdbiDialpadWebhookStore webhooks = JdbiDialpadWebhookStore.create(database.database(), cipher, root.clock);
+            boolean existed = webhooks.list(appId).stream()
+                    .anyMatch(webhook -> webhook.dialpadWebhookId().equals(SIMULATION_WEBHOOK_ID));
+            byte[] bytes = new byte[32];
+            root.random.nextBytes(bytes);
+            String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            String hookUrl = stripSlash(base.toString()) + "/webhooks/dialpad/" + appId;
+            DialpadWebhook saved = webhooks.save(new NewDialpadWebhook(appId, SIMULATION_WEBHOOK_ID, hookUrl,
+                    new DialpadWebhookSecret(secret), List.of()));
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("webhook_id", saved.id().toString());
+            details.put("dialpad_webhook_id", SIMULATION_WEBHOOK_ID);
+            details.put("hook_url", hookUrl);
+            details.put("purpose", existed ? "simulation secret replaced" : "simulation");
+            JdbiAuditLog.create(database.database()).record(new AuditEvent(root.clock.instant(),
+                    AuditEventType.WEBHOOK_CREATED, Optional.of(appId), ACTOR, Optional.empty(), details));
+            return Optional.of(secret);
+        }
+
+        /** The status of the POST, or -1 after a message when nothing answered. */
+        private static int post(URI target, String jwt, PrintWriter err) {
+            HttpRequest request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(15))
+                    .header("Content-Type", "application/jwt")
+                    .POST(HttpRequest.BodyPublishers.ofString(jwt)).build();
+            try {
+                return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (IOException e) {
+                err.println("switchboard: could not reach " + target + ": " + e.getClass().getSimpleName());
+                return -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+
+        private static String stripSlash(String base) {
+            return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.apikey.ApiKeys;
 import dev.switchboard.http.HttpServer;
+import dev.switchboard.testkit.PushClient;
 import dev.switchboard.testkit.TestDatabase;
 import dev.switchboard.testkit.dialpad.FakeDialpad;
 import java.io.PrintWriter;
@@ -98,7 +99,7 @@ class CommandLineTest {
         List<String[]> commands = List.of(new String[] {}, new String[] {"serve"}, new String[] {"check-config"},
                 new String[] {"migrate"}, new String[] {"apps"}, new String[] {"apps", "create"},
                 new String[] {"apps", "list"}, new String[] {"connect-link"}, new String[] {"api-key"},
-                new String[] {"api-key", "rotate"});
+                new String[] {"api-key", "rotate"}, new String[] {"simulate"});
         for (String[] command : commands) {
             String[] args = new String[command.length + 1];
             System.arraycopy(command, 0, args, 0, command.length);
@@ -255,6 +256,50 @@ class CommandLineTest {
     }
 
     @Test
+    void simulateMakesTheAppsSocketReceiveACallAVoicemailAndAnSms() throws Exception {
+        JsonNode app = run(environment, "apps", "create", "--name", "Simulated").json();
+        String appId = app.get("app_id").asText();
+        try (PushClient socket = PushClient.connect(server.port(), app.get("api_key").asText(),
+                PushClient.KeyPlacement.HEADER)) {
+            Run run = run(environment, "simulate", "--app", appId, "--calls", "2");
+
+            assertThat(run.code()).as(run.err()).isZero();
+            assertThat(run.out().lines()).hasSize(9).allMatch(line -> line.endsWith(": 200"));
+            // the server processes events of different calls in parallel: wait for the last of each kind
+            socket.until(message -> "message.received".equals(message.get("type")));
+            socket.until(message -> "voicemail.received".equals(message.get("type")));
+            List<Object> types = socket.taken().stream().map(message -> message.get("type")).toList();
+            assertThat(types).filteredOn("call.ring"::equals).hasSize(3);
+            assertThat(types).filteredOn("call.started"::equals).hasSize(2);
+            assertThat(types).contains("call.ended", "voicemail.received", "message.received");
+        }
+        // the second run reuses the app's simulation webhook, with a new secret
+        assertThat(run(environment, "simulate", "--app", appId).code()).isZero();
+        assertThat(audit(appId)).filteredOn(entry -> entry.startsWith("webhook_created ")).hasSize(2);
+        assertThat(webhookRows(appId)).isEqualTo(1);
+    }
+
+    @Test
+    void simulateIsRefusedInProductionAndForAnUnknownAppAndWithoutAServer() throws Exception {
+        Map<String, String> production = new HashMap<>(environment);
+        production.put("APP_ENV", "production");
+        production.put("PUBLIC_BASE_URL", "https://switchboard.example.com");
+        production.put("DIALPAD_PROD_CLIENT_ID", CLIENT_ID);
+        production.put("DIALPAD_PROD_CLIENT_SECRET", CLIENT_SECRET);
+        Run refused = run(production, "simulate", "--app", UUID.randomUUID().toString());
+        assertThat(refused.code()).as(refused.err()).isEqualTo(1);
+        assertThat(refused.err()).contains("only in sandbox");
+
+        assertThat(run(environment, "simulate", "--app", UUID.randomUUID().toString()).code()).isEqualTo(1);
+        assertThat(run(environment, "simulate", "--app", UUID.randomUUID().toString(), "--calls", "0").code())
+                .isEqualTo(2);
+        String appId = run(environment, "apps", "create", "--name", "Nobody listens").json().get("app_id").asText();
+        Run nowhere = run(environment, "simulate", "--app", appId, "--url", "http://127.0.0.1:" + freePort());
+        assertThat(nowhere.code()).isEqualTo(1);
+        assertThat(nowhere.err()).contains("could not reach");
+    }
+
+    @Test
     void anUnknownAppIsAFailure() {
         String unknown = UUID.randomUUID().toString();
         Run rotate = run(environment, "api-key", "rotate", "--app", unknown);
@@ -301,6 +346,15 @@ class CommandLineTest {
             }
         }
         return entries;
+    }
+
+    private static int webhookRows(String appId) throws Exception {
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM dialpad_webhooks WHERE app_id = '"
+                     + UUID.fromString(appId) + "'")) {
+            rows.next();
+            return rows.getInt(1);
+        }
     }
 
     private static List<String> tables(TestDatabase target) throws Exception {
