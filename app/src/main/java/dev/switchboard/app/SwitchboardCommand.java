@@ -345,7 +345,7 @@ final class SwitchboardCommand implements Callable<Integer> {
             }
             return root.withDatabase(spec, (database, out, err) -> {
                 ConnectLinkIssue issue = OAuthWiring.flows(database.configuration(), database.database(),
-                        root.random, root.clock).createConnectLink(appId, bound, Optional.empty());
+                        root.random, root.clock).createConnectLink(appId, bound, Optional.empty(), ACTOR);
                 if (issue instanceof ConnectLinkIssue.AppNotFound) {
                     return appNotFound(err, appId);
                 }
