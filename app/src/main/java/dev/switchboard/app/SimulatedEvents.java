@@ -38,20 +38,22 @@ final class SimulatedEvents {
 
     /** The events of {@code calls} answered calls, one voicemail and one SMS, in the order Dialpad would send them. */
     static List<Event> of(int calls, SecureRandom random, Instant now) {
+        // the calls happened in the last minutes: every date is in the past, as in a real event
+        Instant first = now.minusSeconds(60L + calls * 2L);
         List<Event> events = new ArrayList<>();
         for (int i = 0; i < calls; i++) {
             long callId = callId(random);
-            Instant started = now.plusSeconds(i * 2L);
+            Instant started = first.plusSeconds(i * 2L);
             events.add(call(callId, "ringing", started, null, null, null));
             events.add(call(callId, "connected", started, started.plusSeconds(3), null, null));
             events.add(call(callId, "hangup", started, started.plusSeconds(3), started.plusSeconds(45), null));
         }
         long voicemail = callId(random);
-        Instant started = now.plusSeconds(calls * 2L);
+        Instant started = first.plusSeconds(calls * 2L);
         events.add(call(voicemail, "ringing", started, null, null, null));
         events.add(call(voicemail, "voicemail", started, null, started.plusSeconds(30),
                 "https://dialpad.com/shared/voicemail/simulated-" + voicemail));
-        events.add(sms(callId(random), started.plusSeconds(31)));
+        events.add(sms(callId(random), now));
         return events;
     }
 

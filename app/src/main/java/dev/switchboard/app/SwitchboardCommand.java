@@ -408,9 +408,9 @@ final class SwitchboardCommand implements Callable<Integer> {
     }
 
     @Command(name = "simulate", mixinStandardHelpOptions = true, description = {
-        "Posts realistic, signed Dialpad events for an app to a running sandbox server: for each call ringing, "
-            + "connected and hangup, then a call that goes to voicemail, then an SMS. The app's sockets receive "
-            + "call.ring, call.started, call.ended, voicemail.received and message.received.",
+        "Posts signed, made-up Dialpad call and SMS events for an app to a running sandbox server.",
+        "For each call ringing, connected and hangup, then a call that goes to voicemail, then an SMS: the app's "
+            + "sockets receive call.ring, call.started, call.ended, voicemail.received and message.received.",
         "The events are signed with the app's simulation webhook secret, set (encrypted and audited) on each run; "
             + "refused in production, where made-up calls would mix with real ones."})
     static final class Simulate implements Callable<Integer> {
