@@ -180,15 +180,22 @@ final class SwitchboardCommand implements Callable<Integer> {
         int run(CommandDatabase database, PrintWriter out, PrintWriter err);
     }
 
+    /** A command that works with the root's environment, randomness and clock. */
+    abstract static class Subcommand implements Callable<Integer> {
+        final SwitchboardCommand root;
+        @Spec
+        CommandSpec spec;
+
+        Subcommand(SwitchboardCommand root) {
+            this.root = root;
+        }
+    }
+
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = "Starts the server (the default when no command is given).")
-    static final class Serve implements Callable<Integer> {
-        private final SwitchboardCommand root;
-        @Spec
-        private CommandSpec spec;
-
+    static final class Serve extends Subcommand {
         Serve(SwitchboardCommand root) {
-            this.root = root;
+            super(root);
         }
 
         @Override
@@ -199,13 +206,9 @@ final class SwitchboardCommand implements Callable<Integer> {
 
     @Command(name = "check-config", mixinStandardHelpOptions = true,
             description = "Prints every configuration problem, one a line; exits 1 if there is any, 0 if none.")
-    static final class CheckConfig implements Callable<Integer> {
-        private final SwitchboardCommand root;
-        @Spec
-        private CommandSpec spec;
-
+    static final class CheckConfig extends Subcommand {
         CheckConfig(SwitchboardCommand root) {
-            this.root = root;
+            super(root);
         }
 
         @Override
@@ -227,13 +230,9 @@ final class SwitchboardCommand implements Callable<Integer> {
 
     @Command(name = "migrate", mixinStandardHelpOptions = true,
             description = "Applies the database migrations and exits.")
-    static final class Migrate implements Callable<Integer> {
-        private final SwitchboardCommand root;
-        @Spec
-        private CommandSpec spec;
-
+    static final class Migrate extends Subcommand {
         Migrate(SwitchboardCommand root) {
-            this.root = root;
+            super(root);
         }
 
         @Override
@@ -248,27 +247,18 @@ final class SwitchboardCommand implements Callable<Integer> {
 
     @Command(name = "apps", mixinStandardHelpOptions = true, description = "Creates and lists apps.",
             synopsisSubcommandLabel = "(create | list)")
-    static final class AppsCommand implements Callable<Integer> {
-        @Spec
-        private CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "apps needs a command: create or list");
-        }
+    /** Only a group: not itself runnable, so picocli answers a usage error (2) without one of its commands. */
+    static final class AppsCommand {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Creates an app and prints it with its API key, shown this once.")
-    static final class AppsCreate implements Callable<Integer> {
-        private final SwitchboardCommand root;
-        @Spec
-        private CommandSpec spec;
+    static final class AppsCreate extends Subcommand {
         @Option(names = "--name", required = true, description = "The app's name (1 to 255 characters).")
         private String name;
 
         AppsCreate(SwitchboardCommand root) {
-            this.root = root;
+            super(root);
         }
 
         @Override
@@ -297,13 +287,9 @@ final class SwitchboardCommand implements Callable<Integer> {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Lists the apps, one a line: app_id, active or inactive, created_at, name.")
-    static final class AppsList implements Callable<Integer> {
-        private final SwitchboardCommand root;
-        @Spec
-        private CommandSpec spec;
-
+    static final class AppsList extends Subcommand {
         AppsList(SwitchboardCommand root) {
-            this.root = root;
+            super(root);
         }
 
         @Override
@@ -321,17 +307,14 @@ final class SwitchboardCommand implements Callable<Integer> {
 
     @Command(name = "connect-link", mixinStandardHelpOptions = true,
             description = "Issues a connect link for an app (valid 15 minutes, until a connection completes).")
-    static final class ConnectLink implements Callable<Integer> {
-        private final SwitchboardCommand root;
-        @Spec
-        private CommandSpec spec;
+    static final class ConnectLink extends Subcommand {
         @Option(names = "--app", required = true, description = "The app's app_id.")
         private UUID appId;
         @Option(names = "--dialpad-org-id", description = "The only Dialpad organisation the link may connect.")
         private String organisation;
 
         ConnectLink(SwitchboardCommand root) {
-            this.root = root;
+            super(root);
         }
 
         @Override
@@ -366,27 +349,18 @@ final class SwitchboardCommand implements Callable<Integer> {
 
     @Command(name = "api-key", mixinStandardHelpOptions = true, description = "Manages an app's API key.",
             synopsisSubcommandLabel = "rotate")
-    static final class ApiKeyCommand implements Callable<Integer> {
-        @Spec
-        private CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "api-key needs a command: rotate");
-        }
+    /** Only a group: not itself runnable, so picocli answers a usage error (2) without one of its commands. */
+    static final class ApiKeyCommand {
     }
 
     @Command(name = "rotate", mixinStandardHelpOptions = true, description = "Gives the app a new API key, "
             + "shown this once; the old key stops working (on running servers within seconds).")
-    static final class ApiKeyRotate implements Callable<Integer> {
-        private final SwitchboardCommand root;
-        @Spec
-        private CommandSpec spec;
+    static final class ApiKeyRotate extends Subcommand {
         @Option(names = "--app", required = true, description = "The app's app_id.")
         private UUID appId;
 
         ApiKeyRotate(SwitchboardCommand root) {
-            this.root = root;
+            super(root);
         }
 
         @Override
@@ -413,15 +387,12 @@ final class SwitchboardCommand implements Callable<Integer> {
             + "sockets receive call.ring, call.started, call.ended, voicemail.received and message.received.",
         "The events are signed with the app's simulation webhook secret, set (encrypted and audited) on each run; "
             + "refused in production, where made-up calls would mix with real ones."})
-    static final class Simulate implements Callable<Integer> {
+    static final class Simulate extends Subcommand {
         /** The Dialpad webhook id under which an app's simulation secret is kept; no real Dialpad id looks so. */
         static final String SIMULATION_WEBHOOK_ID = "switchboard-simulation";
         private static final HttpClient HTTP = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(10)).build();
 
-        private final SwitchboardCommand root;
-        @Spec
-        private CommandSpec spec;
         @Option(names = "--app", required = true, description = "The app's app_id.")
         private UUID appId;
         @Option(names = "--calls", defaultValue = "1", description = "How many answered calls (1 to 100, default 1).")
@@ -430,7 +401,7 @@ final class SwitchboardCommand implements Callable<Integer> {
         private URI url;
 
         Simulate(SwitchboardCommand root) {
-            this.root = root;
+            super(root);
         }
 
         @Override
