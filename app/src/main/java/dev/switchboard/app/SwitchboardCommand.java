@@ -36,6 +36,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -116,7 +117,8 @@ final class SwitchboardCommand implements Callable<Integer> {
     }
 
     private int serve(CommandSpec command) {
-        Optional<ServerSettings> settings = settings(command);
+        // the server also logs them, so that a log collector shows why it did not start
+        Optional<ServerSettings> settings = settings(command, true);
         if (settings.isEmpty()) {
             return 1;
         }
@@ -126,6 +128,7 @@ final class SwitchboardCommand implements Callable<Integer> {
         } catch (SwitchboardException e) {
             // the message is written for operators and never carries a secret; the stack trace would add nothing
             command.commandLine().getErr().println("Switchboard could not start: " + e.getMessage());
+            LoggerFactory.getLogger(SwitchboardCommand.class).error("Switchboard could not start: {}", e.getMessage());
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(serving::close, "switchboard-shutdown"));
@@ -134,10 +137,19 @@ final class SwitchboardCommand implements Callable<Integer> {
 
     /** The settings, or empty after one line per problem on stderr. */
     private Optional<ServerSettings> settings(CommandSpec command) {
+        return settings(command, false);
+    }
+
+    /** The settings, or empty after one line per problem on stderr (and in the log if {@code log}). */
+    private Optional<ServerSettings> settings(CommandSpec command, boolean log) {
         ServerSettings.Reading reading = ServerSettings.read(environment);
         if (reading instanceof ServerSettings.Reading.Invalid invalid) {
-            invalid.problems().forEach(problem -> command.commandLine().getErr()
-                    .println("configuration problem: " + problem));
+            for (String problem : invalid.problems()) {
+                command.commandLine().getErr().println("configuration problem: " + problem);
+                if (log) {
+                    LoggerFactory.getLogger(SwitchboardCommand.class).error("configuration problem: {}", problem);
+                }
+            }
             return Optional.empty();
         }
         return Optional.of(((ServerSettings.Reading.Valid) reading).settings());
