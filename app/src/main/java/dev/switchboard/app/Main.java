@@ -19,7 +19,9 @@ public final class Main {
     static final String LOG_FORMAT_PROPERTY = "switchboard.log.format";
     /** System property that sets the root level in logback.xml. */
     static final String LOG_LEVEL_PROPERTY = "switchboard.log.level";
-    /** Arguments that start the server; every other command logs only warnings, so its own output stays readable. */
+    /** System property that sends the log to System.out (the server) or System.err (every other command). */
+    static final String LOG_TARGET_PROPERTY = "switchboard.log.target";
+    /** Arguments that start the server; every other command logs only warnings, to stderr, so its output stays clean. */
     private static final Set<String> SERVING = Set.of("serve");
 
     private Main() {
@@ -33,6 +35,7 @@ public final class Main {
         boolean serving = args.length == 0 || SERVING.contains(args[0]);
         System.setProperty(LOG_FORMAT_PROPERTY, logging.format().name());
         System.setProperty(LOG_LEVEL_PROPERTY, serving ? logging.level().toUpperCase(Locale.ROOT) : "WARN");
+        System.setProperty(LOG_TARGET_PROPERTY, serving ? "System.out" : "System.err");
 
         CommandLine line = SwitchboardCommand.commandLine(System.getenv(), new SecureRandom(), Clock.systemUTC());
         int code = line.execute(args);
