@@ -9,6 +9,7 @@ import dev.switchboard.core.apikey.ApiKeyStatus;
 import dev.switchboard.core.apikey.ApiKeyStore;
 import dev.switchboard.core.apikey.ApiKeys;
 import dev.switchboard.core.apikey.IssuedApiKey;
+import dev.switchboard.core.apps.AppAdministration;
 import dev.switchboard.core.apps.AppStore;
 import dev.switchboard.core.audit.AuditEvent;
 import dev.switchboard.core.audit.AuditEventType;
@@ -59,7 +60,7 @@ public final class ApiKeyRoutes implements RouteGroup {
     private static final ObjectMapper MAPPER = HttpServer.objectMapper();
 
     private final AppStore apps;
-    private final ApiKeys apiKeys;
+    private final AppAdministration administration;
     private final ApiKeyStore store;
     private final AppAuthenticator authenticator;
     private final AuditLog audit;
@@ -69,7 +70,7 @@ public final class ApiKeyRoutes implements RouteGroup {
     private ApiKeyRoutes(AppStore apps, ApiKeys apiKeys, ApiKeyStore store, AppAuthenticator authenticator,
                          AuditLog audit, InternalAuth internalAuth, Clock clock) {
         this.apps = apps;
-        this.apiKeys = apiKeys;
+        this.administration = AppAdministration.create(apps, apiKeys, store, audit, clock);
         this.store = store;
         this.authenticator = authenticator;
         this.audit = audit;
@@ -106,27 +107,11 @@ public final class ApiKeyRoutes implements RouteGroup {
 
     private void createOrRotate(Context ctx) {
         UUID appId = existingApp(ctx);
-        IssuedApiKey key = null;
-        ApiKeyAuditEntry entry = null;
-        // a lookup prefix collision is a 2^-64 event per pair of keys: one fresh key is all a retry needs
-        for (int attempt = 1; entry == null; attempt++) {
-            key = apiKeys.issue();
-            try {
-                entry = store.createOrRotate(appId, key.stored(), ACTOR, clock.instant())
-                        .orElseThrow(ApiKeyRoutes::appNotFound);
-            } catch (IllegalStateException e) {
-                if (attempt >= 2) {
-                    throw e;
-                }
-            }
-        }
+        AppAdministration.KeyIssued issued = administration.issueKey(appId, ACTOR, clientIp(ctx))
+                .orElseThrow(ApiKeyRoutes::appNotFound);
+        IssuedApiKey key = issued.key();
+        ApiKeyAuditEntry entry = issued.entry();
         authenticator.forgetApp(appId);
-        Map<String, String> details = new LinkedHashMap<>();
-        entry.oldHint().ifPresent(hint -> details.put("old_hint", hint));
-        details.put("new_hint", key.hint());
-        AuditEventType type = entry.oldHint().isPresent() ? AuditEventType.API_KEY_ROTATED
-                : AuditEventType.API_KEY_CREATED;
-        audit.record(new AuditEvent(entry.at(), type, Optional.of(appId), ACTOR, clientIp(ctx), details));
         LOG.info("API key {} for app {}: {}", entry.action().code(), appId, key.hint());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("api_key", key.plaintext());

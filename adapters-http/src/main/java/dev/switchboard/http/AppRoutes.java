@@ -6,6 +6,7 @@ import dev.switchboard.core.apikey.ApiKeyStore;
 import dev.switchboard.core.apikey.ApiKeys;
 import dev.switchboard.core.apikey.IssuedApiKey;
 import dev.switchboard.core.apps.App;
+import dev.switchboard.core.apps.AppAdministration;
 import dev.switchboard.core.apps.AppStore;
 import dev.switchboard.core.audit.AuditEvent;
 import dev.switchboard.core.audit.AuditEventType;
@@ -19,7 +20,6 @@ import dev.switchboard.core.oauth.RefreshHealth;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -67,21 +67,19 @@ public final class AppRoutes implements RouteGroup {
     private static final String ACTOR = "internal_api";
 
     private final AppStore apps;
-    private final ApiKeys apiKeys;
-    private final ApiKeyStore apiKeyStore;
+    private final AppAdministration administration;
     private final ConnectionStore connections;
     private final OAuthFlows flows;
     private final AuditLog audit;
     private final InternalAuth internalAuth;
-    private final String publicBaseUrl;
+    private final URI publicBaseUrl;
     private final Clock clock;
 
-    private AppRoutes(AppStore apps, ApiKeys apiKeys, ApiKeyStore apiKeyStore, ConnectionStore connections,
-                      OAuthFlows flows, AuditLog audit, InternalAuth internalAuth, String publicBaseUrl,
+    private AppRoutes(AppStore apps, AppAdministration administration, ConnectionStore connections,
+                      OAuthFlows flows, AuditLog audit, InternalAuth internalAuth, URI publicBaseUrl,
                       Clock clock) {
         this.apps = apps;
-        this.apiKeys = apiKeys;
-        this.apiKeyStore = apiKeyStore;
+        this.administration = administration;
         this.connections = connections;
         this.flows = flows;
         this.audit = audit;
@@ -94,15 +92,12 @@ public final class AppRoutes implements RouteGroup {
     public static AppRoutes create(AppStore apps, ApiKeys apiKeys, ApiKeyStore apiKeyStore,
                                    ConnectionStore connections, OAuthFlows flows, AuditLog audit,
                                    InternalAuth internalAuth, URI publicBaseUrl, Clock clock) {
-        Objects.requireNonNull(publicBaseUrl, "publicBaseUrl");
-        String base = publicBaseUrl.toString();
-        while (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
-        }
-        return new AppRoutes(Objects.requireNonNull(apps, "apps"), Objects.requireNonNull(apiKeys, "apiKeys"),
-                Objects.requireNonNull(apiKeyStore, "apiKeyStore"), Objects.requireNonNull(connections, "connections"),
+        Objects.requireNonNull(clock, "clock");
+        return new AppRoutes(Objects.requireNonNull(apps, "apps"), AppAdministration.create(apps, apiKeys,
+                apiKeyStore, audit, clock), Objects.requireNonNull(connections, "connections"),
                 Objects.requireNonNull(flows, "flows"), Objects.requireNonNull(audit, "audit"),
-                Objects.requireNonNull(internalAuth, "internalAuth"), base, Objects.requireNonNull(clock, "clock"));
+                Objects.requireNonNull(internalAuth, "internalAuth"),
+                Objects.requireNonNull(publicBaseUrl, "publicBaseUrl"), clock);
     }
 
     @Override
@@ -119,12 +114,9 @@ public final class AppRoutes implements RouteGroup {
         ObjectNode body = Requests.jsonObject(ctx);
         String name = name(body.get("name"));
         Optional<String> clientIp = Requests.clientIp(ctx);
-        App app = apps.create(name);
-        audit.record(new AuditEvent(clock.instant(), AuditEventType.APP_CREATED, Optional.of(app.id()), ACTOR,
-                clientIp, Map.of("app_name", app.name())));
-        IssuedApiKey key = firstKey(app.id());
-        audit.record(new AuditEvent(clock.instant(), AuditEventType.API_KEY_CREATED, Optional.of(app.id()), ACTOR,
-                clientIp, Map.of("key_hint", key.hint())));
+        AppAdministration.Created created = administration.createApp(name, ACTOR, clientIp);
+        App app = created.app();
+        IssuedApiKey key = created.key();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("app_id", app.id());
         answer.put("app_name", app.name());
@@ -132,22 +124,6 @@ public final class AppRoutes implements RouteGroup {
         answer.put("created_at", app.createdAt());
         answer.put("warning", WARNING);
         ctx.status(201).json(answer);
-    }
-
-    private IssuedApiKey firstKey(UUID appId) {
-        // a lookup prefix collision is a 2^-64 event per pair of keys: one fresh key is all a retry needs
-        for (int attempt = 1; ; attempt++) {
-            IssuedApiKey key = apiKeys.issue();
-            try {
-                apiKeyStore.createOrRotate(appId, key.stored(), ACTOR, clock.instant())
-                        .orElseThrow(() -> new IllegalStateException("the app just created has disappeared"));
-                return key;
-            } catch (IllegalStateException e) {
-                if (attempt >= 2) {
-                    throw e;
-                }
-            }
-        }
     }
 
     private void list(Context ctx) {
@@ -208,8 +184,7 @@ public final class AppRoutes implements RouteGroup {
             throw Problems.forbidden("app_inactive", "This app is inactive; activate it before connecting.");
         }
         ConnectLinkIssue.Issued issued = (ConnectLinkIssue.Issued) issue;
-        String url = publicBaseUrl + "/auth/dialpad/connect?app_id=" + issued.appId() + "&connect_token="
-                + URLEncoder.encode(issued.token(), StandardCharsets.UTF_8);
+        String url = issued.connectUrl(publicBaseUrl);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("connect_url", url);
         answer.put("expires_at", issued.expiresAt());

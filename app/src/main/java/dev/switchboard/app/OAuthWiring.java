@@ -51,13 +51,7 @@ final class OAuthWiring {
         JdbiAuditLog audit = JdbiAuditLog.create(database);
         ConnectionStore connections = JdbiConnectionStore.create(database, cipher);
         ConnectTokenStore connectTokens = JdbiConnectTokenStore.create(database);
-        Pkce pkce = Pkce.using(random);
-        OAuthFlows flows = OAuthFlows.create(apps, connectTokens,
-                JdbiOAuthFlowStore.create(database, cipher),
-                BrowserBinding.of(configuration.secrets().requireSessionSecret().value(), random), () -> {
-                    Pkce.Verifier verifier = pkce.newVerifier();
-                    return new PkcePair(verifier.value(), verifier.challenge());
-                }, audit, clock, random);
+        OAuthFlows flows = flows(configuration, database, apps, connectTokens, cipher, audit, random, clock);
         InternalAuth internalAuth = InternalAuth.withSecret(configuration.secrets().requireInternalApiSecret().value());
 
         RouteGroup oauth;
@@ -81,6 +75,28 @@ final class OAuthWiring {
         AppRoutes admin = AppRoutes.create(apps, ApiKeys.create(random), JdbiApiKeyStore.create(database), connections,
                 flows, audit, internalAuth, configuration.publicBaseUrl(), clock);
         return List.of(oauth, admin);
+    }
+
+    /**
+     * The OAuth flows on {@code database}: what issues connect links (the internal API's and the command line's) and
+     * runs each connection's authorisation.
+     */
+    static OAuthFlows flows(Configuration configuration, Database database, SecureRandom random, Clock clock) {
+        SecretCipher cipher = SecretCipher.fromBase64Key(
+                configuration.secrets().requireTokenEncryptionKey().value(), random);
+        return flows(configuration, database, JdbiAppStore.create(database, clock),
+                JdbiConnectTokenStore.create(database), cipher, JdbiAuditLog.create(database), random, clock);
+    }
+
+    private static OAuthFlows flows(Configuration configuration, Database database, JdbiAppStore apps,
+                                    ConnectTokenStore connectTokens, SecretCipher cipher, JdbiAuditLog audit,
+                                    SecureRandom random, Clock clock) {
+        Pkce pkce = Pkce.using(random);
+        return OAuthFlows.create(apps, connectTokens, JdbiOAuthFlowStore.create(database, cipher),
+                BrowserBinding.of(configuration.secrets().requireSessionSecret().value(), random), () -> {
+                    Pkce.Verifier verifier = pkce.newVerifier();
+                    return new PkcePair(verifier.value(), verifier.challenge());
+                }, audit, clock, random);
     }
 
     private static DialpadEnvironment environment(Configuration configuration) {

@@ -1,5 +1,8 @@
 package dev.switchboard.core.oauth;
 
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -8,8 +11,8 @@ import java.util.UUID;
 /** Result of {@link OAuthFlows#createConnectLink}. */
 public sealed interface ConnectLinkIssue {
     /**
-     * A new connect token for {@code appId}, good for one completed connection. The HTTP layer builds
-     * {@code $PUBLIC_BASE_URL/auth/dialpad/connect?app_id=…&connect_token=…} from it.
+     * A new connect token for {@code appId}, good for one completed connection; {@link #connectUrl} is the link
+     * to give to the person who connects.
      *
      * @param token          secret until used: shown once in the response, never logged
      * @param organisationId the only Dialpad organisation the link may connect, as stored; empty for any
@@ -21,6 +24,19 @@ public sealed interface ConnectLinkIssue {
             Objects.requireNonNull(token, "token");
             Objects.requireNonNull(expiresAt, "expiresAt");
             Objects.requireNonNull(organisationId, "organisationId");
+        }
+
+        /**
+         * {@code <publicBaseUrl>/auth/dialpad/connect?app_id=…&connect_token=…}: the link the internal API and the
+         * command line both hand out. It carries the token, so it is shown once and never logged.
+         */
+        public String connectUrl(URI publicBaseUrl) {
+            String base = publicBaseUrl.toString();
+            while (base.endsWith("/")) {
+                base = base.substring(0, base.length() - 1);
+            }
+            return base + "/auth/dialpad/connect?app_id=" + appId + "&connect_token="
+                    + URLEncoder.encode(token, StandardCharsets.UTF_8);
         }
 
         @Override

@@ -100,7 +100,14 @@ public final class OAuthFlows {
      * than the links of the last half hour and their flows.
      */
     public ConnectLinkIssue createConnectLink(UUID appId, Optional<String> organisationId, Optional<String> clientIp) {
+        return createConnectLink(appId, organisationId, clientIp, ACTOR_INTERNAL);
+    }
+
+    /** As {@link #createConnectLink(UUID, Optional, Optional)}, audited as done by {@code actor} (the command line). */
+    public ConnectLinkIssue createConnectLink(UUID appId, Optional<String> organisationId, Optional<String> clientIp,
+                                              String actor) {
         Objects.requireNonNull(appId, "appId");
+        Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(organisationId, "organisationId");
         Objects.requireNonNull(clientIp, "clientIp");
         Optional<App> app = apps.find(appId);
@@ -119,7 +126,7 @@ public final class OAuthFlows {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("expires_at", expiresAt.toString());
         stored.organisationId().ifPresent(organisation -> details.put("organisation_id", organisation));
-        audit.record(new AuditEvent(now, AuditEventType.CONNECT_LINK_CREATED, Optional.of(appId), ACTOR_INTERNAL,
+        audit.record(new AuditEvent(now, AuditEventType.CONNECT_LINK_CREATED, Optional.of(appId), actor,
                 clientIp, details));
         return new ConnectLinkIssue.Issued(appId, token, expiresAt, stored.organisationId());
     }
