@@ -41,11 +41,6 @@ import org.slf4j.LoggerFactory;
  * <p>Built once from its route groups and started; {@link #close()} stops it. Request handling is concurrent.
  */
 public final class HttpServer implements AutoCloseable {
-    /**
-     * Bytes read from a connection at a time. Larger than Jetty's 8 KiB so that a body of up to the 1 MiB limit is
-     * read in a few dozen reads, not over a hundred: reading is most of what a refused large body costs.
-     */
-    private static final int INPUT_BUFFER_BYTES = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     /** The header that makes Javalin treat a request as a WebSocket upgrade. */
     private static final String WEBSOCKET_VERSION = "Sec-WebSocket-Version";
@@ -102,9 +97,7 @@ public final class HttpServer implements AutoCloseable {
             config.router.ignoreTrailingSlashes = true;
             config.jsonMapper(new JavalinJackson(objectMapper(), false));
             config.jetty.addConnector((server, http) -> {
-                HttpConnectionFactory factory = new HttpConnectionFactory(http);
-                factory.setInputBufferSize(INPUT_BUFFER_BYTES);
-                ServerConnector connector = new ServerConnector(server, factory);
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
                 connector.setHost(settings.host());
                 connector.setPort(settings.port());
                 connector.addEventListener(guard);
@@ -125,7 +118,6 @@ public final class HttpServer implements AutoCloseable {
             });
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
-                http.setInputBufferSize(INPUT_BUFFER_BYTES);
                 http.setSendXPoweredBy(false);
             });
 
