@@ -1,6 +1,5 @@
 package dev.switchboard.http;
 
-import dev.switchboard.core.config.IpRange;
 import io.javalin.http.Context;
 import java.net.InetAddress;
 import java.util.ArrayList;

@@ -1,7 +1,6 @@
 package dev.switchboard.http;
 
 import dev.switchboard.core.StoreUnavailableException;
-import dev.switchboard.core.config.RateLimitConfig;
 import dev.switchboard.core.ratelimit.RateLimit;
 import dev.switchboard.core.ratelimit.RateLimitDecision;
 import dev.switchboard.core.ratelimit.RateLimiter;

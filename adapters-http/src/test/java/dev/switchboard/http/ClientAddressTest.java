@@ -2,7 +2,6 @@ package dev.switchboard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.core.config.IpRange;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -7,8 +7,6 @@ import static dev.switchboard.testkit.PushClient.handshakeStatus;
 import static dev.switchboard.testkit.PushClient.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.core.config.IpRange;
-import dev.switchboard.core.config.RateLimitConfig;
 import dev.switchboard.core.ratelimit.RateLimiter;
 import dev.switchboard.testkit.PushClient.KeyPlacement;
 import java.net.http.HttpRequest;

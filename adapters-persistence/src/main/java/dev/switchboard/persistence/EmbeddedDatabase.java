@@ -1,7 +1,7 @@
 package dev.switchboard.persistence;
 
 import dev.switchboard.core.StoreUnavailableException;
-import dev.switchboard.core.config.Secret;
+import dev.switchboard.core.secrets.Secret;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;

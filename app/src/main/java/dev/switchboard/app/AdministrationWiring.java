@@ -1,7 +1,7 @@
 package dev.switchboard.app;
 
 import dev.switchboard.core.audit.AuditExport;
-import dev.switchboard.core.config.Configuration;
+import dev.switchboard.app.config.Configuration;
 import dev.switchboard.core.secrets.SecretCipher;
 import dev.switchboard.core.webhook.DialpadWebhookProvisioner;
 import dev.switchboard.core.webhook.DialpadWebhookStore;

@@ -3,7 +3,7 @@ package dev.switchboard.app;
 import dev.switchboard.core.apikey.ApiKeyAuthenticator;
 import dev.switchboard.core.apikey.ApiKeys;
 import dev.switchboard.core.data.DataVersions;
-import dev.switchboard.core.config.Configuration;
+import dev.switchboard.app.config.Configuration;
 import dev.switchboard.http.ApiKeyRoutes;
 import dev.switchboard.http.AppAuthenticator;
 import dev.switchboard.http.DataApiRoutes;

@@ -1,9 +1,9 @@
 package dev.switchboard.app;
 
 import dev.switchboard.core.SwitchboardException;
-import dev.switchboard.core.config.Configuration;
-import dev.switchboard.core.config.DatabaseConfig;
-import dev.switchboard.core.config.Secret;
+import dev.switchboard.app.config.Configuration;
+import dev.switchboard.app.config.DatabaseConfig;
+import dev.switchboard.core.secrets.Secret;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
 import dev.switchboard.persistence.EmbeddedDatabase;

@@ -1,7 +1,7 @@
 package dev.switchboard.app;
 
-import dev.switchboard.core.config.Configuration;
-import dev.switchboard.core.config.RateLimitConfig;
+import dev.switchboard.app.config.Configuration;
+import dev.switchboard.http.RateLimitConfig;
 import dev.switchboard.core.ratelimit.RateLimitStore;
 import dev.switchboard.core.ratelimit.RateLimiter;
 import dev.switchboard.http.ClientAddress;

@@ -1,7 +1,7 @@
 package dev.switchboard.app;
 
-import dev.switchboard.core.config.Configuration;
-import dev.switchboard.core.config.ProcessingConfig;
+import dev.switchboard.app.config.Configuration;
+import dev.switchboard.app.config.ProcessingConfig;
 import dev.switchboard.core.data.DataVersions;
 import dev.switchboard.core.secrets.SecretCipher;
 import dev.switchboard.core.webhook.AppWebhookSecrets;

@@ -1,8 +1,8 @@
 package dev.switchboard.app;
 
-import dev.switchboard.core.config.ConfigurationReader;
-import dev.switchboard.core.config.ConfigurationResult;
-import dev.switchboard.core.config.LoggingConfig;
+import dev.switchboard.app.config.ConfigurationReader;
+import dev.switchboard.app.config.ConfigurationResult;
+import dev.switchboard.app.config.LoggingConfig;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Locale;

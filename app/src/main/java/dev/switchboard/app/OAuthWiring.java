@@ -1,8 +1,8 @@
 package dev.switchboard.app;
 
 import dev.switchboard.core.apikey.ApiKeys;
-import dev.switchboard.core.config.Configuration;
-import dev.switchboard.core.config.DialpadConfig;
+import dev.switchboard.app.config.Configuration;
+import dev.switchboard.app.config.DialpadConfig;
 import dev.switchboard.core.oauth.BrowserBinding;
 import dev.switchboard.core.oauth.ConnectTokenStore;
 import dev.switchboard.core.oauth.ConnectionStore;

@@ -1,6 +1,6 @@
 package dev.switchboard.app;
 
-import dev.switchboard.core.config.Configuration;
+import dev.switchboard.app.config.Configuration;
 import dev.switchboard.core.data.Retention;
 import dev.switchboard.core.oauth.OAuthFlows;
 import dev.switchboard.core.secrets.SecretCipher;

@@ -1,9 +1,9 @@
 package dev.switchboard.app;
 
 import dev.switchboard.core.SwitchboardException;
-import dev.switchboard.core.config.Configuration;
-import dev.switchboard.core.config.Secret;
-import dev.switchboard.core.config.Secrets;
+import dev.switchboard.app.config.Configuration;
+import dev.switchboard.core.secrets.Secret;
+import dev.switchboard.app.config.Secrets;
 import dev.switchboard.core.secrets.SecretCipher;
 import java.io.IOException;
 import java.io.InputStream;

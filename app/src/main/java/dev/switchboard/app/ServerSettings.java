@@ -1,9 +1,9 @@
 package dev.switchboard.app;
 
-import dev.switchboard.core.config.Configuration;
-import dev.switchboard.core.config.ConfigurationReader;
-import dev.switchboard.core.config.ConfigurationResult;
-import dev.switchboard.core.config.ProcessingConfig;
+import dev.switchboard.app.config.Configuration;
+import dev.switchboard.app.config.ConfigurationReader;
+import dev.switchboard.app.config.ConfigurationResult;
+import dev.switchboard.app.config.ProcessingConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

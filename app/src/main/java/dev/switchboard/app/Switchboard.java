@@ -1,11 +1,11 @@
 package dev.switchboard.app;
 
 import dev.switchboard.core.SwitchboardException;
-import dev.switchboard.core.config.Configuration;
-import dev.switchboard.core.config.DatabaseConfig;
-import dev.switchboard.core.config.DialpadConfig;
-import dev.switchboard.core.config.ProcessingConfig;
-import dev.switchboard.core.config.Secret;
+import dev.switchboard.app.config.Configuration;
+import dev.switchboard.app.config.DatabaseConfig;
+import dev.switchboard.app.config.DialpadConfig;
+import dev.switchboard.app.config.ProcessingConfig;
+import dev.switchboard.core.secrets.Secret;
 import dev.switchboard.core.oauth.TokenRefresher;
 import dev.switchboard.core.push.PushPublisher;
 import dev.switchboard.core.secrets.SecretCipher;

@@ -2,7 +2,7 @@ package dev.switchboard.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.core.config.DatabaseConfig;
+import dev.switchboard.app.config.DatabaseConfig;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.testkit.TestDatabase;
 import java.io.IOException;

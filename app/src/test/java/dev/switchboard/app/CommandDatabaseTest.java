@@ -3,8 +3,8 @@ package dev.switchboard.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.apps.App;
-import dev.switchboard.core.config.Configuration;
-import dev.switchboard.core.config.DatabaseConfig;
+import dev.switchboard.app.config.Configuration;
+import dev.switchboard.app.config.DatabaseConfig;
 import dev.switchboard.persistence.JdbiAppStore;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.app.AdminServer.Response;
-import dev.switchboard.core.config.Secrets;
+import dev.switchboard.app.config.Secrets;
 import dev.switchboard.core.oauth.Connection;
 import dev.switchboard.testkit.PushClient;
 import dev.switchboard.testkit.PushClient.KeyPlacement;

@@ -2,8 +2,8 @@ package dev.switchboard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.core.config.Configuration;
-import dev.switchboard.core.config.OperationsConfig;
+import dev.switchboard.app.config.Configuration;
+import dev.switchboard.app.config.OperationsConfig;
 import dev.switchboard.core.data.Retention;
 import dev.switchboard.core.json.JsonCodec;
 import dev.switchboard.core.oauth.ConnectToken;

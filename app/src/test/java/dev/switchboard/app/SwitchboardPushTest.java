@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.apikey.ApiKeys;
 import dev.switchboard.core.apikey.IssuedApiKey;
-import dev.switchboard.core.config.DatabaseConfig;
-import dev.switchboard.core.config.ProcessingConfig;
+import dev.switchboard.app.config.DatabaseConfig;
+import dev.switchboard.app.config.ProcessingConfig;
 import dev.switchboard.core.push.PushEvent;
 import dev.switchboard.core.push.PushEventType;
 import dev.switchboard.http.PushSettings;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.core.StoreUnavailableException;
-import dev.switchboard.core.config.DatabaseConfig;
+import dev.switchboard.app.config.DatabaseConfig;
 import dev.switchboard.testkit.TestDatabase;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,14 +1,14 @@
 package dev.switchboard.app;
 
-import dev.switchboard.core.config.AppEnvironment;
-import dev.switchboard.core.config.Configuration;
-import dev.switchboard.core.config.DatabaseConfig;
-import dev.switchboard.core.config.DialpadConfig;
-import dev.switchboard.core.config.IpRange;
-import dev.switchboard.core.config.LoggingConfig;
-import dev.switchboard.core.config.RateLimitConfig;
-import dev.switchboard.core.config.SecretSetting;
-import dev.switchboard.core.config.Secrets;
+import dev.switchboard.app.config.AppEnvironment;
+import dev.switchboard.app.config.Configuration;
+import dev.switchboard.app.config.DatabaseConfig;
+import dev.switchboard.app.config.DialpadConfig;
+import dev.switchboard.http.IpRange;
+import dev.switchboard.app.config.LoggingConfig;
+import dev.switchboard.http.RateLimitConfig;
+import dev.switchboard.app.config.SecretSetting;
+import dev.switchboard.app.config.Secrets;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.util.Base64;

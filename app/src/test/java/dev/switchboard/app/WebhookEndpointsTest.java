@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.calls.Call;
 import dev.switchboard.core.calls.CallStatus;
-import dev.switchboard.core.config.DatabaseConfig;
-import dev.switchboard.core.config.ProcessingConfig;
-import dev.switchboard.core.config.SecretSetting;
-import dev.switchboard.core.config.Secrets;
+import dev.switchboard.app.config.DatabaseConfig;
+import dev.switchboard.app.config.ProcessingConfig;
+import dev.switchboard.app.config.SecretSetting;
+import dev.switchboard.app.config.Secrets;
 import dev.switchboard.core.oauth.Connection;
 import dev.switchboard.core.oauth.DialpadEnvironment;
 import dev.switchboard.core.oauth.RefreshHealth;

@@ -2,9 +2,9 @@ package dev.switchboard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.core.config.ProcessingConfig;
-import dev.switchboard.core.config.RateLimitConfig;
-import dev.switchboard.core.config.Secrets;
+import dev.switchboard.app.config.ProcessingConfig;
+import dev.switchboard.http.RateLimitConfig;
+import dev.switchboard.app.config.Secrets;
 import dev.switchboard.core.secrets.SecretCipher;
 import dev.switchboard.core.webhook.DialpadWebhookSecret;
 import dev.switchboard.core.webhook.NewDialpadWebhook;

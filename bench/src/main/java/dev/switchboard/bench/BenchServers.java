@@ -2,9 +2,9 @@ package dev.switchboard.bench;
 
 import dev.switchboard.core.apikey.ApiKeys;
 import dev.switchboard.core.apikey.IssuedApiKey;
-import dev.switchboard.core.config.Configuration;
-import dev.switchboard.core.config.ConfigurationReader;
-import dev.switchboard.core.config.ConfigurationResult;
+import dev.switchboard.app.config.Configuration;
+import dev.switchboard.app.config.ConfigurationReader;
+import dev.switchboard.app.config.ConfigurationResult;
 import dev.switchboard.core.secrets.SecretCipher;
 import dev.switchboard.core.webhook.DialpadWebhookSecret;
 import dev.switchboard.core.webhook.NewDialpadWebhook;

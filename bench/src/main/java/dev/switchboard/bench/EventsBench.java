@@ -1,6 +1,6 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.core.config.ProcessingConfig;
+import dev.switchboard.app.config.ProcessingConfig;
 import dev.switchboard.testkit.TestDatabase;
 import dev.switchboard.testkit.dialpad.DialpadEvents;
 import dev.switchboard.testkit.dialpad.Hs256Jwt;

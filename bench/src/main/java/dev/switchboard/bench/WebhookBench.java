@@ -1,10 +1,10 @@
 package dev.switchboard.bench;
 
 import dev.switchboard.app.Switchboard;
-import dev.switchboard.core.config.Configuration;
-import dev.switchboard.core.config.ConfigurationReader;
-import dev.switchboard.core.config.ConfigurationResult;
-import dev.switchboard.core.config.ProcessingConfig;
+import dev.switchboard.app.config.Configuration;
+import dev.switchboard.app.config.ConfigurationReader;
+import dev.switchboard.app.config.ConfigurationResult;
+import dev.switchboard.app.config.ProcessingConfig;
 import dev.switchboard.core.secrets.SecretCipher;
 import dev.switchboard.core.webhook.DialpadWebhookSecret;
 import dev.switchboard.core.webhook.NewDialpadWebhook;

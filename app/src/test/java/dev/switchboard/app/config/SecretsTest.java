@@ -1,8 +1,9 @@
-package dev.switchboard.core.config;
+package dev.switchboard.app.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.core.secrets.Secret;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

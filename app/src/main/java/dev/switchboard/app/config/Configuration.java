@@ -1,5 +1,8 @@
-package dev.switchboard.core.config;
+package dev.switchboard.app.config;
 
+import dev.switchboard.core.secrets.Secret;
+import dev.switchboard.http.IpRange;
+import dev.switchboard.http.RateLimitConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;

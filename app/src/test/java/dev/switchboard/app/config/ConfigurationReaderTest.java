@@ -1,7 +1,10 @@
-package dev.switchboard.core.config;
+package dev.switchboard.app.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.secrets.Secret;
+import dev.switchboard.http.IpRange;
+import dev.switchboard.http.RateLimitConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

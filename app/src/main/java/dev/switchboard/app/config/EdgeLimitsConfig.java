@@ -1,4 +1,4 @@
-package dev.switchboard.core.config;
+package dev.switchboard.app.config;
 
 /**
  * What one client or one app may hold open at the HTTP edge.

@@ -1,5 +1,6 @@
-package dev.switchboard.core.config;
+package dev.switchboard.app.config;
 
+import dev.switchboard.core.secrets.Secret;
 import dev.switchboard.core.secrets.SecretCipher;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.switchboard.core.config;
+package dev.switchboard.core.secrets;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

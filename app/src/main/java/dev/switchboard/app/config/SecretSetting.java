@@ -1,5 +1,6 @@
-package dev.switchboard.core.config;
+package dev.switchboard.app.config;
 
+import dev.switchboard.core.secrets.Secret;
 import java.util.Objects;
 
 /**

@@ -1,4 +1,4 @@
-package dev.switchboard.core.config;
+package dev.switchboard.app.config;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.switchboard.core.config;
+package dev.switchboard.http;
 
 import java.util.Objects;
 
