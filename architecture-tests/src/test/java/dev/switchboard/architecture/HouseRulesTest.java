@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.lang.EvaluationResult;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,6 +70,52 @@ class HouseRulesTest {
     void testkitRuleWhenServerClassUsesTheTestkitThenFails() {
         assertThatThrownBy(() -> rules.get("no server class reaches the testkit").check(fixtures))
                 .hasMessageContaining("FakeThing");
+    }
+
+    @Test
+    void cyclesRuleWhenTwoCoreFeaturePackagesDependOnEachOtherThenReportsTheCycle() {
+        EvaluationResult result = HouseRules.coreFeaturesFreeOfCycles(FIXTURES.core()).evaluate(fixtures);
+
+        assertThat(result.hasViolation()).isTrue();
+        assertThat(result.getFailureReport().toString())
+                .contains("core feature 'calls'", "core feature 'webhook'", "CallFixture", "WebhookFixture")
+                .doesNotContain("core feature 'json'");
+        assertThatThrownBy(() -> rules.get(HouseRules.CORE_FEATURES_ACYCLIC).check(fixtures))
+                .hasMessageContaining("Cycle detected");
+    }
+
+    @Test
+    void cyclesRuleWhenSharedVocabularyIsOnlyUsedOneWayThenPasses() {
+        JavaClasses withoutBackEdge = fixtures.that(DescribedPredicate.not(
+                JavaClass.Predicates.simpleName("WebhookFixture")));
+
+        assertThat(HouseRules.coreFeaturesFreeOfCycles(FIXTURES.core()).evaluate(withoutBackEdge).hasViolation())
+                .isFalse();
+    }
+
+    @Test
+    void clockRuleWhenCoreReadsTheSystemClockThenReportsEveryRead() {
+        EvaluationResult result = HouseRules.coreReadsTimeFromAClock(FIXTURES.core()).evaluate(fixtures);
+
+        assertThat(result.hasViolation()).isTrue();
+        assertThat(result.getFailureReport().getDetails())
+                .anySatisfy(line -> assertThat(line).contains("java.time.Instant.now()"))
+                .anySatisfy(line -> assertThat(line).contains("java.time.Clock.systemUTC()"))
+                .anySatisfy(line -> assertThat(line).contains("java.lang.System.currentTimeMillis()"))
+                .anySatisfy(line -> assertThat(line).contains("java.lang.System.nanoTime()"))
+                .anySatisfy(line -> assertThat(line).contains("java.time.OffsetDateTime.now()"))
+                .allSatisfy(line -> assertThat(line).contains("ReadsTheSystemClock"));
+        assertThatThrownBy(() -> rules.get(HouseRules.CORE_TIME_FROM_CLOCK).check(fixtures))
+                .hasMessageContaining("ReadsTheSystemClock");
+    }
+
+    @Test
+    void clockRuleWhenCoreReadsTimeFromAnInjectedClockThenPasses() {
+        JavaClasses clockUsers = fixtures.that(JavaClass.Predicates.simpleName("TakesAClock"));
+
+        assertThat(clockUsers).isNotEmpty();
+        assertThat(HouseRules.coreReadsTimeFromAClock(FIXTURES.core()).evaluate(clockUsers).hasViolation())
+                .isFalse();
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.switchboard.core.calls;
 
-import dev.switchboard.core.webhook.Payloads;
+import dev.switchboard.core.json.Payloads;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

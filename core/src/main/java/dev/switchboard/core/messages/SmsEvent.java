@@ -1,6 +1,6 @@
 package dev.switchboard.core.messages;
 
-import dev.switchboard.core.webhook.Payloads;
+import dev.switchboard.core.json.Payloads;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

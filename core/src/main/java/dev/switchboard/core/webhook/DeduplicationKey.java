@@ -1,5 +1,6 @@
 package dev.switchboard.core.webhook;
 
+import dev.switchboard.core.json.Payloads;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

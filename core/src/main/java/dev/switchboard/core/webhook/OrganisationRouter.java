@@ -1,5 +1,6 @@
 package dev.switchboard.core.webhook;
 
+import dev.switchboard.core.json.Payloads;
 import dev.switchboard.core.oauth.ConnectionStore;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.switchboard.core.webhook;
+package dev.switchboard.core.json;
 
 import java.time.DateTimeException;
 import java.time.Instant;
