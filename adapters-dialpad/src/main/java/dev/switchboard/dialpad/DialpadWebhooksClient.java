@@ -137,7 +137,9 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
             if (reply instanceof DialpadReply.Failed failed) {
                 return new Unavailable(failed.reason());
             }
-            DialpadReply.Answered answer = (DialpadReply.Answered) reply;
+            if (!(reply instanceof DialpadReply.Answered answer)) {
+                throw new IllegalStateException("unexpected outcome " + reply.getClass().getName());
+            }
             if (answer.status() != 200) {
                 return NimbusDialpadClient.isRefusal(answer.status())
                         ? refusal(DialpadCall.WEBHOOK_LIST, answer.status())
@@ -174,7 +176,9 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
         if (reply instanceof DialpadReply.Failed failed) {
             return new Unavailable(failed.reason());
         }
-        DialpadReply.Answered answer = (DialpadReply.Answered) reply;
+        if (!(reply instanceof DialpadReply.Answered answer)) {
+            throw new IllegalStateException("unexpected outcome " + reply.getClass().getName());
+        }
         int status = answer.status();
         if (status >= 200 && status < 300) {
             String id = DialpadJson.object(answer.body()).map(created -> DialpadJson.id(created, "id")).orElse(null);
@@ -197,7 +201,10 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
         if (reply instanceof DialpadReply.Failed failed) {
             return new Unavailable(failed.reason());
         }
-        int status = ((DialpadReply.Answered) reply).status();
+        if (!(reply instanceof DialpadReply.Answered answer)) {
+            throw new IllegalStateException("unexpected outcome " + reply.getClass().getName());
+        }
+        int status = answer.status();
         if (status >= 200 && status < 300) {
             LOG.info("Dialpad {} succeeded", call);
             return new Removed();

@@ -161,7 +161,9 @@ public final class NimbusDialpadClient implements DialpadAuthorizationServer {
         if (reply instanceof DialpadReply.Failed failed) {
             return new Revocation.Unavailable(failed.reason());
         }
-        DialpadReply.Answered answer = (DialpadReply.Answered) reply;
+        if (!(reply instanceof DialpadReply.Answered answer)) {
+            throw new IllegalStateException("unexpected outcome " + reply.getClass().getName());
+        }
         int status = answer.status();
         if (status >= 200 && status < 300) {
             LOG.info("Dialpad revoked the grant");
@@ -194,7 +196,9 @@ public final class NimbusDialpadClient implements DialpadAuthorizationServer {
         if (reply instanceof DialpadReply.Failed failed) {
             return new CompanyLookup.Unavailable(failed.reason());
         }
-        DialpadReply.Answered answer = (DialpadReply.Answered) reply;
+        if (!(reply instanceof DialpadReply.Answered answer)) {
+            throw new IllegalStateException("unexpected outcome " + reply.getClass().getName());
+        }
         int status = answer.status();
         if (status == 200) {
             String id = DialpadJson.object(answer.body()).map(company -> DialpadJson.id(company, "id")).orElse(null);
@@ -226,7 +230,9 @@ public final class NimbusDialpadClient implements DialpadAuthorizationServer {
         if (reply instanceof DialpadReply.Failed failed) {
             return new TokenGrant.Unavailable(failed.reason());
         }
-        DialpadReply.Answered answer = (DialpadReply.Answered) reply;
+        if (!(reply instanceof DialpadReply.Answered answer)) {
+            throw new IllegalStateException("unexpected outcome " + reply.getClass().getName());
+        }
         int status = answer.status();
         if (status >= 200 && status < 300) {
             Optional<ObjectNode> body = DialpadJson.object(answer.body());

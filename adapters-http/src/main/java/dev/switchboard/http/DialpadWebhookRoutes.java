@@ -74,7 +74,9 @@ public final class DialpadWebhookRoutes implements RouteGroup {
         } else if (creation instanceof WebhookCreation.NotConnected) {
             throw notConnected();
         } else {
-            WebhookCreation.DialpadFailed failed = (WebhookCreation.DialpadFailed) creation;
+            if (!(creation instanceof WebhookCreation.DialpadFailed failed)) {
+                throw new IllegalStateException("unexpected outcome " + creation.getClass().getName());
+            }
             throw dialpadError("Dialpad did not create the " + failed.step().code().replace('_', ' ')
                     + failed(failed.failure()) + "; nothing was kept.");
         }
@@ -105,7 +107,9 @@ public final class DialpadWebhookRoutes implements RouteGroup {
         } else if (removal instanceof WebhookRemoval.NotConnected) {
             throw notConnected();
         } else {
-            WebhookRemoval.DialpadFailed failed = (WebhookRemoval.DialpadFailed) removal;
+            if (!(removal instanceof WebhookRemoval.DialpadFailed failed)) {
+                throw new IllegalStateException("unexpected outcome " + removal.getClass().getName());
+            }
             throw dialpadError("Dialpad did not delete the " + failed.step().code().replace('_', ' ')
                     + failed(failed.failure()) + "; the webhook is kept here, retry the deletion.");
         }

@@ -169,7 +169,9 @@ public final class OAuthRoutes implements RouteGroup {
                     "The connect link is missing, expired, already used, opened too often or not for this app; "
                             + "ask for a new one.");
         }
-        FlowStart.Started started = (FlowStart.Started) start;
+        if (!(start instanceof FlowStart.Started started)) {
+            throw new IllegalStateException("unexpected outcome " + start.getClass().getName());
+        }
         URI authorize = dialpad.authorizeUrl(started.state(), started.codeChallenge(), settings.scopes());
         ctx.header("Set-Cookie", cookie(started.cookieValue(), COOKIE_MAX_AGE_SECONDS));
         ctx.redirect(authorize.toString(), HttpStatus.FOUND);
@@ -198,7 +200,9 @@ public final class OAuthRoutes implements RouteGroup {
         if (completion instanceof FlowCompletion.LinkUsed) {
             throw linkUsed();
         }
-        FlowCompletion.Resumed resumed = (FlowCompletion.Resumed) completion;
+        if (!(completion instanceof FlowCompletion.Resumed resumed)) {
+            throw new IllegalStateException("unexpected outcome " + completion.getClass().getName());
+        }
 
         String error = ctx.queryParam("error");
         ConnectOutcome outcome;

@@ -48,7 +48,9 @@ final class CommandDatabase implements AutoCloseable {
                     external.user(), external.password().map(Secret::value), POOL_SIZE, CONNECTION_TIMEOUT)),
                     Optional.empty());
         }
-        DatabaseConfig.Embedded local = (DatabaseConfig.Embedded) resolved.database();
+        if (!(resolved.database() instanceof DatabaseConfig.Embedded local)) {
+            throw new IllegalStateException("unexpected database " + resolved.database().getClass().getName());
+        }
         Secret password = SandboxSecrets.embeddedDatabasePassword(resolved.dataDirectory(), random);
         Path directory = local.dataDirectory().toAbsolutePath().normalize();
         Optional<Integer> running = runningPort(directory);

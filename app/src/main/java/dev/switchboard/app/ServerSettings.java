@@ -57,8 +57,13 @@ record ServerSettings(Configuration configuration, ProcessingConfig processing, 
         if (!problems.isEmpty()) {
             return new Reading.Invalid(problems);
         }
-        return new Reading.Valid(new ServerSettings(((ConfigurationResult.Valid) configuration).configuration(),
-                ((ProcessingConfig.Read.Valid) processing).config(),
-                ((RefresherConfig.Reading.Valid) refresher).config()));
+        if (configuration instanceof ConfigurationResult.Valid validConfiguration
+                && processing instanceof ProcessingConfig.Read.Valid validProcessing
+                && refresher instanceof RefresherConfig.Reading.Valid validRefresher) {
+            return new Reading.Valid(new ServerSettings(validConfiguration.configuration(), validProcessing.config(),
+                    validRefresher.config()));
+        }
+        throw new IllegalStateException("a reading without problems is not valid: " + List.of(
+                configuration.getClass().getName(), processing.getClass().getName(), refresher.getClass().getName()));
     }
 }

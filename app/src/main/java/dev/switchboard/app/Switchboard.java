@@ -166,10 +166,11 @@ public final class Switchboard implements AutoCloseable {
             settings = started.settings(local.maxClients());
             LOG.info("embedded PostgreSQL keeps its data in {} and listens on localhost:{}",
                     started.dataDirectory(), started.port());
-        } else {
-            DatabaseConfig.External external = (DatabaseConfig.External) resolved.database();
+        } else if (resolved.database() instanceof DatabaseConfig.External external) {
             settings = new DatabaseSettings(external.jdbcUrl(), external.user(),
                     external.password().map(Secret::value), external.maxClients(), CONNECTION_TIMEOUT);
+        } else {
+            throw new IllegalStateException("unexpected database " + resolved.database().getClass().getName());
         }
 
         Database database;

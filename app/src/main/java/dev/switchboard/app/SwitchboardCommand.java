@@ -151,7 +151,10 @@ final class SwitchboardCommand implements Callable<Integer> {
             }
             return Optional.empty();
         }
-        return Optional.of(((ServerSettings.Reading.Valid) reading).settings());
+        if (!(reading instanceof ServerSettings.Reading.Valid valid)) {
+            throw new IllegalStateException("unexpected outcome " + reading.getClass().getName());
+        }
+        return Optional.of(valid.settings());
     }
 
     /** Runs {@code work} on the opened database, or answers 1 when the configuration is invalid. */
@@ -231,7 +234,10 @@ final class SwitchboardCommand implements Callable<Integer> {
                 out.flush();
                 return 1;
             }
-            ServerSettings settings = ((ServerSettings.Reading.Valid) reading).settings();
+            if (!(reading instanceof ServerSettings.Reading.Valid valid)) {
+                throw new IllegalStateException("unexpected outcome " + reading.getClass().getName());
+            }
+            ServerSettings settings = valid.settings();
             out.println("configuration is valid (" + (settings.configuration().production() ? "production"
                     : "sandbox") + ")");
             out.flush();
@@ -347,7 +353,9 @@ final class SwitchboardCommand implements Callable<Integer> {
                     err.println("switchboard: the app " + appId + " is inactive; activate it before connecting");
                     return 1;
                 }
-                ConnectLinkIssue.Issued issued = (ConnectLinkIssue.Issued) issue;
+                if (!(issue instanceof ConnectLinkIssue.Issued issued)) {
+                    throw new IllegalStateException("unexpected outcome " + issue.getClass().getName());
+                }
                 Map<String, Object> answer = new LinkedHashMap<>();
                 answer.put("connect_url", issued.connectUrl(database.configuration().publicBaseUrl()));
                 answer.put("expires_at", issued.expiresAt());
