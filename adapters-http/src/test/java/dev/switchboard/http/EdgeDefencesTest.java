@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.testkit.RawHttp;
 import dev.switchboard.testkit.RawHttp.Answer;
+import dev.switchboard.testkit.RawHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -161,19 +163,24 @@ class EdgeDefencesTest {
             out.write(("POST /probe/text HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n"
                     + "Content-Length: 1000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
+            // one byte, then up to 300 ms waiting for the answer: the trickle's pace is the read's timeout
             socket.setSoTimeout(300);
+            PushbackInputStream in = new PushbackInputStream(socket.getInputStream());
             Answer answer = null;
             for (int i = 0; i < 200 && answer == null; i++) {
                 try {
                     out.write('x');
                     out.flush();
-                    if (socket.getInputStream().available() > 0) {
-                        socket.setSoTimeout(5_000);
-                        answer = RawHttp.read(socket.getInputStream());
-                    } else {
-                        Thread.sleep(300);
+                    int first = in.read();
+                    if (first < 0) {
+                        break;
                     }
-                } catch (IOException | InterruptedException e) {
+                    in.unread(first);
+                    socket.setSoTimeout(5_000);
+                    answer = RawHttp.read(in);
+                } catch (SocketTimeoutException stillReading) {
+                    // no answer yet: the next byte follows
+                } catch (IOException e) {
                     break;
                 }
             }

@@ -8,7 +8,9 @@ import dev.switchboard.core.calls.CallKey;
 import dev.switchboard.core.calls.CallMerge;
 import dev.switchboard.core.calls.CallStatus;
 import dev.switchboard.core.calls.CallUpdate;
+import dev.switchboard.testkit.Await;
 import dev.switchboard.testkit.TestDatabase;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -174,19 +176,17 @@ class CallKeyLockTest {
         }
 
         /** Waits until {@code step} has finished or this session's statement is waiting for a lock. */
-        void settle(Future<?> step) throws InterruptedException {
-            for (int i = 0; i < 1_000 && !step.isDone(); i++) {
-                try (Handle probe = database.jdbi().open()) {
-                    boolean waiting = probe.createQuery(
-                                    "SELECT count(*) FROM pg_stat_activity WHERE pid = :pid AND wait_event_type = 'Lock'")
-                            .bind("pid", pid).mapTo(Integer.class).one() > 0;
-                    if (waiting) {
-                        return;
-                    }
-                }
-                Thread.sleep(10);
+        void settle(Future<?> step) throws Exception {
+            boolean settled = Await.atMost(Duration.ofSeconds(10)).until(() -> step.isDone() || waitingForALock());
+            assertThat(settled).as("a step that neither finishes nor waits for a lock").isTrue();
+        }
+
+        private boolean waitingForALock() {
+            try (Handle probe = database.jdbi().open()) {
+                return probe.createQuery(
+                                "SELECT count(*) FROM pg_stat_activity WHERE pid = :pid AND wait_event_type = 'Lock'")
+                        .bind("pid", pid).mapTo(Integer.class).one() > 0;
             }
-            assertThat(step).as("a step that neither finishes nor waits for a lock").isDone();
         }
 
         <T> T await(Future<T> step) {

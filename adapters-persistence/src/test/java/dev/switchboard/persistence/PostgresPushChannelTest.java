@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.core.push.PushEvent;
 import dev.switchboard.core.push.PushEventType;
 import dev.switchboard.core.push.PushFeed;
+import dev.switchboard.testkit.Await;
 import dev.switchboard.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,13 +14,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -101,25 +103,17 @@ class PostgresPushChannelTest {
         assertThat(channelB.dataVersions().current(quiet)).isEqualTo(quietBefore);
     }
 
-    private static OptionalLong awaitTracked(PostgresPushChannel channel, UUID appId) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (channel.dataVersions().current(appId).isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        return channel.dataVersions().current(appId);
+    private static OptionalLong awaitTracked(PostgresPushChannel channel, UUID appId) throws Exception {
+        return Await.atMost(Duration.ofSeconds(WAIT_SECONDS))
+                .until(() -> channel.dataVersions().current(appId), OptionalLong::isPresent);
     }
 
     private static boolean awaitChange(PostgresPushChannel channel, UUID appId, OptionalLong before)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (System.nanoTime() < deadline) {
+            throws Exception {
+        return Await.atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> {
             OptionalLong now = channel.dataVersions().current(appId);
-            if (now.isPresent() && !now.equals(before)) {
-                return true;
-            }
-            Thread.sleep(10);
-        }
-        return false;
+            return now.isPresent() && !now.equals(before);
+        });
     }
 
     @Test

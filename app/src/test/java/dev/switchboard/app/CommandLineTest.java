@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.apikey.ApiKeys;
 import dev.switchboard.http.HttpServer;
+import dev.switchboard.testkit.Await;
 import dev.switchboard.testkit.PushClient;
 import dev.switchboard.testkit.TestDatabase;
 import dev.switchboard.testkit.dialpad.FakeDialpad;
@@ -245,12 +246,8 @@ class CommandLineTest {
         assertThat(run.json().get("key_hint").asText()).isEqualTo(ApiKeys.hintOf(newKey));
         assertThat(api("/api/calls", newKey).statusCode()).isEqualTo(200);
         // the server had the old key cached as verified: it stops accepting it within the contract's bound
-        Instant deadline = Instant.now().plus(ROTATION_BOUND);
-        int status = api("/api/calls", oldKey).statusCode();
-        while (status == 200 && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-            status = api("/api/calls", oldKey).statusCode();
-        }
+        int status = Await.atMost(ROTATION_BOUND).pollingEvery(Duration.ofMillis(100))
+                .until(() -> api("/api/calls", oldKey).statusCode(), answered -> answered != 200);
         assertThat(status).isEqualTo(401);
         assertThat(audit(appId)).endsWith("api_key_rotated command_line");
     }

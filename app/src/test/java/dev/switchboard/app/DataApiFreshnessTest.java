@@ -9,6 +9,7 @@ import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
 import dev.switchboard.persistence.JdbiAppStore;
 import dev.switchboard.persistence.JdbiCallStore;
+import dev.switchboard.testkit.Await;
 import dev.switchboard.testkit.TestDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -77,13 +78,8 @@ class DataApiFreshnessTest {
 
     /** Asks until the answer satisfies {@code condition} (a change notice takes a moment); returns the last one. */
     private JsonNode awaitAnswer(String path, String apiKey, Predicate<JsonNode> condition) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        JsonNode body = server.api(path, apiKey).json();
-        while (!condition.test(body) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(20);
-            body = server.api(path, apiKey).json();
-        }
-        return body;
+        return Await.atMost(Duration.ofSeconds(10)).pollingEvery(Duration.ofMillis(20))
+                .until(() -> server.api(path, apiKey).json(), condition);
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.switchboard.core.apps.App;
 import dev.switchboard.core.audit.AuditEvent;
 import dev.switchboard.core.audit.AuditEventType;
 import dev.switchboard.core.webhook.DialpadWebhookProvisioner;
+import dev.switchboard.testkit.Await;
 import dev.switchboard.testkit.dialpad.DialpadEndpoint;
 import dev.switchboard.testkit.dialpad.DialpadEvent;
 import dev.switchboard.testkit.dialpad.DialpadEvents;
@@ -21,6 +22,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -181,7 +183,7 @@ class DialpadWebhookRoutesTest {
 
     @Test
     void createAndDeleteWhenTheAppsPathWasUsedBeforeThenEachInstanceVerifiesTheNewSecretAndRefusesTheOld()
-            throws InterruptedException {
+            throws Exception {
         App app = server.newApp();
         long organisation = server.connect(app);
         try (Switchboard other = Switchboard.start(server.switchboard.configuration(), new SecureRandom())) {
@@ -213,15 +215,10 @@ class DialpadWebhookRoutesTest {
                 .status();
     }
 
-    /** Delivers every 20 ms until {@code instance} answers {@code status}, or 100 times; the last status. */
-    private static int deliverUntil(Switchboard instance, App app, String secret, int status)
-            throws InterruptedException {
-        int answered = deliver(instance, app, secret);
-        for (int attempt = 1; attempt < 100 && answered != status; attempt++) {
-            Thread.sleep(20);
-            answered = deliver(instance, app, secret);
-        }
-        return answered;
+    /** Delivers every 20 ms until {@code instance} answers {@code status}, for at most 10 s; the last status. */
+    private static int deliverUntil(Switchboard instance, App app, String secret, int status) throws Exception {
+        return Await.atMost(Duration.ofSeconds(10)).pollingEvery(Duration.ofMillis(20))
+                .until(() -> deliver(instance, app, secret), answered -> answered == status);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.switchboard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testkit.Await;
 import dev.switchboard.testkit.TestDatabase;
 import dev.switchboard.testkit.dialpad.DialpadEvents;
 import dev.switchboard.testkit.dialpad.WebhookSender;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GracefulShutdownTest {
     private static final String WEBHOOK_SECRET = "graceful-shutdown-webhook-secret-0123456789";
     private static final int SENDERS = 4;
+    /** Longer than any start of the server on a loaded machine; only bounds a failure. */
+    private static final Duration STARTUP_GUARD = Duration.ofMinutes(2);
 
     @TempDir
     Path workingDirectory;
@@ -142,13 +146,14 @@ class GracefulShutdownTest {
     }
 
     private void awaitReady(Process server, int port) throws Exception {
-        while (status(port, "/ready") != 200) {
+        int ready = Await.atMost(STARTUP_GUARD).pollingEvery(Duration.ofMillis(100)).until(() -> {
             if (!server.isAlive()) {
                 throw new IllegalStateException("the server exited: " + Files.readString(
                         workingDirectory.resolve("server.log")));
             }
-            Thread.sleep(100);
-        }
+            return status(port, "/ready");
+        }, status -> status == 200);
+        assertThat(ready).as("/ready within %s", STARTUP_GUARD).isEqualTo(200);
     }
 
     /** The status of {@code GET path}, or -1 when nothing listens. */

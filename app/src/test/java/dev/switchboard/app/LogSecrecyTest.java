@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.app.AdminServer.Response;
 import dev.switchboard.app.config.Secrets;
 import dev.switchboard.core.oauth.Connection;
-import dev.switchboard.testkit.PushClient;
+import dev.switchboard.testkit.Await;
 import dev.switchboard.testkit.PushClient.KeyPlacement;
+import dev.switchboard.testkit.PushClient;
 import dev.switchboard.testkit.dialpad.Delivery;
 import dev.switchboard.testkit.dialpad.DialpadEndpoint;
 import dev.switchboard.testkit.dialpad.DialpadEvent;
@@ -177,18 +178,14 @@ class LogSecrecyTest {
     }
 
     /** Waits until the background refresher has replaced the connection's tokens, and returns the new ones. */
-    private Connection awaitRefresh(UUID appId, Connection before) throws InterruptedException {
-        long deadline = System.nanoTime() + HANG_GUARD.toNanos();
-        while (true) {
-            Connection now = server.connections.find(appId).orElseThrow();
-            if (!now.accessToken().equals(before.accessToken())) {
-                used(now.accessToken(), now.refreshToken());
-                assertThat(server.dialpad.refreshCount()).isPositive();
-                return now;
-            }
-            assertThat(System.nanoTime()).as("a refresh before the hang guard").isLessThan(deadline);
-            Thread.sleep(100);
-        }
+    private Connection awaitRefresh(UUID appId, Connection before) throws Exception {
+        Connection now = Await.atMost(HANG_GUARD).pollingEvery(Duration.ofMillis(100))
+                .until(() -> server.connections.find(appId).orElseThrow(),
+                        connection -> !connection.accessToken().equals(before.accessToken()));
+        assertThat(now.accessToken()).as("a refresh before the hang guard").isNotEqualTo(before.accessToken());
+        used(now.accessToken(), now.refreshToken());
+        assertThat(server.dialpad.refreshCount()).isPositive();
+        return now;
     }
 
     private void mapUsers(String app) {

@@ -17,6 +17,7 @@ import dev.switchboard.app.config.ConfigurationReader;
 import dev.switchboard.app.config.ConfigurationResult;
 import dev.switchboard.app.config.DatabaseConfig;
 import dev.switchboard.http.RateLimitConfig;
+import dev.switchboard.testkit.Await;
 import dev.switchboard.testkit.PushClient;
 import dev.switchboard.testkit.PushClient.KeyPlacement;
 import dev.switchboard.testkit.TestDatabase;
@@ -68,12 +69,10 @@ class SwitchboardEdgeTest {
      * the pause timer may appear a moment after {@code System.gc()} returns.
      */
     private static String metricsAfterAGcPause(Switchboard switchboard) throws Exception {
-        String metrics = "";
-        for (int attempt = 0; attempt < 100 && !metrics.contains("jvm_gc_pause_seconds_count{"); attempt++) {
+        String metrics = Await.atMost(Duration.ofSeconds(10)).pollingEvery(Duration.ofMillis(20)).until(() -> {
             System.gc();
-            Thread.sleep(20);
-            metrics = get(switchboard, "/metrics").body();
-        }
+            return get(switchboard, "/metrics").body();
+        }, body -> body.contains("jvm_gc_pause_seconds_count{"));
         assertThat(metrics).contains("jvm_gc_pause_seconds_count{");
         return metrics;
     }

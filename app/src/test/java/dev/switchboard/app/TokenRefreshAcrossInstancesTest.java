@@ -2,26 +2,27 @@ package dev.switchboard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.core.apps.App;
 import dev.switchboard.app.config.AppEnvironment;
 import dev.switchboard.app.config.Configuration;
 import dev.switchboard.app.config.DatabaseConfig;
 import dev.switchboard.app.config.DialpadConfig;
-import dev.switchboard.http.IpRange;
 import dev.switchboard.app.config.LoggingConfig;
-import dev.switchboard.http.RateLimitConfig;
-import dev.switchboard.core.secrets.Secret;
 import dev.switchboard.app.config.SecretSetting;
 import dev.switchboard.app.config.Secrets;
+import dev.switchboard.core.apps.App;
 import dev.switchboard.core.oauth.Connection;
 import dev.switchboard.core.oauth.DialpadEnvironment;
 import dev.switchboard.core.oauth.RefreshHealth;
 import dev.switchboard.core.oauth.TokenRefresher;
+import dev.switchboard.core.secrets.Secret;
 import dev.switchboard.core.secrets.SecretCipher;
+import dev.switchboard.http.IpRange;
+import dev.switchboard.http.RateLimitConfig;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
 import dev.switchboard.persistence.JdbiAppStore;
 import dev.switchboard.persistence.JdbiConnectionStore;
+import dev.switchboard.testkit.Await;
 import dev.switchboard.testkit.TestDatabase;
 import dev.switchboard.testkit.dialpad.FakeDialpad;
 import dev.switchboard.testkit.dialpad.IssuedTokens;
@@ -156,13 +157,11 @@ class TokenRefreshAcrossInstancesTest {
         return appIds;
     }
 
-    private static void awaitEveryConnectionRefreshed(int times) throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + HANG_GUARD.toNanos();
-        while (leastRefreshes() < times) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("some connection was refreshed only " + leastRefreshes() + " times");
-            }
-            Thread.sleep(500);
+    private static void awaitEveryConnectionRefreshed(int times) throws Exception {
+        long least = Await.atMost(HANG_GUARD).pollingEvery(Duration.ofMillis(500))
+                .until(TokenRefreshAcrossInstancesTest::leastRefreshes, refreshes -> refreshes >= times);
+        if (least < times) {
+            throw new AssertionError("some connection was refreshed only " + least + " times");
         }
     }
 

@@ -122,15 +122,10 @@ public final class PushClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** {@code client} once {@code openSockets} has grown past {@code before}, its value ahead of the handshake. */
-    private static PushClient registered(PushClient client, IntSupplier openSockets, int before)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (openSockets.getAsInt() <= before) {
-            if (System.nanoTime() > deadline) {
-                client.close();
-                throw new AssertionError("the server never counted the socket");
-            }
-            Thread.sleep(5);
+    private static PushClient registered(PushClient client, IntSupplier openSockets, int before) throws Exception {
+        if (!Await.atMost(WAIT).pollingEvery(Duration.ofMillis(5)).until(() -> openSockets.getAsInt() > before)) {
+            client.close();
+            throw new AssertionError("the server never counted the socket");
         }
         return client;
     }
