@@ -30,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * API key administration and key introspection of CONTRACT.md ("Administration"), each behind the internal bearer
+ * API key administration and key introspection of the internal API, each behind the internal bearer
  * check (401 missing, 403 wrong).
  *
  * <ul>

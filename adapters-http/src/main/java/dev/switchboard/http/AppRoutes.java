@@ -30,7 +30,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * App administration of CONTRACT.md ("Administration: Apps") and the connect link of "OAuth", under
+ * App administration and the OAuth connect link, under
  * {@code /internal/*}, every request of which first passes the internal bearer check (401 missing, 403 wrong).
  *
  * <ul>

@@ -27,7 +27,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 
 /**
- * The audit export of CONTRACT.md ("Administration"): {@code GET /internal/audit?app_id=&since=&until=&format=},
+ * The audit export of the internal API: {@code GET /internal/audit?app_id=&since=&until=&format=},
  * behind the internal bearer check of {@code /internal/*}.
  *
  * <p>Every filter is optional: {@code app_id} (a UUID; absent: every app, and the events about no app),

@@ -32,7 +32,7 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The data API of CONTRACT.md ("Data API for apps"), under {@code /api/*}: every request first passes the API key
+ * The data API for apps, under {@code /api/*}: every request first passes the API key
  * check ({@code x-app-api-key: raw_…} or {@code Authorization: Bearer raw_…}; 401 {@code missing_api_key} or
  * {@code invalid_api_key} with {@code WWW-Authenticate: Bearer}, 403 {@code app_inactive} for the genuine key of a
  * deactivated app), then sees only its own app's rows.

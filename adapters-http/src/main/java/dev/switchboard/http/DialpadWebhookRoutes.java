@@ -15,7 +15,7 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * Dialpad webhooks of CONTRACT.md ("Administration"), created and deleted through the app's own Dialpad connection,
+ * Dialpad webhooks of the internal API, created and deleted through the app's own Dialpad connection,
  * behind the internal bearer check of {@code /internal/*}. No answer ever carries a webhook secret.
  *
  * <ul>

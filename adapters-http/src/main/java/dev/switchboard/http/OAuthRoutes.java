@@ -21,7 +21,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The Dialpad OAuth routes of CONTRACT.md ("OAuth"): connect, callback and disconnect.
+ * The Dialpad OAuth routes: connect, callback and disconnect.
  *
  * <h2>{@code GET /auth/dialpad/connect?app_id=…&connect_token=…}</h2>
  * Checks in the contract's order: {@code app_id} missing or not a UUID 400 ({@code missing_app_id},

@@ -23,7 +23,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * User mappings of CONTRACT.md ("Administration"): which CRM user a Dialpad user is, per app. Every path starts with
+ * User mappings of the internal API: which CRM user a Dialpad user is, per app. Every path starts with
  * {@code /internal/apps/{app_id}/users} and sits behind the internal bearer check of {@code /internal/*}.
  *
  * <ul>

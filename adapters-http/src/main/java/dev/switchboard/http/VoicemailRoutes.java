@@ -12,7 +12,7 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * Voicemails of CONTRACT.md ("Administration"), per app, behind the internal bearer check of {@code /internal/*},
+ * Voicemails of the internal API, per app, behind the internal bearer check of {@code /internal/*},
  * in the data API's envelope:
  * <ul>
  *   <li>{@code GET /internal/apps/{app_id}/voicemails?limit=&offset=} 200 {@code {"success": true, "data": […],

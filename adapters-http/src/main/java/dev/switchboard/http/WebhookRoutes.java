@@ -23,7 +23,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * The Dialpad webhook endpoints (CONTRACT.md, "Webhooks"); the signature, routing and storage decisions are
+ * The Dialpad webhook endpoints; the signature, routing and storage decisions are
  * {@link WebhookIntake}'s, this class only turns its outcomes into answers:
  * <ul>
  *   <li>{@code POST /webhooks/dialpad}: the shared path (JWT, or JSON with {@code x-dialpad-signature});</li>

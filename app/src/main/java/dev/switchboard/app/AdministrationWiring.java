@@ -25,7 +25,7 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * Wires the administration of issue 6 with plain constructors: user mappings, voicemails, Dialpad webhooks (through
+ * Wires the per-app administration with plain constructors: user mappings, voicemails, Dialpad webhooks (through
  * the Dialpad host of the configured environment) and the audit export, each a route group under {@code /internal}.
  */
 final class AdministrationWiring {

@@ -43,7 +43,7 @@ final class OAuthWiring {
     private OAuthWiring() {
     }
 
-    /** The route groups of issue 4 ({@code /auth/dialpad/*} and the app administration under {@code /internal}). */
+    /** The route groups of the Dialpad connection ({@code /auth/dialpad/*} and the app administration under {@code /internal}). */
     static List<RouteGroup> routes(Configuration configuration, Database database, SecureRandom random, Clock clock) {
         SecretCipher cipher = SecretCipher.fromBase64Key(
                 configuration.secrets().requireTokenEncryptionKey().value(), random);

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 5 end to end: a signed Dialpad call webhook posted to instance A becomes {@code call.ring},
+ * From webhook to socket, end to end: a signed Dialpad call webhook posted to instance A becomes {@code call.ring},
  * {@code call.started} and {@code call.ended} on every WebSocket of the app, exactly once each, whether the socket is
  * on A or on instance B. Both instances run their event workers against one database, as in production, so either
  * may process the event.

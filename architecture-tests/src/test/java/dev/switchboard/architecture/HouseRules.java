@@ -17,8 +17,9 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The house rules of STYLE.md as ArchUnit rules over a {@link Layout} of package names, so the same rules run over
- * the real modules and, in {@link HouseRulesTest}, over fixtures that break them on purpose.
+ * The house rules of {@code docs/architecture.md} ("Rules the build enforces") as ArchUnit rules over a
+ * {@link Layout} of package names, so the same rules run over the real modules and, in {@link HouseRulesTest}, over
+ * fixtures that break them on purpose.
  *
  * <p>Every rule keeps ArchUnit's default {@code failOnEmptyShould}: a rule whose subject matches no class fails
  * instead of passing vacuously, so a renamed package cannot silently switch a rule off.
