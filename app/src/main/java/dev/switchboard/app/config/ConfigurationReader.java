@@ -136,8 +136,8 @@ public final class ConfigurationReader {
             if (retention.isPresent() && retention.get().compareTo(OperationsConfig.MIN_EVENT_RETENTION) >= 0) {
                 return retention.get();
             }
-            env.problem("EVENT_RETENTION", "is " + shown(text.get()) + ", expected a number and a unit (ms, s, m, h, d) "
-                    + "of at least " + minimumHours + "h, e.g. 7d");
+            env.problem("EVENT_RETENTION", "is " + shown(text.get()) + ", expected a number and a unit "
+                    + "(ms, s, m, h, d) of at least " + minimumHours + "h, e.g. 7d");
             return fallback;
         }
         if (env.optional("EVENT_RETENTION_DAYS").isPresent()) {

@@ -107,13 +107,16 @@ final class EdgeSection {
             switch (storeText.get().toLowerCase(Locale.ROOT)) {
                 case "memory" -> store = RateLimitConfig.Store.MEMORY;
                 case "postgres", "postgresql" -> store = RateLimitConfig.Store.POSTGRES;
-                default -> env.problem("RATE_LIMIT_STORE", "is " + shown(storeText.get()) + ", expected memory or postgres");
+                default -> env.problem("RATE_LIMIT_STORE", "is " + shown(storeText.get())
+                        + ", expected memory or postgres");
             }
         }
         String what = "a positive whole number (at most " + MAX_RATE_LIMIT + ")";
         int api = env.intValue("RATE_LIMIT_API_PER_MINUTE", defaults.apiPerMinute(), 1, MAX_RATE_LIMIT, what);
-        int internal = env.intValue("RATE_LIMIT_INTERNAL_PER_MINUTE", defaults.internalPerMinute(), 1, MAX_RATE_LIMIT, what);
-        int webhooks = env.intValue("RATE_LIMIT_WEBHOOKS_PER_MINUTE", defaults.webhooksPerMinute(), 1, MAX_RATE_LIMIT, what);
+        int internal = env.intValue("RATE_LIMIT_INTERNAL_PER_MINUTE", defaults.internalPerMinute(), 1,
+                MAX_RATE_LIMIT, what);
+        int webhooks = env.intValue("RATE_LIMIT_WEBHOOKS_PER_MINUTE", defaults.webhooksPerMinute(), 1,
+                MAX_RATE_LIMIT, what);
         int oauth = env.intValue("RATE_LIMIT_OAUTH_FAILURES_PER_15_MINUTES", defaults.oauthFailuresPer15Minutes(), 1,
                 MAX_RATE_LIMIT, what);
         return new RateLimitConfig(store, api, internal, webhooks, oauth);
@@ -123,7 +126,8 @@ final class EdgeSection {
         EdgeLimitsConfig defaults = EdgeLimitsConfig.DEFAULTS;
         String what = "a positive whole number (at most " + MAX_EDGE_LIMIT + ")";
         return new EdgeLimitsConfig(
-                env.intValue("HTTP_MAX_CONNECTIONS_PER_CLIENT", defaults.maxConnectionsPerClient(), 1, MAX_EDGE_LIMIT, what),
+                env.intValue("HTTP_MAX_CONNECTIONS_PER_CLIENT", defaults.maxConnectionsPerClient(), 1, MAX_EDGE_LIMIT,
+                        what),
                 env.intValue("WS_MAX_SOCKETS_PER_APP", defaults.maxSocketsPerApp(), 1, MAX_EDGE_LIMIT, what));
     }
 }

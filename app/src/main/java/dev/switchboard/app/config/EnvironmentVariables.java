@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  */
 final class EnvironmentVariables {
     /** A host name, a bracketed IPv6 literal, or a bare IPv6 literal. */
-    static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]{1,253}|\\[[0-9A-Fa-f:.]+]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    static final Pattern HOST =
+            Pattern.compile("[A-Za-z0-9._-]{1,253}|\\[[0-9A-Fa-f:.]+]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private final Map<String, String> environment;
     private final List<String> problems = new ArrayList<>();
