@@ -140,7 +140,7 @@ final class InMemoryPorts {
             if (flow == null) {
                 return new Consumption.NotFound();
             }
-            return flow.isExpiredAt(now) ? new Consumption.Expired(flow.appId()) : new Consumption.Pending(flow);
+            return flow.isExpiredAt(now) ? new Consumption.Expired(flow.origin()) : new Consumption.Pending(flow);
         }
 
         @Override

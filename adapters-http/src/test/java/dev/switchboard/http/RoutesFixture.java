@@ -7,7 +7,6 @@ import dev.switchboard.core.oauth.DialpadConnections;
 import dev.switchboard.core.oauth.DialpadEnvironment;
 import dev.switchboard.core.oauth.OAuthFlows;
 import dev.switchboard.core.oauth.Pkce;
-import dev.switchboard.core.oauth.PkcePair;
 import dev.switchboard.core.oauth.RefreshPolicy;
 import dev.switchboard.testkit.MutableClock;
 import java.net.URI;
@@ -37,10 +36,7 @@ final class RoutesFixture implements AutoCloseable {
         Pkce pkce = Pkce.using(random);
         InMemoryPorts.ConnectTokens connectTokens = new InMemoryPorts.ConnectTokens();
         OAuthFlows flows = OAuthFlows.create(apps, connectTokens, new InMemoryPorts.Flows(),
-                BrowserBinding.of("session-secret-for-route-tests-0123456789", random), () -> {
-                    Pkce.Verifier verifier = pkce.newVerifier();
-                    return new PkcePair(verifier.value(), verifier.challenge());
-                }, audit, clock, random);
+                BrowserBinding.of("session-secret-for-route-tests-0123456789", random), pkce::newVerifier, audit, clock, random);
         DialpadConnections dialpadConnections = DialpadConnections.create(dialpad, connections, connectTokens,
                 apps, audit, RefreshPolicy.defaults(), DialpadEnvironment.SANDBOX, clock);
         InternalAuth internalAuth = InternalAuth.withSecret(INTERNAL_SECRET);

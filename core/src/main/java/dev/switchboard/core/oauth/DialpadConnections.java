@@ -1,7 +1,7 @@
 package dev.switchboard.core.oauth;
 
 import dev.switchboard.core.apps.App;
-import dev.switchboard.core.apps.AppStore;
+import dev.switchboard.core.apps.AppDirectory;
 import dev.switchboard.core.audit.AuditEvent;
 import dev.switchboard.core.audit.AuditEventType;
 import dev.switchboard.core.audit.AuditLog;
@@ -60,14 +60,14 @@ public final class DialpadConnections {
     private final DialpadAuthorizationServer dialpad;
     private final ConnectionStore connections;
     private final ConnectTokenStore connectTokens;
-    private final AppStore apps;
+    private final AppDirectory apps;
     private final AuditLog audit;
     private final RefreshPolicy policy;
     private final DialpadEnvironment environment;
     private final Clock clock;
 
     private DialpadConnections(DialpadAuthorizationServer dialpad, ConnectionStore connections,
-                               ConnectTokenStore connectTokens, AppStore apps, AuditLog audit, RefreshPolicy policy,
+                               ConnectTokenStore connectTokens, AppDirectory apps, AuditLog audit, RefreshPolicy policy,
                                DialpadEnvironment environment, Clock clock) {
         this.dialpad = dialpad;
         this.connections = connections;
@@ -85,7 +85,7 @@ public final class DialpadConnections {
      * connection uses its connect link up.
      */
     public static DialpadConnections create(DialpadAuthorizationServer dialpad, ConnectionStore connections,
-                                            ConnectTokenStore connectTokens, AppStore apps, AuditLog audit,
+                                            ConnectTokenStore connectTokens, AppDirectory apps, AuditLog audit,
                                             RefreshPolicy policy, DialpadEnvironment environment, Clock clock) {
         return new DialpadConnections(Objects.requireNonNull(dialpad, "dialpad"),
                 Objects.requireNonNull(connections, "connections"),

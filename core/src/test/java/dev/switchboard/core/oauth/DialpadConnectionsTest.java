@@ -2,6 +2,9 @@ package dev.switchboard.core.oauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.testing.InMemoryConnectTokenStore;
+import dev.switchboard.core.testing.InMemoryAppStore;
+import dev.switchboard.core.testing.RecordingAuditLog;
 import dev.switchboard.core.apps.App;
 import dev.switchboard.core.audit.AuditEvent;
 import dev.switchboard.core.audit.AuditEventType;

@@ -1,11 +1,14 @@
-package dev.switchboard.core.oauth;
+package dev.switchboard.core.testing;
 
+import dev.switchboard.core.oauth.SecretHash;
+import dev.switchboard.core.oauth.OAuthFlowStore;
+import dev.switchboard.core.oauth.OAuthFlow;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
 /** A fake {@link OAuthFlowStore} with the port's single-use semantics. */
-final class InMemoryOAuthFlowStore implements OAuthFlowStore {
+public final class InMemoryOAuthFlowStore implements OAuthFlowStore {
     private final Map<SecretHash, OAuthFlow> pending = new HashMap<>();
     private final Map<SecretHash, OAuthFlow> consumed = new HashMap<>();
 
@@ -23,7 +26,7 @@ final class InMemoryOAuthFlowStore implements OAuthFlowStore {
             return new Consumption.NotFound();
         }
         consumed.put(stateHash, flow);
-        return flow.isExpiredAt(now) ? new Consumption.Expired(flow.appId()) : new Consumption.Pending(flow);
+        return flow.isExpiredAt(now) ? new Consumption.Expired(flow.origin()) : new Consumption.Pending(flow);
     }
 
     @Override
@@ -34,11 +37,11 @@ final class InMemoryOAuthFlowStore implements OAuthFlowStore {
         return before - pending.size() - consumed.size();
     }
 
-    synchronized boolean isPending(SecretHash stateHash) {
+    public synchronized boolean isPending(SecretHash stateHash) {
         return pending.containsKey(stateHash);
     }
 
-    synchronized Map<SecretHash, OAuthFlow> pending() {
+    public synchronized Map<SecretHash, OAuthFlow> pending() {
         return Map.copyOf(pending);
     }
 }

@@ -1,4 +1,4 @@
-package dev.switchboard.core.oauth;
+package dev.switchboard.core.testing;
 
 import dev.switchboard.core.apps.App;
 import dev.switchboard.core.apps.AppStore;
@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** A fake {@link AppStore}. */
-final class InMemoryAppStore implements AppStore {
+public final class InMemoryAppStore implements AppStore {
     private final Map<UUID, App> apps = new LinkedHashMap<>();
 
     @Override

@@ -1,5 +1,12 @@
-package dev.switchboard.core.apikey;
+package dev.switchboard.core.testing;
 
+import dev.switchboard.core.apikey.ApiKeyAccessGeneration;
+import dev.switchboard.core.apikey.ApiKeyStore;
+import dev.switchboard.core.apikey.ApiKeyAuditEntry;
+import dev.switchboard.core.apikey.ApiKeyAction;
+import dev.switchboard.core.apikey.ApiKeyStatus;
+import dev.switchboard.core.apikey.ApiKeyCandidate;
+import dev.switchboard.core.apikey.StoredApiKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,25 +15,38 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** In-memory fake of {@link ApiKeyStore} for core tests; one lock makes every method atomic. */
-final class InMemoryApiKeyStore implements ApiKeyStore {
+/**
+ * In-memory fake of {@link ApiKeyStore} and {@link ApiKeyAccessGeneration} with the ports' semantics (one active key
+ * per app, a dead key leaves the lookup, the generation moves with every withdrawal of access); one lock makes every
+ * method atomic. Apps are registered with {@link #addApp}. Usage:
+ * {@code ApiKeyAuthenticator.create(ApiKeys.create(random), new InMemoryApiKeyStore())}.
+ */
+public final class InMemoryApiKeyStore implements ApiKeyStore, ApiKeyAccessGeneration {
+    private final AtomicLong generation = new AtomicLong();
+
     private record Row(UUID appId, StoredApiKey key, Instant createdAt, Instant revokedAt) {
     }
 
     private final Map<UUID, Boolean> apps = new HashMap<>();
     private final List<Row> rows = new ArrayList<>();
     private final List<ApiKeyAuditEntry> trail = new ArrayList<>();
-    final AtomicInteger lookups = new AtomicInteger();
+    private final AtomicInteger lookups = new AtomicInteger();
 
-    synchronized UUID addApp(boolean active) {
+    /** Registers an app with a fresh id. */
+    public synchronized UUID addApp(boolean active) {
         UUID id = UUID.randomUUID();
         apps.put(id, active);
         return id;
     }
 
-    synchronized void setAppActive(UUID appId, boolean active) {
-        apps.put(appId, active);
+    /** Activates or deactivates an app. */
+    public synchronized void setAppActive(UUID appId, boolean active) {
+        Boolean before = apps.put(appId, active);
+        if (Boolean.TRUE.equals(before) && !active) {
+            generation.incrementAndGet();
+        }
     }
 
     @Override
@@ -38,7 +58,10 @@ final class InMemoryApiKeyStore implements ApiKeyStore {
             throw new IllegalStateException("lookup prefix taken");
         }
         Optional<Row> active = activeRow(appId);
-        active.ifPresent(old -> rows.set(rows.indexOf(old), new Row(old.appId(), old.key(), old.createdAt(), at)));
+        active.ifPresent(old -> {
+            rows.set(rows.indexOf(old), new Row(old.appId(), old.key(), old.createdAt(), at));
+            generation.incrementAndGet();
+        });
         rows.add(new Row(appId, key, at, null));
         ApiKeyAuditEntry entry = new ApiKeyAuditEntry(appId, active.isPresent() ? ApiKeyAction.ROTATED : ApiKeyAction.CREATED,
                 active.map(row -> row.key().hint()), Optional.of(key.hint()), actor, at);
@@ -54,6 +77,7 @@ final class InMemoryApiKeyStore implements ApiKeyStore {
         }
         Row old = active.get();
         rows.set(rows.indexOf(old), new Row(old.appId(), old.key(), old.createdAt(), at));
+        generation.incrementAndGet();
         ApiKeyAuditEntry entry = new ApiKeyAuditEntry(appId, ApiKeyAction.REVOKED, Optional.of(old.key().hint()),
                 Optional.empty(), actor, at);
         trail.add(entry);
@@ -88,5 +112,21 @@ final class InMemoryApiKeyStore implements ApiKeyStore {
 
     private Optional<Row> activeRow(UUID appId) {
         return rows.stream().filter(row -> row.appId().equals(appId) && row.revokedAt() == null).findFirst();
+    }
+
+    /** How many prefix look-ups were made since creation or {@link #resetLookups()}. */
+    public int lookups() {
+        return lookups.get();
+    }
+
+    /** Starts counting look-ups from zero again. */
+    public void resetLookups() {
+        lookups.set(0);
+    }
+
+    /** Moves with every revocation, rotation and app deactivation, as the port promises. */
+    @Override
+    public long accessGeneration() {
+        return generation.get();
     }
 }

@@ -1,4 +1,4 @@
-package dev.switchboard.core.oauth;
+package dev.switchboard.core.testing;
 
 import dev.switchboard.core.audit.AuditEvent;
 import dev.switchboard.core.audit.AuditLog;
@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A fake {@link AuditLog} that keeps what it is given. */
-final class RecordingAuditLog implements AuditLog {
+public final class RecordingAuditLog implements AuditLog {
     private final List<AuditEvent> events = new ArrayList<>();
 
     @Override
@@ -14,7 +14,7 @@ final class RecordingAuditLog implements AuditLog {
         events.add(event);
     }
 
-    synchronized List<AuditEvent> events() {
+    public synchronized List<AuditEvent> events() {
         return List.copyOf(events);
     }
 }
