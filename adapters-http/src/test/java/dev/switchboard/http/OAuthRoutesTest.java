@@ -87,7 +87,7 @@ class OAuthRoutesTest {
         assertThat(RoutesFixture.json(response).get("environment").asText()).isEqualTo("sandbox");
         assertThat(response.headers().firstValue("Set-Cookie")).hasValueSatisfying(
                 cookie -> assertThat(cookie).startsWith("switchboard_oauth=;").contains("Max-Age=0"));
-        assertThat(fixture.connections.rows.get(app.id()).organisationId()).isEqualTo("org-42");
+        assertThat(fixture.connections.find(app.id()).orElseThrow().organisationId()).isEqualTo("org-42");
         assertThat(fixture.dialpad.exchanged).containsExactly("the-code");
     }
 
@@ -128,7 +128,7 @@ class OAuthRoutesTest {
         Flow flow = startFlow();
         assertProblem(callback("error=access_denied&state=" + flow.state, flow.cookie), 400, "consent_denied");
         assertProblem(callback("code=c&state=" + flow.state, flow.cookie), 400, "invalid_state");
-        assertThat(fixture.connections.rows).isEmpty();
+        assertThat(fixture.connections.all()).isEmpty();
     }
 
     @Test
@@ -140,7 +140,7 @@ class OAuthRoutesTest {
 
         assertProblem(response, 502, "missing_refresh_token");
         assertThat(RoutesFixture.json(response).get("message").asText()).contains("offline_access");
-        assertThat(fixture.connections.rows).isEmpty();
+        assertThat(fixture.connections.all()).isEmpty();
     }
 
     @Test

@@ -8,6 +8,12 @@ import dev.switchboard.core.oauth.DialpadEnvironment;
 import dev.switchboard.core.oauth.OAuthFlows;
 import dev.switchboard.core.oauth.Pkce;
 import dev.switchboard.core.oauth.RefreshPolicy;
+import dev.switchboard.core.testing.InMemoryApiKeyStore;
+import dev.switchboard.core.testing.InMemoryAppStore;
+import dev.switchboard.core.testing.InMemoryConnectTokenStore;
+import dev.switchboard.core.testing.InMemoryConnectionStore;
+import dev.switchboard.core.testing.InMemoryOAuthFlowStore;
+import dev.switchboard.core.testing.RecordingAuditLog;
 import dev.switchboard.testkit.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,10 +28,10 @@ import java.util.Optional;
 final class RoutesFixture implements AutoCloseable {
     static final String INTERNAL_SECRET = "internal-secret-for-route-tests-0123456789";
 
-    final InMemoryPorts.Apps apps = new InMemoryPorts.Apps();
-    final InMemoryPorts.Audit audit = new InMemoryPorts.Audit();
-    final InMemoryPorts.Connections connections = new InMemoryPorts.Connections();
-    final InMemoryPorts.ApiKeyRows apiKeys = new InMemoryPorts.ApiKeyRows();
+    final InMemoryAppStore apps = new InMemoryAppStore();
+    final RecordingAuditLog audit = new RecordingAuditLog();
+    final InMemoryConnectionStore connections = new InMemoryConnectionStore();
+    final InMemoryApiKeyStore apiKeys = new InMemoryApiKeyStore(apps);
     final InMemoryPorts.ScriptedDialpad dialpad = new InMemoryPorts.ScriptedDialpad();
     final MutableClock clock = MutableClock.at(Instant.parse("2025-06-01T08:00:00Z"));
     final HttpServer server;
@@ -34,8 +40,8 @@ final class RoutesFixture implements AutoCloseable {
     RoutesFixture(boolean production, Optional<URI> successUrl) {
         SecureRandom random = new SecureRandom();
         Pkce pkce = Pkce.using(random);
-        InMemoryPorts.ConnectTokens connectTokens = new InMemoryPorts.ConnectTokens();
-        OAuthFlows flows = OAuthFlows.create(apps, connectTokens, new InMemoryPorts.Flows(),
+        InMemoryConnectTokenStore connectTokens = new InMemoryConnectTokenStore();
+        OAuthFlows flows = OAuthFlows.create(apps, connectTokens, new InMemoryOAuthFlowStore(),
                 BrowserBinding.of("session-secret-for-route-tests-0123456789", random), pkce::newVerifier, audit, clock, random);
         DialpadConnections dialpadConnections = DialpadConnections.create(dialpad, connections, connectTokens,
                 apps, audit, RefreshPolicy.defaults(), DialpadEnvironment.SANDBOX, clock);

@@ -1,6 +1,8 @@
 package dev.switchboard.core.testing;
 
 import dev.switchboard.core.apikey.ApiKeyAccessGeneration;
+import dev.switchboard.core.apps.App;
+import dev.switchboard.core.apps.AppDirectory;
 import dev.switchboard.core.apikey.ApiKeyStore;
 import dev.switchboard.core.apikey.ApiKeyAuditEntry;
 import dev.switchboard.core.apikey.ApiKeyAction;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +36,18 @@ public final class InMemoryApiKeyStore implements ApiKeyStore, ApiKeyAccessGener
     private final List<Row> rows = new ArrayList<>();
     private final List<ApiKeyAuditEntry> trail = new ArrayList<>();
     private final AtomicInteger lookups = new AtomicInteger();
+    /** Where apps are found instead of {@link #apps} when given: then {@link #addApp} is not needed. */
+    private final AppDirectory directory;
+
+    /** A store whose apps are registered with {@link #addApp}. */
+    public InMemoryApiKeyStore() {
+        this.directory = null;
+    }
+
+    /** A store whose apps, and their active flags, are those of {@code directory} (an {@link InMemoryAppStore}). */
+    public InMemoryApiKeyStore(AppDirectory directory) {
+        this.directory = Objects.requireNonNull(directory, "directory");
+    }
 
     /** Registers an app with a fresh id. */
     public synchronized UUID addApp(boolean active) {
@@ -51,7 +66,7 @@ public final class InMemoryApiKeyStore implements ApiKeyStore, ApiKeyAccessGener
 
     @Override
     public synchronized Optional<ApiKeyAuditEntry> createOrRotate(UUID appId, StoredApiKey key, String actor, Instant at) {
-        if (!apps.containsKey(appId)) {
+        if (!appExists(appId)) {
             return Optional.empty();
         }
         if (rows.stream().anyMatch(row -> row.key().lookupPrefix().equals(key.lookupPrefix()))) {
@@ -107,7 +122,7 @@ public final class InMemoryApiKeyStore implements ApiKeyStore, ApiKeyAccessGener
         lookups.incrementAndGet();
         return rows.stream().filter(row -> row.key().lookupPrefix().equals(lookupPrefix)).findFirst()
                 .map(row -> new ApiKeyCandidate(row.appId(), row.key().bcryptHash(), row.key().hint(),
-                        row.revokedAt() == null, apps.get(row.appId())));
+                        row.revokedAt() == null, appActive(row.appId())));
     }
 
     private Optional<Row> activeRow(UUID appId) {
@@ -128,5 +143,14 @@ public final class InMemoryApiKeyStore implements ApiKeyStore, ApiKeyAccessGener
     @Override
     public long accessGeneration() {
         return generation.get();
+    }
+
+    private boolean appExists(UUID appId) {
+        return directory == null ? apps.containsKey(appId) : directory.find(appId).isPresent();
+    }
+
+    private boolean appActive(UUID appId) {
+        return directory == null ? Boolean.TRUE.equals(apps.get(appId))
+                : directory.find(appId).map(App::active).orElse(false);
     }
 }
