@@ -183,7 +183,9 @@ public final class AppRoutes implements RouteGroup {
         if (issue instanceof ConnectLinkIssue.AppInactive) {
             throw Problems.forbidden("app_inactive", "This app is inactive; activate it before connecting.");
         }
-        ConnectLinkIssue.Issued issued = (ConnectLinkIssue.Issued) issue;
+        if (!(issue instanceof ConnectLinkIssue.Issued issued)) {
+            throw new IllegalStateException("unhandled link issue " + issue.getClass().getSimpleName());
+        }
         String url = issued.connectUrl(publicBaseUrl);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("connect_url", url);

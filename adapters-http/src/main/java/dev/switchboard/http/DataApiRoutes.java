@@ -160,7 +160,10 @@ public final class DataApiRoutes implements RouteGroup {
             ctx.attribute(APP_ATTRIBUTE, new AppAuthenticator.AuthenticatedApp(ok.appId(), ok.keyHint()));
             return;
         }
-        ApiKeyCheck.Reason reason = ((ApiKeyCheck.Rejected) check).reason();
+        if (!(check instanceof ApiKeyCheck.Rejected rejected)) {
+            throw new IllegalStateException("unhandled key check " + check.getClass().getSimpleName());
+        }
+        ApiKeyCheck.Reason reason = rejected.reason();
         if (reason == ApiKeyCheck.Reason.APP_INACTIVE) {
             throw Problems.forbidden("app_inactive", "This app is inactive.");
         }

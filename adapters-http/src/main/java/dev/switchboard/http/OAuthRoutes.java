@@ -4,8 +4,8 @@ import dev.switchboard.core.apps.App;
 import dev.switchboard.core.apps.AppStore;
 import dev.switchboard.core.oauth.DialpadAuthorizationServer;
 import dev.switchboard.core.oauth.DialpadConnections;
-import dev.switchboard.core.oauth.DialpadConnections.ConnectOutcome;
-import dev.switchboard.core.oauth.DialpadConnections.DisconnectOutcome;
+import dev.switchboard.core.oauth.ConnectOutcome;
+import dev.switchboard.core.oauth.DisconnectOutcome;
 import dev.switchboard.core.oauth.FlowCompletion;
 import dev.switchboard.core.oauth.FlowStart;
 import dev.switchboard.core.oauth.OAuthFlows;
@@ -169,7 +169,9 @@ public final class OAuthRoutes implements RouteGroup {
                     "The connect link is missing, expired, already used, opened too often or not for this app; "
                             + "ask for a new one.");
         }
-        FlowStart.Started started = (FlowStart.Started) start;
+        if (!(start instanceof FlowStart.Started started)) {
+            throw new IllegalStateException("unhandled flow start " + start.getClass().getSimpleName());
+        }
         URI authorize = dialpad.authorizeUrl(started.state(), started.codeChallenge(), settings.scopes());
         ctx.header("Set-Cookie", cookie(started.cookieValue(), COOKIE_MAX_AGE_SECONDS));
         ctx.redirect(authorize.toString(), HttpStatus.FOUND);
@@ -198,7 +200,9 @@ public final class OAuthRoutes implements RouteGroup {
         if (completion instanceof FlowCompletion.LinkUsed) {
             throw linkUsed();
         }
-        FlowCompletion.Resumed resumed = (FlowCompletion.Resumed) completion;
+        if (!(completion instanceof FlowCompletion.Resumed resumed)) {
+            throw new IllegalStateException("unhandled flow completion " + completion.getClass().getSimpleName());
+        }
 
         String error = ctx.queryParam("error");
         ConnectOutcome outcome;

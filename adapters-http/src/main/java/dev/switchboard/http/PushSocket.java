@@ -158,7 +158,9 @@ public final class PushSocket implements RouteGroup, AutoCloseable {
                         "The API key is not valid.");
             };
         }
-        ApiKeyCheck.Authenticated authenticated = (ApiKeyCheck.Authenticated) check;
+        if (!(check instanceof ApiKeyCheck.Authenticated authenticated)) {
+            throw new IllegalStateException("unhandled key check " + check.getClass().getSimpleName());
+        }
         if (openSockets(authenticated.appId()) >= settings.maxSocketsPerApp()) {
             LOG.atInfo().addKeyValue("event", "push_sockets_limited").addKeyValue("app_id", authenticated.appId())
                     .log("app has {} sockets open; upgrade refused", settings.maxSocketsPerApp());

@@ -115,7 +115,10 @@ public final class UserMappingRoutes implements RouteGroup {
             throw Problems.conflict("conflicting_mappings", "mappings[" + conflicting.index()
                     + "] maps a dialpad_user_id of an earlier entry to another crm_user_id; nothing was applied.");
         }
-        List<MappingOutcome> applied = ((BatchMappingOutcome.Applied) outcome).outcomes();
+        if (!(outcome instanceof BatchMappingOutcome.Applied done)) {
+            throw new IllegalStateException("unhandled batch outcome " + outcome.getClass().getSimpleName());
+        }
+        List<MappingOutcome> applied = done.outcomes();
         Map<String, Integer> counts = new LinkedHashMap<>(Map.of("created", 0, "remapped", 0, "unchanged", 0));
         List<Map<String, Object>> items = new ArrayList<>(applied.size());
         for (MappingOutcome each : applied) {

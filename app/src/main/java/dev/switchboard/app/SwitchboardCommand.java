@@ -347,7 +347,9 @@ final class SwitchboardCommand implements Callable<Integer> {
                     err.println("switchboard: the app " + appId + " is inactive; activate it before connecting");
                     return 1;
                 }
-                ConnectLinkIssue.Issued issued = (ConnectLinkIssue.Issued) issue;
+                if (!(issue instanceof ConnectLinkIssue.Issued issued)) {
+                    throw new IllegalStateException("unhandled link issue " + issue.getClass().getSimpleName());
+                }
                 Map<String, Object> answer = new LinkedHashMap<>();
                 answer.put("connect_url", issued.connectUrl(database.configuration().publicBaseUrl()));
                 answer.put("expires_at", issued.expiresAt());
