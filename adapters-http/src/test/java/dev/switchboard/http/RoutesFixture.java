@@ -14,6 +14,7 @@ import dev.switchboard.core.testing.InMemoryConnectTokenStore;
 import dev.switchboard.core.testing.InMemoryConnectionStore;
 import dev.switchboard.core.testing.InMemoryOAuthFlowStore;
 import dev.switchboard.core.testing.RecordingAuditLog;
+import dev.switchboard.core.testing.ScriptedAuthorizationServer;
 import dev.switchboard.testkit.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +33,7 @@ final class RoutesFixture implements AutoCloseable {
     final RecordingAuditLog audit = new RecordingAuditLog();
     final InMemoryConnectionStore connections = new InMemoryConnectionStore();
     final InMemoryApiKeyStore apiKeys = new InMemoryApiKeyStore(apps);
-    final InMemoryPorts.ScriptedDialpad dialpad = new InMemoryPorts.ScriptedDialpad();
+    final ScriptedAuthorizationServer dialpad = new ScriptedAuthorizationServer();
     final MutableClock clock = MutableClock.at(Instant.parse("2025-06-01T08:00:00Z"));
     final HttpServer server;
     final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
