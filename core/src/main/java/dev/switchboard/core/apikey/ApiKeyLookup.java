@@ -5,7 +5,8 @@ import java.util.Optional;
 /**
  * Port: finds the one stored key a presented key may be, by its lookup prefix. This is all
  * {@link ApiKeyAuthenticator} needs, so an embedder checking keys kept in its own table implements this one method
- * (a {@code Map} lookup will do in a test: {@code ApiKeyLookup lookup = prefix -> Optional.ofNullable(map.get(prefix));}).
+ * (a {@code Map} lookup will do in a test:
+ * {@code ApiKeyLookup lookup = prefix -> Optional.ofNullable(map.get(prefix));}).
  *
  * <p>Implementations are thread-safe and throw {@link dev.switchboard.core.StoreUnavailableException} when the
  * backing store cannot be reached.

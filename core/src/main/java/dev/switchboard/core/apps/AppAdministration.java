@@ -26,7 +26,8 @@ public final class AppAdministration {
     private final AuditLog audit;
     private final Clock clock;
 
-    private AppAdministration(AppRegistration apps, ApiKeys apiKeys, ApiKeyIssuance keyStore, AuditLog audit, Clock clock) {
+    private AppAdministration(AppRegistration apps, ApiKeys apiKeys, ApiKeyIssuance keyStore, AuditLog audit,
+                              Clock clock) {
         this.apps = apps;
         this.apiKeys = apiKeys;
         this.keyStore = keyStore;
@@ -35,8 +36,8 @@ public final class AppAdministration {
     }
 
     /** The administration over these stores, recording to {@code audit} at {@code clock}'s time. */
-    public static AppAdministration create(AppRegistration apps, ApiKeys apiKeys, ApiKeyIssuance keyStore, AuditLog audit,
-                                           Clock clock) {
+    public static AppAdministration create(AppRegistration apps, ApiKeys apiKeys, ApiKeyIssuance keyStore,
+                                           AuditLog audit, Clock clock) {
         return new AppAdministration(Objects.requireNonNull(apps, "apps"), Objects.requireNonNull(apiKeys, "apiKeys"),
                 Objects.requireNonNull(keyStore, "keyStore"), Objects.requireNonNull(audit, "audit"),
                 Objects.requireNonNull(clock, "clock"));

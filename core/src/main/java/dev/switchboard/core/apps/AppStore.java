@@ -6,8 +6,9 @@ import java.util.UUID;
 
 /**
  * Where apps live: the whole store the administrative routes use, joining the role ports {@link AppDirectory} and
- * {@link AppRegistration} that services depend on. Implementations are thread-safe and shared by every instance of the server; they throw
- * {@link dev.switchboard.core.StoreUnavailableException} when the backing store cannot be reached.
+ * {@link AppRegistration} that services depend on. Implementations are thread-safe and shared by every instance of
+ * the server; they throw {@link dev.switchboard.core.StoreUnavailableException} when the backing store cannot be
+ * reached.
  */
 public interface AppStore extends AppDirectory, AppRegistration {
 

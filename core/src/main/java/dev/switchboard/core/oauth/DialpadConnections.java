@@ -59,7 +59,7 @@ public final class DialpadConnections {
 
     private final DialpadAuthorizationServer dialpad;
     private final ConnectionStore connections;
-    private final ConnectTokenStore connectTokens;
+    private final ConnectLinkCompletion connectTokens;
     private final AppDirectory apps;
     private final AuditLog audit;
     private final RefreshPolicy policy;
@@ -68,8 +68,8 @@ public final class DialpadConnections {
     private final GrantRevocation revocations;
 
     private DialpadConnections(DialpadAuthorizationServer dialpad, ConnectionStore connections,
-                               ConnectTokenStore connectTokens, AppDirectory apps, AuditLog audit, RefreshPolicy policy,
-                               DialpadEnvironment environment, Clock clock) {
+                               ConnectLinkCompletion connectTokens, AppDirectory apps, AuditLog audit,
+                               RefreshPolicy policy, DialpadEnvironment environment, Clock clock) {
         this.dialpad = dialpad;
         this.connections = connections;
         this.connectTokens = connectTokens;
@@ -87,7 +87,7 @@ public final class DialpadConnections {
      * connection uses its connect link up.
      */
     public static DialpadConnections create(DialpadAuthorizationServer dialpad, ConnectionStore connections,
-                                            ConnectTokenStore connectTokens, AppDirectory apps, AuditLog audit,
+                                            ConnectLinkCompletion connectTokens, AppDirectory apps, AuditLog audit,
                                             RefreshPolicy policy, DialpadEnvironment environment, Clock clock) {
         return new DialpadConnections(Objects.requireNonNull(dialpad, "dialpad"),
                 Objects.requireNonNull(connections, "connections"),

@@ -54,13 +54,19 @@ public final class OAuthStates<C> {
         this.lifetime = lifetime;
     }
 
-    /** States living {@link #DEFAULT_LIFETIME}; {@code pkce} yields a fresh verifier per flow (e.g. {@link Pkce#newVerifier}). */
+    /**
+     * States living {@link #DEFAULT_LIFETIME}; {@code pkce} yields a fresh verifier per flow (e.g.
+     * {@link Pkce#newVerifier}).
+     */
     public static <C> OAuthStates<C> create(OAuthStateStore<C> store, BrowserBinding binding,
                                             Supplier<Pkce.Verifier> pkce, Clock clock, SecureRandom random) {
         return create(store, binding, pkce, clock, random, DEFAULT_LIFETIME);
     }
 
-    /** As {@link #create(OAuthStateStore, BrowserBinding, Supplier, Clock, SecureRandom)} with states living {@code lifetime}. */
+    /**
+     * As {@link #create(OAuthStateStore, BrowserBinding, Supplier, Clock, SecureRandom)} with states living
+     * {@code lifetime}.
+     */
     public static <C> OAuthStates<C> create(OAuthStateStore<C> store, BrowserBinding binding,
                                             Supplier<Pkce.Verifier> pkce, Clock clock, SecureRandom random,
                                             Duration lifetime) {

@@ -37,7 +37,7 @@ public final class WebhookService implements AutoCloseable {
      * Starts the service on {@code port} of the loopback interface (0 for any free port).
      *
      * @param secret the secret Dialpad signs webhooks with
-     * @param keys          the stored keys by lookup prefix ({@link ApiKeys#lookupPrefixOf}), as the embedder keeps them
+     * @param keys   the stored keys by lookup prefix ({@link ApiKeys#lookupPrefixOf}), as the embedder keeps them
      */
     public static WebhookService start(int port, byte[] secret, Map<String, ApiKeyCandidate> keys, Clock clock)
             throws IOException {
