@@ -11,7 +11,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-/** A fake {@link ConnectTokenStore} with the port's semantics: bounded openings, one completion. */
+/**
+ * In-memory {@link ConnectTokenStore} with the port's semantics: bounded openings, one completion. One lock makes
+ * every method atomic. Usage: {@code ConnectLinks.create(apps, new InMemoryConnectTokenStore(), audit, clock, random)}.
+ */
 public final class InMemoryConnectTokenStore implements ConnectTokenStore {
     private final Map<SecretHash, ConnectToken> tokens = new HashMap<>();
     private final Map<SecretHash, Integer> flowsStarted = new HashMap<>();
@@ -53,6 +56,7 @@ public final class InMemoryConnectTokenStore implements ConnectTokenStore {
         return before - tokens.size();
     }
 
+    /** The tokens kept, by hash. */
     public synchronized Map<SecretHash, ConnectToken> tokens() {
         return Map.copyOf(tokens);
     }

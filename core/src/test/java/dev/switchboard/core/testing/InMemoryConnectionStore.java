@@ -28,6 +28,7 @@ public final class InMemoryConnectionStore implements ConnectionStore {
         failingRefreshWrites = count;
     }
 
+    /** How many writes of refreshed tokens were attempted. */
     public synchronized int refreshWriteAttempts() {
         return refreshWriteAttempts;
     }
@@ -38,6 +39,7 @@ public final class InMemoryConnectionStore implements ConnectionStore {
         return row == null ? Optional.empty() : Optional.ofNullable(row.leaseOwner);
     }
 
+    /** Every connection kept. */
     public synchronized List<Connection> all() {
         return rows.values().stream().map(row -> row.connection).toList();
     }

@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A fake {@link OAuthFlowStore} with the port's single-use semantics. */
+/**
+ * In-memory {@link OAuthFlowStore} with the port's single-use semantics; one lock makes every method atomic. Usage:
+ * {@code OAuthFlows.create(apps, tokens, new InMemoryOAuthFlowStore(), binding, pkce, audit, clock, random)}.
+ */
 public final class InMemoryOAuthFlowStore implements OAuthFlowStore {
     private final Map<SecretHash, OAuthFlow> pending = new HashMap<>();
     private final Map<SecretHash, OAuthFlow> consumed = new HashMap<>();
@@ -37,10 +40,12 @@ public final class InMemoryOAuthFlowStore implements OAuthFlowStore {
         return before - pending.size() - consumed.size();
     }
 
+    /** True while the flow with this state hash is kept and not consumed. */
     public synchronized boolean isPending(SecretHash stateHash) {
         return pending.containsKey(stateHash);
     }
 
+    /** The flows not consumed yet, by state hash. */
     public synchronized Map<SecretHash, OAuthFlow> pending() {
         return Map.copyOf(pending);
     }
