@@ -1,5 +1,6 @@
 package dev.switchboard.http;
 
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -8,7 +9,8 @@ import dev.switchboard.core.StoreUnavailableException;
 import dev.switchboard.core.apikey.ApiKeyAuthenticator;
 import dev.switchboard.core.apikey.ApiKeyCandidate;
 import dev.switchboard.core.apikey.ApiKeyCheck;
-import dev.switchboard.core.apikey.ApiKeyStore;
+import dev.switchboard.core.apikey.ApiKeyAccessGeneration;
+import dev.switchboard.core.apikey.ApiKeyLookup;
 import dev.switchboard.core.apikey.ApiKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -22,8 +24,6 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * id, the key hint and the bcrypt hash the key was verified against (a hash, not the key).
  * <ul>
  *   <li>A verified key is trusted while nothing that could withdraw its access has happened since its row was
- *       read. The store's {@link ApiKeyStore#accessGeneration() access generation} tells: a number every
+ *       read. The store's {@link ApiKeyAccessGeneration access generation}, when it keeps one, tells: a number every
  *       revocation, rotation and app deactivation moves forward, read by this instance at most once per
  *       {@link Settings#accessPollEvery()} (1 s), by whichever request comes first, whatever the number of keys.
  *       Each cached key remembers the generation read <em>before</em> its row was; when the current one differs,
@@ -55,8 +55,10 @@ import org.slf4j.LoggerFactory;
  *       that junk keys cannot evict verified ones. Missing and malformed keys cost nothing and are not cached. A
  *       newly created key is never refused from this cache: it is 256 fresh random bits, so nobody presented it
  *       before.</li>
- *   <li>Concurrent first checks of one key share one computation (single flight): a burst of requests with the same
- *       new or bad key costs at most one bcrypt comparison.</li>
+ *   <li>Concurrent first checks of one key share one computation (single flight, Caffeine's own: the first caller's
+ *       pending answer is the entry of an {@link AsyncCache} the others wait on): a burst of requests with the same
+ *       new or bad key costs at most one bcrypt comparison. The comparison runs on the first caller's thread, outside
+ *       any lock of the cache, so first checks of different keys never wait for each other.</li>
  * </ul>
  *
  * <p>{@link #stats()} counts full checks (each at most one bcrypt comparison), revalidations and cache answers, for
@@ -68,12 +70,15 @@ public final class AppAuthenticator {
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(AppAuthenticator::sha256);
 
     private final ApiKeyAuthenticator authenticator;
-    private final ApiKeyStore store;
+    private final ApiKeyLookup store;
+    /** Null when the store keeps no access generation: then only time decides. */
+    private final ApiKeyAccessGeneration generations;
     private final Settings settings;
     private final Ticker ticker;
     private final Cache<String, Verified> verified;
     private final Cache<String, ApiKeyCheck.Reason> refused;
-    private final ConcurrentMap<String, CompletableFuture<ApiKeyCheck>> inFlight = new ConcurrentHashMap<>();
+    /** First checks under way, by key digest; an entry leaves once its answer is in the caches above. */
+    private final AsyncCache<String, ApiKeyCheck> inFlight = Caffeine.newBuilder().buildAsync();
     private final LongAdder fullChecks = new LongAdder();
     private final LongAdder revalidations = new LongAdder();
     private final LongAdder generationPolls = new LongAdder();
@@ -83,8 +88,6 @@ public final class AppAuthenticator {
     private volatile Generation generation;
     /** When the last read of the generation was started, successful or not (ticker nanos). */
     private volatile long lastPollNanos;
-    /** False once the store said it keeps no generation: then only time decides. */
-    private volatile boolean generationsKept = true;
 
     /**
      * How long cached answers are trusted.
@@ -163,9 +166,11 @@ public final class AppAuthenticator {
     private record Generation(long value, long readAtNanos) {
     }
 
-    private AppAuthenticator(ApiKeyAuthenticator authenticator, ApiKeyStore store, Settings settings, Ticker ticker) {
+    private AppAuthenticator(ApiKeyAuthenticator authenticator, ApiKeyLookup store,
+                             ApiKeyAccessGeneration generations, Settings settings, Ticker ticker) {
         this.authenticator = authenticator;
         this.store = store;
+        this.generations = generations;
         this.settings = settings;
         this.ticker = ticker;
         this.lastPollNanos = ticker.read() - settings.accessPollEvery().toNanos();
@@ -184,16 +189,26 @@ public final class AppAuthenticator {
                 .build();
     }
 
-    /** A cached check over {@code authenticator}; {@code store} is what revalidation re-reads (no bcrypt). */
-    public static AppAuthenticator create(ApiKeyAuthenticator authenticator, ApiKeyStore store, Settings settings) {
-        return create(authenticator, store, settings, Ticker.systemTicker());
+    /**
+     * A cached check over {@code authenticator}; {@code store} is what revalidation re-reads (no bcrypt). Without an
+     * access generation, a verified key is re-read {@link Settings#revalidateAfter()} after its row was read.
+     */
+    public static AppAuthenticator create(ApiKeyAuthenticator authenticator, ApiKeyLookup store, Settings settings) {
+        return create(authenticator, store, null, settings, Ticker.systemTicker());
     }
 
-    /** As {@link #create(ApiKeyAuthenticator, ApiKeyStore, Settings)} with the time source of the cache (tests). */
-    static AppAuthenticator create(ApiKeyAuthenticator authenticator, ApiKeyStore store, Settings settings,
-                                   Ticker ticker) {
+    /** As {@link #create(ApiKeyAuthenticator, ApiKeyLookup, Settings)}, trusting keys while {@code generations} stays. */
+    public static AppAuthenticator create(ApiKeyAuthenticator authenticator, ApiKeyLookup store,
+                                          ApiKeyAccessGeneration generations, Settings settings) {
+        return create(authenticator, store, Objects.requireNonNull(generations, "generations"), settings,
+                Ticker.systemTicker());
+    }
+
+    /** As the public factories with the time source of the cache (tests); {@code generations} may be null. */
+    static AppAuthenticator create(ApiKeyAuthenticator authenticator, ApiKeyLookup store,
+                                   ApiKeyAccessGeneration generations, Settings settings, Ticker ticker) {
         return new AppAuthenticator(Objects.requireNonNull(authenticator, "authenticator"),
-                Objects.requireNonNull(store, "store"), Objects.requireNonNull(settings, "settings"),
+                Objects.requireNonNull(store, "store"), generations, Objects.requireNonNull(settings, "settings"),
                 Objects.requireNonNull(ticker, "ticker"));
     }
 
@@ -245,8 +260,8 @@ public final class AppAuthenticator {
             return cached.get();
         }
         CompletableFuture<ApiKeyCheck> mine = new CompletableFuture<>();
-        CompletableFuture<ApiKeyCheck> running = inFlight.putIfAbsent(digest, mine);
-        if (running != null) {
+        CompletableFuture<ApiKeyCheck> running = inFlight.get(digest, (d, executor) -> mine);
+        if (running != mine) {
             return await(running);
         }
         try {
@@ -258,7 +273,7 @@ public final class AppAuthenticator {
             mine.completeExceptionally(e);
             throw e;
         } finally {
-            inFlight.remove(digest, mine);
+            inFlight.asMap().remove(digest, mine);
         }
     }
 
@@ -309,7 +324,7 @@ public final class AppAuthenticator {
      * the store keeps none, or none was read within {@link Settings#revalidateAfter()}: then time decides.
      */
     private OptionalLong accessGeneration() {
-        if (!generationsKept) {
+        if (generations == null) {
             return OptionalLong.empty();
         }
         long now = ticker.read();
@@ -333,13 +348,8 @@ public final class AppAuthenticator {
         long startedAt = ticker.read();
         lastPollNanos = startedAt;
         try {
-            OptionalLong read = store.accessGeneration();
-            if (read.isPresent()) {
-                generation = new Generation(read.getAsLong(), startedAt);
-                generationPolls.increment();
-            } else {
-                generationsKept = false;
-            }
+            generation = new Generation(generations.accessGeneration(), startedAt);
+            generationPolls.increment();
         } catch (StoreUnavailableException e) {
             // keys are then judged by time (and their own look-ups report the outage); read again next interval
             LOG.debug("the API key access generation could not be read: {}", e.getClass().getSimpleName());
@@ -382,6 +392,8 @@ public final class AppAuthenticator {
                             generationBefore)));
         } else if (outcome instanceof ApiKeyCheck.Rejected rejected) {
             refused.put(digest, rejected.reason());
+        } else {
+            throw new IllegalStateException("unhandled key check outcome " + outcome.getClass().getSimpleName());
         }
         return outcome;
     }

@@ -2,7 +2,7 @@ package dev.switchboard.http;
 
 import dev.switchboard.core.apikey.ApiKeyAuthenticator;
 import dev.switchboard.core.apikey.ApiKeyCheck;
-import dev.switchboard.core.apikey.ApiKeyStore;
+import dev.switchboard.core.apikey.ApiKeyLookup;
 
 /**
  * The API key check the app-facing routes ({@code /ws}, and {@code /api/*}) run: the one seam between them and how
@@ -36,7 +36,7 @@ public interface AppKeyCheck {
      * prefix (unique over all keys, revoked ones included) without bcrypt, which is sound only for a key that
      * authenticated before.
      */
-    static AppKeyCheck of(ApiKeyAuthenticator authenticator, ApiKeyStore store) {
+    static AppKeyCheck of(ApiKeyAuthenticator authenticator, ApiKeyLookup store) {
         return UncachedAppKeyCheck.create(authenticator, store);
     }
 }

@@ -3,7 +3,7 @@ package dev.switchboard.http;
 import dev.switchboard.core.apikey.ApiKeyAuthenticator;
 import dev.switchboard.core.apikey.ApiKeyCandidate;
 import dev.switchboard.core.apikey.ApiKeyCheck;
-import dev.switchboard.core.apikey.ApiKeyStore;
+import dev.switchboard.core.apikey.ApiKeyLookup;
 import dev.switchboard.core.apikey.ApiKeys;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,14 +11,14 @@ import java.util.Optional;
 /** {@link AppKeyCheck#of}: core's authenticator, and a bcrypt-free recheck by lookup prefix. Thread-safe. */
 final class UncachedAppKeyCheck implements AppKeyCheck {
     private final ApiKeyAuthenticator authenticator;
-    private final ApiKeyStore store;
+    private final ApiKeyLookup store;
 
-    private UncachedAppKeyCheck(ApiKeyAuthenticator authenticator, ApiKeyStore store) {
+    private UncachedAppKeyCheck(ApiKeyAuthenticator authenticator, ApiKeyLookup store) {
         this.authenticator = authenticator;
         this.store = store;
     }
 
-    static UncachedAppKeyCheck create(ApiKeyAuthenticator authenticator, ApiKeyStore store) {
+    static UncachedAppKeyCheck create(ApiKeyAuthenticator authenticator, ApiKeyLookup store) {
         return new UncachedAppKeyCheck(Objects.requireNonNull(authenticator, "authenticator"),
                 Objects.requireNonNull(store, "store"));
     }

@@ -4,6 +4,7 @@ import static dev.switchboard.http.OAuthRoutesTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.apikey.ApiKeyStatus;
 import dev.switchboard.core.audit.AuditEvent;
 import dev.switchboard.core.audit.AuditEventType;
 import dev.switchboard.core.oauth.Connection;
@@ -46,7 +47,7 @@ class AppRoutesTest {
         assertThat(body.get("warning").asText()).isEqualTo("Store this immediately - it will never be shown again");
         assertThat(Instant.parse(body.get("created_at").asText())).isNotNull();
         UUID appId = UUID.fromString(body.get("app_id").asText());
-        assertThat(fixture.apiKeys.active).containsKey(appId);
+        assertThat(fixture.apiKeys.status(appId).state()).isEqualTo(ApiKeyStatus.State.ACTIVE);
         assertThat(fixture.audit.events()).filteredOn(event -> event.appId().equals(Optional.of(appId)))
                 .extracting(AuditEvent::type).contains(AuditEventType.APP_CREATED, AuditEventType.API_KEY_CREATED);
         assertThat(fixture.audit.events().toString()).doesNotContain(body.get("api_key").asText());

@@ -87,8 +87,8 @@ class OAuthRoutesTest {
         assertThat(RoutesFixture.json(response).get("environment").asText()).isEqualTo("sandbox");
         assertThat(response.headers().firstValue("Set-Cookie")).hasValueSatisfying(
                 cookie -> assertThat(cookie).startsWith("switchboard_oauth=;").contains("Max-Age=0"));
-        assertThat(fixture.connections.rows.get(app.id()).organisationId()).isEqualTo("org-42");
-        assertThat(fixture.dialpad.exchanged).containsExactly("the-code");
+        assertThat(fixture.connections.find(app.id()).orElseThrow().organisationId()).isEqualTo("org-42");
+        assertThat(fixture.dialpad.exchanged()).containsExactly("the-code");
     }
 
     @Test
@@ -101,7 +101,7 @@ class OAuthRoutesTest {
         assertProblem(replay, 400, "invalid_state");
         assertThat(replay.headers().firstValue("Set-Cookie")).hasValueSatisfying(
                 cookie -> assertThat(cookie).contains("Max-Age=0"));
-        assertThat(fixture.dialpad.exchanged).hasSize(1);
+        assertThat(fixture.dialpad.exchanged()).hasSize(1);
     }
 
     @Test
@@ -113,7 +113,7 @@ class OAuthRoutesTest {
         assertProblem(callback("code=c&state=" + flow.state, null), 400, "state_mismatch");
         assertProblem(callback("code=c&state=" + flow.state, flow.cookie), 400, "invalid_state");
         assertProblem(callback("code=c&state=" + other.state, flow.cookie), 400, "state_mismatch");
-        assertThat(fixture.dialpad.exchanged).isEmpty();
+        assertThat(fixture.dialpad.exchanged()).isEmpty();
     }
 
     @Test
@@ -128,30 +128,30 @@ class OAuthRoutesTest {
         Flow flow = startFlow();
         assertProblem(callback("error=access_denied&state=" + flow.state, flow.cookie), 400, "consent_denied");
         assertProblem(callback("code=c&state=" + flow.state, flow.cookie), 400, "invalid_state");
-        assertThat(fixture.connections.rows).isEmpty();
+        assertThat(fixture.connections.all()).isEmpty();
     }
 
     @Test
     void callbackWhenRefreshTokenMissingThen502NamingOfflineAccess() throws Exception {
-        fixture.dialpad.grant = new TokenGrant.Tokens(new TokenResponse("access-1", null, "bearer", 3600L));
+        fixture.dialpad.answerExchange(new TokenGrant.Tokens(new TokenResponse("access-1", null, "bearer", 3600L)));
         Flow flow = startFlow();
 
         HttpResponse<String> response = callback("code=c&state=" + flow.state, flow.cookie);
 
         assertProblem(response, 502, "missing_refresh_token");
         assertThat(RoutesFixture.json(response).get("message").asText()).contains("offline_access");
-        assertThat(fixture.connections.rows).isEmpty();
+        assertThat(fixture.connections.all()).isEmpty();
     }
 
     @Test
     void callbackWhenDialpadFailsThen502WithOurOwnWords() throws Exception {
-        fixture.dialpad.grant = new TokenGrant.Unavailable("HTTP 500 <html>stack</html>");
+        fixture.dialpad.answerExchange(new TokenGrant.Unavailable("HTTP 500 <html>stack</html>"));
         Flow flow = startFlow();
         HttpResponse<String> response = callback("code=c&state=" + flow.state, flow.cookie);
         assertProblem(response, 502, "dialpad_unavailable");
         assertThat(response.body()).doesNotContain("html");
 
-        fixture.dialpad.grant = new TokenGrant.Refused("invalid_grant", "The code was refused.");
+        fixture.dialpad.answerExchange(new TokenGrant.Refused("invalid_grant", "The code was refused."));
         Flow second = startFlow();
         assertProblem(callback("code=c&state=" + second.state, second.cookie), 502, "token_exchange_failed");
     }
@@ -178,7 +178,7 @@ class OAuthRoutesTest {
         assertThat(RoutesFixture.json(first).get("revoked").asBoolean()).isTrue();
         assertThat(RoutesFixture.json(first).get("app_id").asText()).isEqualTo(app.id().toString());
         assertThat(RoutesFixture.json(first).get("message").asText()).isNotBlank();
-        assertThat(fixture.dialpad.deauthorized).containsExactly("access-1");
+        assertThat(fixture.dialpad.deauthorized()).containsExactly("access-1");
 
         assertProblem(fixture.send(fixture.internal("/auth/dialpad/disconnect/" + app.id())
                 .POST(HttpRequest.BodyPublishers.noBody())), 404, "not_connected");

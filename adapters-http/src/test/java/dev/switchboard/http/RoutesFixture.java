@@ -7,8 +7,14 @@ import dev.switchboard.core.oauth.DialpadConnections;
 import dev.switchboard.core.oauth.DialpadEnvironment;
 import dev.switchboard.core.oauth.OAuthFlows;
 import dev.switchboard.core.oauth.Pkce;
-import dev.switchboard.core.oauth.PkcePair;
 import dev.switchboard.core.oauth.RefreshPolicy;
+import dev.switchboard.core.testing.InMemoryApiKeyStore;
+import dev.switchboard.core.testing.InMemoryAppStore;
+import dev.switchboard.core.testing.InMemoryConnectTokenStore;
+import dev.switchboard.core.testing.InMemoryConnectionStore;
+import dev.switchboard.core.testing.InMemoryOAuthFlowStore;
+import dev.switchboard.core.testing.RecordingAuditLog;
+import dev.switchboard.core.testing.ScriptedAuthorizationServer;
 import dev.switchboard.testkit.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,11 +29,11 @@ import java.util.Optional;
 final class RoutesFixture implements AutoCloseable {
     static final String INTERNAL_SECRET = "internal-secret-for-route-tests-0123456789";
 
-    final InMemoryPorts.Apps apps = new InMemoryPorts.Apps();
-    final InMemoryPorts.Audit audit = new InMemoryPorts.Audit();
-    final InMemoryPorts.Connections connections = new InMemoryPorts.Connections();
-    final InMemoryPorts.ApiKeyRows apiKeys = new InMemoryPorts.ApiKeyRows();
-    final InMemoryPorts.ScriptedDialpad dialpad = new InMemoryPorts.ScriptedDialpad();
+    final InMemoryAppStore apps = new InMemoryAppStore();
+    final RecordingAuditLog audit = new RecordingAuditLog();
+    final InMemoryConnectionStore connections = new InMemoryConnectionStore();
+    final InMemoryApiKeyStore apiKeys = new InMemoryApiKeyStore(apps);
+    final ScriptedAuthorizationServer dialpad = new ScriptedAuthorizationServer();
     final MutableClock clock = MutableClock.at(Instant.parse("2025-06-01T08:00:00Z"));
     final HttpServer server;
     final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
@@ -35,12 +41,9 @@ final class RoutesFixture implements AutoCloseable {
     RoutesFixture(boolean production, Optional<URI> successUrl) {
         SecureRandom random = new SecureRandom();
         Pkce pkce = Pkce.using(random);
-        InMemoryPorts.ConnectTokens connectTokens = new InMemoryPorts.ConnectTokens();
-        OAuthFlows flows = OAuthFlows.create(apps, connectTokens, new InMemoryPorts.Flows(),
-                BrowserBinding.of("session-secret-for-route-tests-0123456789", random), () -> {
-                    Pkce.Verifier verifier = pkce.newVerifier();
-                    return new PkcePair(verifier.value(), verifier.challenge());
-                }, audit, clock, random);
+        InMemoryConnectTokenStore connectTokens = new InMemoryConnectTokenStore();
+        OAuthFlows flows = OAuthFlows.create(apps, connectTokens, new InMemoryOAuthFlowStore(),
+                BrowserBinding.of("session-secret-for-route-tests-0123456789", random), pkce::newVerifier, audit, clock, random);
         DialpadConnections dialpadConnections = DialpadConnections.create(dialpad, connections, connectTokens,
                 apps, audit, RefreshPolicy.defaults(), DialpadEnvironment.SANDBOX, clock);
         InternalAuth internalAuth = InternalAuth.withSecret(INTERNAL_SECRET);

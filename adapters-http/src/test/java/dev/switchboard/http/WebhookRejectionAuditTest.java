@@ -2,6 +2,7 @@ package dev.switchboard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.testing.RecordingAuditLog;
 import dev.switchboard.core.audit.AuditEvent;
 import dev.switchboard.core.audit.AuditEventType;
 import dev.switchboard.testkit.MutableClock;
@@ -15,7 +16,7 @@ class WebhookRejectionAuditTest {
     private static final Instant MINUTE = Instant.parse("2026-03-02T10:15:00Z");
     private static final Optional<String> CLIENT = Optional.of("203.0.113.7");
 
-    private final InMemoryPorts.Audit audit = new InMemoryPorts.Audit();
+    private final RecordingAuditLog audit = new RecordingAuditLog();
     private final MutableClock clock = MutableClock.at(MINUTE.plusSeconds(5));
 
     @Test

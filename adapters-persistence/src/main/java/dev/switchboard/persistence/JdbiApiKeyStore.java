@@ -4,6 +4,7 @@ import dev.switchboard.core.apikey.ApiKeyAction;
 import dev.switchboard.core.apikey.ApiKeyAuditEntry;
 import dev.switchboard.core.apikey.ApiKeyCandidate;
 import dev.switchboard.core.apikey.ApiKeyStatus;
+import dev.switchboard.core.apikey.ApiKeyAccessGeneration;
 import dev.switchboard.core.apikey.ApiKeyStore;
 import dev.switchboard.core.apikey.StoredApiKey;
 import java.sql.ResultSet;
@@ -14,7 +15,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
@@ -34,7 +34,7 @@ import org.jdbi.v3.core.JdbiException;
  *
  * <p>Thread-safe; database failures become {@link dev.switchboard.core.StoreUnavailableException}.
  */
-public final class JdbiApiKeyStore implements ApiKeyStore {
+public final class JdbiApiKeyStore implements ApiKeyStore, ApiKeyAccessGeneration {
     /** The prefix lookup; package-private so a test can EXPLAIN exactly this statement. */
     static final String FIND_BY_PREFIX_SQL = """
             SELECT k.app_id, k.bcrypt_hash, k.key_hint, k.revoked_at IS NULL AS key_active, a.is_active AS app_active
@@ -170,11 +170,11 @@ public final class JdbiApiKeyStore implements ApiKeyStore {
 
     /** The counter of migration V8, moved by triggers on {@code api_keys} and {@code apps}: one row read by key. */
     @Override
-    public OptionalLong accessGeneration() {
+    public long accessGeneration() {
         return PersistenceErrors.call("read the API key access generation", () -> jdbi.withHandle(handle ->
-                OptionalLong.of(handle.createQuery("SELECT generation FROM api_key_access_generation")
+                handle.createQuery("SELECT generation FROM api_key_access_generation")
                         .mapTo(Long.class)
-                        .one())));
+                        .one()));
     }
 
     /** Locks the app's row for the rest of the transaction; false when there is no such app. */

@@ -1,5 +1,6 @@
 package dev.switchboard.persistence;
 
+import dev.switchboard.core.oauth.FlowOrigin;
 import dev.switchboard.core.oauth.LinkBinding;
 import dev.switchboard.core.oauth.OAuthFlow;
 import dev.switchboard.core.oauth.OAuthFlowStore;
@@ -90,7 +91,7 @@ public final class JdbiOAuthFlowStore implements OAuthFlowStore {
         FlowRow flow = row.get();
         if (!now.isBefore(flow.expiresAt())) {
             // expired: the verifier is not even decrypted
-            return new Consumption.Expired(flow.appId());
+            return new Consumption.Expired(new FlowOrigin(flow.appId(), flow.link()));
         }
         String verifier = cipher.openString(new Sealed(flow.keyId(), flow.verifierCiphertext()),
                 associatedData(flow.appId(), stateHash));

@@ -82,7 +82,7 @@ class JdbiOAuthFlowStoreTest {
     void consumeWhenExpiredThenExpiredWithoutTheFlowAndUsedUp() {
         OAuthFlow flow = flow(appId, "verifier-" + UUID.randomUUID());
         store.save(flow);
-        assertThat(store.consume(flow.stateHash(), flow.expiresAt())).isEqualTo(new Consumption.Expired(appId));
+        assertThat(store.consume(flow.stateHash(), flow.expiresAt())).isEqualTo(new Consumption.Expired(flow.origin()));
         assertThat(store.consume(flow.stateHash(), NOW)).isEqualTo(new Consumption.NotFound());
     }
 

@@ -41,7 +41,7 @@ record ApiWiring(AppAuthenticator authenticator, List<RouteGroup> routes) {
         ApiKeys apiKeys = ApiKeys.create(random);
         JdbiApiKeyStore keyStore = JdbiApiKeyStore.create(database);
         AppAuthenticator authenticator = AppAuthenticator.create(ApiKeyAuthenticator.create(apiKeys, keyStore),
-                keyStore, AppAuthenticator.Settings.defaults());
+                keyStore, keyStore, AppAuthenticator.Settings.defaults());
         InternalAuth internalAuth = InternalAuth.withSecret(configuration.secrets().requireInternalApiSecret().value());
         RouteGroup keys = ApiKeyRoutes.create(JdbiAppStore.create(database, clock), apiKeys, keyStore, authenticator,
                 JdbiAuditLog.create(database), internalAuth, clock);

@@ -10,7 +10,6 @@ import dev.switchboard.core.oauth.DialpadConnections;
 import dev.switchboard.core.oauth.DialpadEnvironment;
 import dev.switchboard.core.oauth.OAuthFlows;
 import dev.switchboard.core.oauth.Pkce;
-import dev.switchboard.core.oauth.PkcePair;
 import dev.switchboard.core.oauth.RefreshPolicy;
 import dev.switchboard.core.secrets.SecretCipher;
 import dev.switchboard.dialpad.DialpadClientSettings;
@@ -93,10 +92,7 @@ final class OAuthWiring {
                                     SecureRandom random, Clock clock) {
         Pkce pkce = Pkce.using(random);
         return OAuthFlows.create(apps, connectTokens, JdbiOAuthFlowStore.create(database, cipher),
-                BrowserBinding.of(configuration.secrets().requireSessionSecret().value(), random), () -> {
-                    Pkce.Verifier verifier = pkce.newVerifier();
-                    return new PkcePair(verifier.value(), verifier.challenge());
-                }, audit, clock, random);
+                BrowserBinding.of(configuration.secrets().requireSessionSecret().value(), random), pkce::newVerifier, audit, clock, random);
     }
 
     private static DialpadEnvironment environment(Configuration configuration) {

@@ -10,7 +10,7 @@ import java.util.Optional;
  * hex digits is {@link ApiKeyCheck.Reason#MALFORMED} (so no long input reaches bcrypt); the store is asked for the
  * one live key with the same lookup prefix; no such key, or a bcrypt mismatch, is
  * {@link ApiKeyCheck.Reason#UNKNOWN}. A revoked or rotated-away key has left the lookup
- * ({@link ApiKeyStore#findByLookupPrefix}), so it is {@link ApiKeyCheck.Reason#UNKNOWN} too, without a bcrypt
+ * ({@link ApiKeyLookup#findByLookupPrefix}), so it is {@link ApiKeyCheck.Reason#UNKNOWN} too, without a bcrypt
  * comparison; {@link ApiKeyCheck.Reason#REVOKED} remains for a store that still returns a dead key. Only for the
  * genuine key does the result say {@link ApiKeyCheck.Reason#REVOKED} or {@link ApiKeyCheck.Reason#APP_INACTIVE}, so
  * a guesser learns nothing about other apps' keys.
@@ -19,20 +19,22 @@ import java.util.Optional;
  * malformed or unknown-prefix key (no dummy comparison is made: the prefix is 64 random bits, so telling
  * "no such prefix" apart by timing gives a guesser nothing, and skipping it keeps junk requests cheap).
  *
+ * <p>Usage: {@code ApiKeyAuthenticator.create(ApiKeys.create(new SecureRandom()), lookup).authenticate(presented)}.
+ *
  * <p>No caching here: a decorator in the HTTP adapter may add it. Thread-safe; a store failure propagates as
  * {@link dev.switchboard.core.StoreUnavailableException}.
  */
 public final class ApiKeyAuthenticator {
     private final ApiKeys keys;
-    private final ApiKeyStore store;
+    private final ApiKeyLookup store;
 
-    private ApiKeyAuthenticator(ApiKeys keys, ApiKeyStore store) {
+    private ApiKeyAuthenticator(ApiKeys keys, ApiKeyLookup store) {
         this.keys = keys;
         this.store = store;
     }
 
     /** An authenticator comparing with {@code keys} against the hashes of {@code store}. */
-    public static ApiKeyAuthenticator create(ApiKeys keys, ApiKeyStore store) {
+    public static ApiKeyAuthenticator create(ApiKeys keys, ApiKeyLookup store) {
         return new ApiKeyAuthenticator(Objects.requireNonNull(keys, "keys"), Objects.requireNonNull(store, "store"));
     }
 

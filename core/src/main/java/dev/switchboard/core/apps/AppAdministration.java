@@ -1,7 +1,7 @@
 package dev.switchboard.core.apps;
 
 import dev.switchboard.core.apikey.ApiKeyAuditEntry;
-import dev.switchboard.core.apikey.ApiKeyStore;
+import dev.switchboard.core.apikey.ApiKeyIssuance;
 import dev.switchboard.core.apikey.ApiKeys;
 import dev.switchboard.core.apikey.IssuedApiKey;
 import dev.switchboard.core.audit.AuditEvent;
@@ -20,13 +20,14 @@ import java.util.UUID;
  * Thread-safe when its stores are.
  */
 public final class AppAdministration {
-    private final AppStore apps;
+    private final AppRegistration apps;
     private final ApiKeys apiKeys;
-    private final ApiKeyStore keyStore;
+    private final ApiKeyIssuance keyStore;
     private final AuditLog audit;
     private final Clock clock;
 
-    private AppAdministration(AppStore apps, ApiKeys apiKeys, ApiKeyStore keyStore, AuditLog audit, Clock clock) {
+    private AppAdministration(AppRegistration apps, ApiKeys apiKeys, ApiKeyIssuance keyStore, AuditLog audit,
+                              Clock clock) {
         this.apps = apps;
         this.apiKeys = apiKeys;
         this.keyStore = keyStore;
@@ -35,8 +36,8 @@ public final class AppAdministration {
     }
 
     /** The administration over these stores, recording to {@code audit} at {@code clock}'s time. */
-    public static AppAdministration create(AppStore apps, ApiKeys apiKeys, ApiKeyStore keyStore, AuditLog audit,
-                                           Clock clock) {
+    public static AppAdministration create(AppRegistration apps, ApiKeys apiKeys, ApiKeyIssuance keyStore,
+                                           AuditLog audit, Clock clock) {
         return new AppAdministration(Objects.requireNonNull(apps, "apps"), Objects.requireNonNull(apiKeys, "apiKeys"),
                 Objects.requireNonNull(keyStore, "keyStore"), Objects.requireNonNull(audit, "audit"),
                 Objects.requireNonNull(clock, "clock"));

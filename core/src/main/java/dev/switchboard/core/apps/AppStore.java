@@ -5,15 +5,12 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Where apps live. Implementations are thread-safe and shared by every instance of the server; they throw
- * {@link dev.switchboard.core.StoreUnavailableException} when the backing store cannot be reached.
+ * Where apps live: the whole store the administrative routes use, joining the role ports {@link AppDirectory} and
+ * {@link AppRegistration} that services depend on. Implementations are thread-safe and shared by every instance of
+ * the server; they throw {@link dev.switchboard.core.StoreUnavailableException} when the backing store cannot be
+ * reached.
  */
-public interface AppStore {
-    /** Creates an active app with a fresh id. */
-    App create(String name);
-
-    /** The app with this id, or empty. */
-    Optional<App> find(UUID id);
+public interface AppStore extends AppDirectory, AppRegistration {
 
     /** Every app, oldest first. */
     List<App> list();

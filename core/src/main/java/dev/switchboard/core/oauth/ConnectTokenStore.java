@@ -11,10 +11,11 @@ import java.util.UUID;
  * {@link #open} starts one more flow (up to a bound); the first {@link #complete} uses it up for good. Opening never
  * uses it up, because corporate mail gateways open every link in a message before the person does.
  *
- * <p>Implementations are thread-safe; infrastructure failures throw
+ * <p>{@link #complete} comes from {@link ConnectLinkCompletion}, the part {@link DialpadConnections} uses.
+ * Implementations are thread-safe; infrastructure failures throw
  * {@link dev.switchboard.core.StoreUnavailableException}.
  */
-public interface ConnectTokenStore {
+public interface ConnectTokenStore extends ConnectLinkCompletion {
     /** Keeps a newly issued token (its hash). */
     void save(ConnectToken token);
 
@@ -32,12 +33,6 @@ public interface ConnectTokenStore {
      * is not looked at: a flow started in time may finish after the link's 15 minutes).
      */
     boolean canComplete(SecretHash tokenHash);
-
-    /**
-     * Uses the token up because a connection was completed through it: true for exactly one caller, across all
-     * instances and threads; false for every other call and for a token that is not kept.
-     */
-    boolean complete(SecretHash tokenHash, Instant now);
 
     /**
      * Deletes every token that expired at or before {@code cutoff}, completed or not; returns how many went, 0 at once

@@ -1,7 +1,7 @@
 package dev.switchboard.core.oauth;
 
 import dev.switchboard.core.apps.App;
-import dev.switchboard.core.apps.AppStore;
+import dev.switchboard.core.apps.AppDirectory;
 import dev.switchboard.core.audit.AuditEvent;
 import dev.switchboard.core.audit.AuditEventType;
 import dev.switchboard.core.audit.AuditLog;
@@ -59,16 +59,17 @@ public final class DialpadConnections {
 
     private final DialpadAuthorizationServer dialpad;
     private final ConnectionStore connections;
-    private final ConnectTokenStore connectTokens;
-    private final AppStore apps;
+    private final ConnectLinkCompletion connectTokens;
+    private final AppDirectory apps;
     private final AuditLog audit;
     private final RefreshPolicy policy;
     private final DialpadEnvironment environment;
     private final Clock clock;
+    private final GrantRevocation revocations;
 
     private DialpadConnections(DialpadAuthorizationServer dialpad, ConnectionStore connections,
-                               ConnectTokenStore connectTokens, AppStore apps, AuditLog audit, RefreshPolicy policy,
-                               DialpadEnvironment environment, Clock clock) {
+                               ConnectLinkCompletion connectTokens, AppDirectory apps, AuditLog audit,
+                               RefreshPolicy policy, DialpadEnvironment environment, Clock clock) {
         this.dialpad = dialpad;
         this.connections = connections;
         this.connectTokens = connectTokens;
@@ -77,6 +78,7 @@ public final class DialpadConnections {
         this.policy = policy;
         this.environment = environment;
         this.clock = clock;
+        this.revocations = new GrantRevocation(dialpad, audit, clock);
     }
 
     /**
@@ -85,7 +87,7 @@ public final class DialpadConnections {
      * connection uses its connect link up.
      */
     public static DialpadConnections create(DialpadAuthorizationServer dialpad, ConnectionStore connections,
-                                            ConnectTokenStore connectTokens, AppStore apps, AuditLog audit,
+                                            ConnectLinkCompletion connectTokens, AppDirectory apps, AuditLog audit,
                                             RefreshPolicy policy, DialpadEnvironment environment, Clock clock) {
         return new DialpadConnections(Objects.requireNonNull(dialpad, "dialpad"),
                 Objects.requireNonNull(connections, "connections"),
@@ -129,13 +131,18 @@ public final class DialpadConnections {
             return failed(appId, clientIp, "dialpad_unavailable", Map.of("step", "token"),
                     new ConnectOutcome.DialpadUnavailable());
         }
+        if (!(grant instanceof TokenGrant.Tokens issued)) {
+            throw new IllegalStateException("unhandled token grant " + grant.getClass().getSimpleName());
+        }
         Instant receivedAt = clock.instant();
-        TokenResponseCheck check = TokenResponseCheck.ofExchange(((TokenGrant.Tokens) grant).response());
+        TokenResponseCheck check = TokenResponseCheck.ofExchange(issued.response());
         if (check instanceof TokenResponseCheck.Invalid invalid) {
             return failed(appId, clientIp, invalid.failure().code(), Map.of(),
                     new ConnectOutcome.InvalidTokenResponse(invalid.failure()));
         }
-        TokenResponseCheck.Valid tokens = (TokenResponseCheck.Valid) check;
+        if (!(check instanceof TokenResponseCheck.Valid tokens)) {
+            throw new IllegalStateException("unhandled token response check " + check.getClass().getSimpleName());
+        }
 
         CompanyLookup lookup = dialpad.companyId(tokens.accessToken());
         if (lookup instanceof CompanyLookup.Refused refused) {
@@ -146,11 +153,14 @@ public final class DialpadConnections {
             return failed(appId, clientIp, "dialpad_unavailable", Map.of("step", "company"),
                     new ConnectOutcome.DialpadUnavailable());
         }
-        String organisationId = ((CompanyLookup.Found) lookup).organisationId();
+        if (!(lookup instanceof CompanyLookup.Found found)) {
+            throw new IllegalStateException("unhandled company lookup " + lookup.getClass().getSimpleName());
+        }
+        String organisationId = found.organisationId();
 
         if (flow.link().refuses(organisationId)) {
             String expected = flow.link().organisationId().orElseThrow();
-            revoke(appId, organisationId, tokens.accessToken(), "organisation_mismatch", clientIp);
+            revocations.revoke(appId, organisationId, tokens.accessToken(), "organisation_mismatch", clientIp);
             return failed(appId, clientIp, "organisation_mismatch",
                     Map.of("organisation_id", organisationId, "expected_organisation_id", expected),
                     new ConnectOutcome.OrganisationMismatch(expected, organisationId));
@@ -158,7 +168,7 @@ public final class DialpadConnections {
         // the link is used up before the connection is stored: of two flows of one link racing here, exactly one
         // gets past; a store failure in between costs the operator a new link, never a second connection
         if (!connectTokens.complete(flow.link().tokenHash(), clock.instant())) {
-            revoke(appId, organisationId, tokens.accessToken(), "connect_link_used", clientIp);
+            revocations.revoke(appId, organisationId, tokens.accessToken(), "connect_link_used", clientIp);
             return failed(appId, clientIp, "connect_link_used", Map.of("organisation_id", organisationId),
                     new ConnectOutcome.LinkUsed());
         }
@@ -177,7 +187,8 @@ public final class DialpadConnections {
             auditSharing(appId, organisationId, clientIp);
         }
         // after the new grant is stored, so that a failure here never leaves the app without a connection
-        replaced.ifPresent(old -> revoke(appId, old.organisationId(), old.accessToken(), "reconnected", clientIp));
+        replaced.ifPresent(old -> revocations.revoke(appId, old.organisationId(), old.accessToken(), "reconnected",
+                clientIp));
         return new ConnectOutcome.Connected(appId, organisationId, environment);
     }
 
@@ -202,44 +213,6 @@ public final class DialpadConnections {
                 .addKeyValue("organisation_id", organisationId).addKeyValue("app_ids", String.join(",", sharing))
                 .log("A Dialpad organisation is now connected to {} apps; its events reach each of them",
                         sharing.size());
-    }
-
-    /**
-     * Revokes the grant behind {@code accessToken} at Dialpad on the server's own initiative (a grant not kept or
-     * replaced) and audits it as {@code oauth_deauthorized} with {@code reason}; an unconfirmed revocation is logged
-     * as a warning. Never throws for Dialpad's answer.
-     */
-    private void revoke(UUID appId, String organisationId, String accessToken, String reason,
-                        Optional<String> clientIp) {
-        Revocation revocation = dialpad.deauthorize(accessToken);
-        Map<String, String> details = revocationDetails(organisationId, revocation);
-        details.put("reason", reason);
-        audit.record(new AuditEvent(clock.instant(), AuditEventType.OAUTH_DEAUTHORIZED, Optional.of(appId),
-                ACTOR_BROWSER, clientIp, details));
-        if (revocation instanceof Revocation.Revoked) {
-            LOG.atInfo().addKeyValue("event", AuditEventType.OAUTH_DEAUTHORIZED.code()).addKeyValue("app_id", appId)
-                    .addKeyValue("organisation_id", organisationId).addKeyValue("reason", reason)
-                    .log("Dialpad grant revoked ({})", reason);
-        } else {
-            LOG.atWarn().addKeyValue("event", AuditEventType.OAUTH_DEAUTHORIZED.code()).addKeyValue("app_id", appId)
-                    .addKeyValue("organisation_id", organisationId).addKeyValue("reason", reason)
-                    .addKeyValue("error", details.get("error"))
-                    .log("Dialpad did not confirm the revocation of a grant ({}); it may stay valid at Dialpad",
-                            reason);
-        }
-    }
-
-    /** Audit details of a revocation: the organisation, whether Dialpad confirmed it, and its error code if not. */
-    private static Map<String, String> revocationDetails(String organisationId, Revocation revocation) {
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("organisation_id", organisationId);
-        details.put("revoked", Boolean.toString(revocation instanceof Revocation.Revoked));
-        if (revocation instanceof Revocation.Refused refused) {
-            details.put("error", refused.errorCode());
-        } else if (revocation instanceof Revocation.Unavailable) {
-            details.put("error", "dialpad_unavailable");
-        }
-        return details;
     }
 
     /**
@@ -283,7 +256,7 @@ public final class DialpadConnections {
             // another disconnect won the race; it has audited the deletion
             return new DisconnectOutcome.NotConnected();
         }
-        Map<String, String> details = revocationDetails(connection.get().organisationId(), revocation);
+        Map<String, String> details = GrantRevocation.details(connection.get().organisationId(), revocation);
         audit.record(new AuditEvent(clock.instant(), AuditEventType.OAUTH_DEAUTHORIZED, Optional.of(appId),
                 ACTOR_INTERNAL, clientIp, details));
         LOG.atInfo().addKeyValue("event", AuditEventType.OAUTH_DEAUTHORIZED.code()).addKeyValue("app_id", appId)
@@ -303,105 +276,5 @@ public final class DialpadConnections {
                 .addKeyValue("reason", reason).addKeyValue("error", extra.getOrDefault("error", ""))
                 .log("Dialpad connection failed: {}", reason);
         return outcome;
-    }
-
-    /** Result of {@link #finish} and {@link #declined}. */
-    public sealed interface ConnectOutcome {
-        /** The connection is stored, with its tokens encrypted by the store. */
-        record Connected(UUID appId, String organisationId, DialpadEnvironment environment) implements ConnectOutcome {
-            public Connected {
-                Objects.requireNonNull(appId, "appId");
-                Objects.requireNonNull(organisationId, "organisationId");
-                Objects.requireNonNull(environment, "environment");
-            }
-        }
-
-        /** The user refused consent at Dialpad ({@code error=access_denied}). */
-        record ConsentDenied() implements ConnectOutcome {
-        }
-
-        /** Dialpad answered the authorization request with another error; {@code error} is a short safe code. */
-        record AuthorizationFailed(String error) implements ConnectOutcome {
-            public AuthorizationFailed {
-                Objects.requireNonNull(error, "error");
-            }
-        }
-
-        /** The token endpoint refused the code (RFC 6749 section 5.2), e.g. {@code invalid_grant}. */
-        record ExchangeRefused(String errorCode) implements ConnectOutcome {
-            public ExchangeRefused {
-                RefreshHealth.validErrorCode(errorCode);
-            }
-        }
-
-        /**
-         * The token response cannot be used; a missing refresh token
-         * ({@link TokenResponseCheck.Failure#MISSING_REFRESH_TOKEN}) means the {@code offline_access} scope was not
-         * granted, which {@link #message()} says.
-         */
-        record InvalidTokenResponse(TokenResponseCheck.Failure failure) implements ConnectOutcome {
-            public InvalidTokenResponse {
-                Objects.requireNonNull(failure, "failure");
-            }
-
-            /** One human sentence naming what was wrong; never contains a token. */
-            public String message() {
-                return failure.message();
-            }
-        }
-
-        /** Dialpad could not be reached or answered unusably (token or company endpoint). */
-        record DialpadUnavailable() implements ConnectOutcome {
-        }
-
-        /** Dialpad issued tokens but refused to say which organisation they belong to. */
-        record OrganisationLookupFailed() implements ConnectOutcome {
-        }
-
-        /**
-         * The connect link names organisation {@code expected} and Dialpad says the consent was given for
-         * {@code actual}: nothing is stored, and the grant is revoked.
-         */
-        record OrganisationMismatch(String expected, String actual) implements ConnectOutcome {
-            public OrganisationMismatch {
-                Objects.requireNonNull(expected, "expected");
-                Objects.requireNonNull(actual, "actual");
-            }
-        }
-
-        /**
-         * Another flow of the same connect link completed a connection first: nothing is stored, and the grant is
-         * revoked.
-         */
-        record LinkUsed() implements ConnectOutcome {
-        }
-
-        /** The app no longer exists. */
-        record AppNotFound() implements ConnectOutcome {
-        }
-
-        /** The app was deactivated while the flow was under way. */
-        record AppInactive() implements ConnectOutcome {
-        }
-    }
-
-    /** Result of {@link #disconnect}. */
-    public sealed interface DisconnectOutcome {
-        /**
-         * The connection is deleted.
-         *
-         * @param revoked true when Dialpad confirmed the revocation; false when it refused or could not be reached
-         *                (the tokens are deleted on our side all the same)
-         */
-        record Disconnected(UUID appId, String organisationId, boolean revoked) implements DisconnectOutcome {
-            public Disconnected {
-                Objects.requireNonNull(appId, "appId");
-                Objects.requireNonNull(organisationId, "organisationId");
-            }
-        }
-
-        /** The app has no connection (or does not exist). */
-        record NotConnected() implements DisconnectOutcome {
-        }
     }
 }

@@ -34,6 +34,11 @@ public record OAuthFlow(SecretHash stateHash, UUID appId, SecretHash browserNonc
         }
     }
 
+    /** The app and connect link this flow came from. */
+    public FlowOrigin origin() {
+        return new FlowOrigin(appId, link);
+    }
+
     /** True when the state may no longer be used at {@code now}. */
     public boolean isExpiredAt(Instant now) {
         return !now.isBefore(expiresAt);

@@ -37,10 +37,15 @@ public interface OAuthFlowStore {
             }
         }
 
-        /** The flow existed but had expired; it is used up as well. */
-        record Expired(UUID appId) implements Consumption {
+        /** The flow existed but had expired; it is used up as well. Only its origin is reported, not its verifier. */
+        record Expired(FlowOrigin origin) implements Consumption {
             public Expired {
-                Objects.requireNonNull(appId, "appId");
+                Objects.requireNonNull(origin, "origin");
+            }
+
+            /** The app the flow was connecting. */
+            public UUID appId() {
+                return origin.appId();
             }
         }
 

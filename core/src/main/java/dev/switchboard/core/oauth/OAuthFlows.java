@@ -1,7 +1,7 @@
 package dev.switchboard.core.oauth;
 
 import dev.switchboard.core.apps.App;
-import dev.switchboard.core.apps.AppStore;
+import dev.switchboard.core.apps.AppDirectory;
 import dev.switchboard.core.audit.AuditEvent;
 import dev.switchboard.core.audit.AuditEventType;
 import dev.switchboard.core.audit.AuditLog;
@@ -9,7 +9,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -21,20 +20,20 @@ import java.util.function.Supplier;
  * The browser side of connecting an app to Dialpad (RFC 6749 section 4.1 with PKCE, RFC 7636): issuing connect
  * links, starting a flow, and resuming it at the callback. Exchanging the code is the caller's next step.
  *
+ * <p>It composes two parts an embedder may also use alone: {@link OAuthStates}, the single-use state bound to the
+ * browser and the PKCE verifier, and {@link ConnectLinks}, Switchboard's policy of who may start a flow. What it adds
+ * is the app checks, the audit, and the rule that a flow finishes only while its link is unused.
+ *
  * <ul>
- *   <li>Connect tokens and states carry 256 random bits, last {@link #CONNECT_TOKEN_LIFETIME} and
- *       {@link #FLOW_LIFETIME}, and are stored only as hashes, so every instance shares them. A state is single use.
- *       A connect link is used up when a connection is <em>completed</em> through it, not when it is opened:
- *       corporate mail gateways open every link in a message before the person does. Until then each opening
- *       starts a fresh flow (new state, verifier and cookie), at most {@link #MAX_FLOWS_PER_LINK} per link, so
- *       whoever holds a link cannot make the server keep rows without bound.</li>
+ *   <li>States and connect tokens carry 256 random bits, last {@link #FLOW_LIFETIME} and
+ *       {@link #CONNECT_TOKEN_LIFETIME}, and are stored only as hashes, so every instance shares them. A state is
+ *       single use. A connect link is used up when a connection is <em>completed</em> through it, not when it is
+ *       opened (see {@link ConnectLinks}); each opening starts a fresh flow (new state, verifier and cookie), at most
+ *       {@link #MAX_FLOWS_PER_LINK} per link.</li>
  *   <li>A link may name the Dialpad organisation it is for; the flow carries it to the callback
  *       ({@link LinkBinding}), where {@link DialpadConnections#finish} refuses another organisation.</li>
- *   <li>A state is bound to the browser that started the flow through {@link BrowserBinding}.</li>
- *   <li>A state presented with a missing or wrong cookie is <em>used up</em> anyway: the flow row is consumed before
- *       the cookie is compared. A mismatch means the callback URL travelled to another browser (leak or login CSRF);
- *       burning the flow means neither that browser nor a replay of the URL can finish it, and the victim simply
- *       starts again. The cost, that someone holding a leaked state can cancel a flow, is the lesser risk.</li>
+ *   <li>A state is bound to the browser that started the flow through {@link BrowserBinding}; a state presented with
+ *       a missing or wrong cookie is used up anyway (see {@link OAuthStates}).</li>
  * </ul>
  *
  * <p>Thread-safe when its ports are. Store failures propagate as
@@ -42,54 +41,50 @@ import java.util.function.Supplier;
  */
 public final class OAuthFlows {
     /** How long a pending flow's state stays valid. */
-    public static final Duration FLOW_LIFETIME = Duration.ofMinutes(15);
+    public static final Duration FLOW_LIFETIME = OAuthStates.DEFAULT_LIFETIME;
     /** How long a connect link stays valid. */
-    public static final Duration CONNECT_TOKEN_LIFETIME = Duration.ofMinutes(15);
-    /**
-     * Most flows one connect link starts. A mail gateway and a person clicking a few times need a handful; the bound
-     * keeps a leaked link from creating rows without end (a successful start is not an OAuth failure, so the
-     * failure rate limit does not count it).
-     */
-    public static final int MAX_FLOWS_PER_LINK = 20;
+    public static final Duration CONNECT_TOKEN_LIFETIME = ConnectLinks.LIFETIME;
+    /** Most flows one connect link starts (see {@link ConnectLinks#MAX_FLOWS_PER_LINK}). */
+    public static final int MAX_FLOWS_PER_LINK = ConnectLinks.MAX_FLOWS_PER_LINK;
 
-    /** Longest state or token looked up; anything longer cannot be one of ours and is not hashed. */
-    private static final int MAX_SECRET_LENGTH = 512;
     private static final String ACTOR_INTERNAL = "internal_api";
     private static final String ACTOR_BROWSER = "browser";
 
-    private final AppStore apps;
+    private final AppDirectory apps;
+    private final ConnectLinks links;
     private final ConnectTokenStore connectTokens;
     private final OAuthFlowStore flows;
-    private final BrowserBinding binding;
-    private final Supplier<PkcePair> pkce;
+    private final OAuthStates<FlowOrigin> states;
     private final AuditLog audit;
     private final Clock clock;
-    private final SecureRandom random;
 
-    private OAuthFlows(AppStore apps, ConnectTokenStore connectTokens, OAuthFlowStore flows, BrowserBinding binding,
-                       Supplier<PkcePair> pkce, AuditLog audit, Clock clock, SecureRandom random) {
+    private OAuthFlows(AppDirectory apps, ConnectLinks links, ConnectTokenStore connectTokens, OAuthFlowStore flows,
+                       OAuthStates<FlowOrigin> states, AuditLog audit, Clock clock) {
         this.apps = apps;
+        this.links = links;
         this.connectTokens = connectTokens;
         this.flows = flows;
-        this.binding = binding;
-        this.pkce = pkce;
+        this.states = states;
         this.audit = audit;
         this.clock = clock;
-        this.random = random;
     }
 
     /**
-     * The service over its ports. {@code pkce} yields a fresh verifier and S256 challenge per flow (RFC 7636
-     * section 4.1: at least 256 bits of entropy).
+     * The service over its ports. {@code pkce} yields a fresh verifier per flow (RFC 7636 section 4.1: at least 256
+     * bits of entropy), e.g. {@code Pkce.using(random)::newVerifier}.
      */
-    public static OAuthFlows create(AppStore apps, ConnectTokenStore connectTokens, OAuthFlowStore flows,
-                                    BrowserBinding binding, Supplier<PkcePair> pkce, AuditLog audit, Clock clock,
+    public static OAuthFlows create(AppDirectory apps, ConnectTokenStore connectTokens, OAuthFlowStore flows,
+                                    BrowserBinding binding, Supplier<Pkce.Verifier> pkce, AuditLog audit, Clock clock,
                                     SecureRandom random) {
-        return new OAuthFlows(Objects.requireNonNull(apps, "apps"),
-                Objects.requireNonNull(connectTokens, "connectTokens"), Objects.requireNonNull(flows, "flows"),
-                Objects.requireNonNull(binding, "binding"), Objects.requireNonNull(pkce, "pkce"),
-                Objects.requireNonNull(audit, "audit"), Objects.requireNonNull(clock, "clock"),
-                Objects.requireNonNull(random, "random"));
+        Objects.requireNonNull(apps, "apps");
+        Objects.requireNonNull(connectTokens, "connectTokens");
+        Objects.requireNonNull(flows, "flows");
+        Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(clock, "clock");
+        ConnectLinks links = ConnectLinks.create(apps, connectTokens, audit, clock, random);
+        OAuthStates<FlowOrigin> states = OAuthStates.create(new FlowStateStore(flows), binding, pkce, clock, random,
+                FLOW_LIFETIME);
+        return new OAuthFlows(apps, links, connectTokens, flows, states, audit, clock);
     }
 
     /**
@@ -118,17 +113,7 @@ public final class OAuthFlows {
             return new ConnectLinkIssue.AppInactive();
         }
         purgeExpired();
-        Instant now = clock.instant();
-        Instant expiresAt = now.plus(CONNECT_TOKEN_LIFETIME);
-        String token = RandomSecrets.next(random);
-        ConnectToken stored = new ConnectToken(SecretHash.of(token), appId, now, expiresAt, organisationId);
-        connectTokens.save(stored);
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("expires_at", expiresAt.toString());
-        stored.organisationId().ifPresent(organisation -> details.put("organisation_id", organisation));
-        audit.record(new AuditEvent(now, AuditEventType.CONNECT_LINK_CREATED, Optional.of(appId), actor,
-                clientIp, details));
-        return new ConnectLinkIssue.Issued(appId, token, expiresAt, stored.organisationId());
+        return links.issueFor(appId, organisationId, clientIp, actor);
     }
 
     /**
@@ -148,63 +133,52 @@ public final class OAuthFlows {
         if (!app.get().active()) {
             return new FlowStart.AppInactive();
         }
-        Instant now = clock.instant();
-        Optional<ConnectToken> link = isPlausibleSecret(connectToken)
-                ? connectTokens.open(appId, SecretHash.of(connectToken), now, MAX_FLOWS_PER_LINK)
-                : Optional.empty();
+        Optional<LinkBinding> link = links.open(appId, connectToken, clock.instant());
         if (link.isEmpty()) {
             return new FlowStart.InvalidConnectToken();
         }
-        String state = RandomSecrets.next(random);
-        BrowserBinding.Issued cookie = binding.issue();
-        PkcePair codes = Objects.requireNonNull(pkce.get(), "the PKCE generator returned null");
-        Instant expiresAt = now.plus(FLOW_LIFETIME);
-        flows.save(new OAuthFlow(SecretHash.of(state), appId, cookie.nonceHash(), codes.verifier(), now, expiresAt,
-                link.get().binding()));
-        audit.record(new AuditEvent(now, AuditEventType.OAUTH_INITIATED, Optional.of(appId), ACTOR_BROWSER,
-                clientIp, Map.of("expires_at", expiresAt.toString())));
-        return new FlowStart.Started(appId, state, cookie.cookieValue(), codes.challenge(), expiresAt);
+        OAuthStates.Begun begun = states.begin(new FlowOrigin(appId, link.get()));
+        audit.record(new AuditEvent(begun.expiresAt().minus(FLOW_LIFETIME), AuditEventType.OAUTH_INITIATED,
+                Optional.of(appId), ACTOR_BROWSER, clientIp, Map.of("expires_at", begun.expiresAt().toString())));
+        return new FlowStart.Started(appId, begun.state(), begun.cookieValue(), begun.codeChallenge(),
+                begun.expiresAt());
     }
 
     /**
      * Resumes a flow at the callback ({@code GET /auth/dialpad/callback}) from its {@code state} and the
      * browser-binding cookie (either null when absent). A state that names a pending flow is used up whatever the
-     * outcome; see the class comment. A browser mismatch is audited as {@code oauth_state_mismatch}. A flow whose
+     * outcome; see {@link OAuthStates}. A browser mismatch is audited as {@code oauth_state_mismatch}. A flow whose
      * link another flow has already completed a connection through is {@link FlowCompletion.LinkUsed}, before any
      * code is exchanged; {@link DialpadConnections#finish} settles the race of flows that get past this check
      * together.
      */
     public FlowCompletion complete(String state, String cookieValue, Optional<String> clientIp) {
         Objects.requireNonNull(clientIp, "clientIp");
-        if (state == null || state.isBlank()) {
+        StateCheck<FlowOrigin> check = states.finish(state, cookieValue);
+        if (check instanceof StateCheck.Resumed<FlowOrigin> resumed) {
+            FlowOrigin origin = resumed.context();
+            if (!links.canComplete(origin.link())) {
+                return new FlowCompletion.LinkUsed(origin.appId());
+            }
+            return new FlowCompletion.Resumed(origin.appId(), resumed.verifier().value(), origin.link());
+        }
+        if (check instanceof StateCheck.BrowserMismatch<FlowOrigin> mismatch) {
+            FlowCompletion.Reason reason = reason(mismatch.reason());
+            audit.record(new AuditEvent(clock.instant(), AuditEventType.OAUTH_STATE_MISMATCH,
+                    Optional.of(mismatch.context().appId()), ACTOR_BROWSER, clientIp,
+                    Map.of("reason", reason.name().toLowerCase(Locale.ROOT))));
+            return new FlowCompletion.BrowserMismatch(mismatch.context().appId(), reason);
+        }
+        if (check instanceof StateCheck.Expired<FlowOrigin> expired) {
+            return new FlowCompletion.Expired(expired.context().appId());
+        }
+        if (check instanceof StateCheck.MissingState) {
             return new FlowCompletion.MissingState();
         }
-        if (!isPlausibleSecret(state)) {
+        if (check instanceof StateCheck.UnknownOrUsed) {
             return new FlowCompletion.UnknownOrUsedState();
         }
-        Instant now = clock.instant();
-        OAuthFlowStore.Consumption consumption = flows.consume(SecretHash.of(state), now);
-        if (consumption instanceof OAuthFlowStore.Consumption.Expired expired) {
-            return new FlowCompletion.Expired(expired.appId());
-        }
-        if (!(consumption instanceof OAuthFlowStore.Consumption.Pending pending)) {
-            return new FlowCompletion.UnknownOrUsedState();
-        }
-        OAuthFlow flow = pending.flow();
-        if (flow.isExpiredAt(now)) {
-            // a store answers by its own reading of the row; the service's clock has the last word
-            return new FlowCompletion.Expired(flow.appId());
-        }
-        Optional<FlowCompletion.Reason> mismatch = mismatch(binding.verify(cookieValue), flow);
-        if (mismatch.isPresent()) {
-            audit.record(new AuditEvent(now, AuditEventType.OAUTH_STATE_MISMATCH, Optional.of(flow.appId()),
-                    ACTOR_BROWSER, clientIp, Map.of("reason", mismatch.get().name().toLowerCase(Locale.ROOT))));
-            return new FlowCompletion.BrowserMismatch(flow.appId(), mismatch.get());
-        }
-        if (!connectTokens.canComplete(flow.link().tokenHash())) {
-            return new FlowCompletion.LinkUsed(flow.appId());
-        }
-        return new FlowCompletion.Resumed(flow.appId(), flow.verifier(), flow.link());
+        throw new IllegalStateException("unhandled state check " + check.getClass().getSimpleName());
     }
 
     /**
@@ -223,19 +197,16 @@ public final class OAuthFlows {
         return flows.purgeExpired(now) + connectTokens.purgeExpired(now.minus(FLOW_LIFETIME));
     }
 
-    private static Optional<FlowCompletion.Reason> mismatch(BrowserBinding.Check check, OAuthFlow flow) {
-        if (check instanceof BrowserBinding.Check.Bound bound) {
-            return bound.nonceHash().matches(flow.browserNonceHash())
-                    ? Optional.empty()
-                    : Optional.of(FlowCompletion.Reason.OTHER_FLOW);
+    private static FlowCompletion.Reason reason(StateCheck.Reason reason) {
+        switch (reason) {
+            case NO_COOKIE:
+                return FlowCompletion.Reason.NO_COOKIE;
+            case FORGED_COOKIE:
+                return FlowCompletion.Reason.FORGED_COOKIE;
+            case OTHER_FLOW:
+                return FlowCompletion.Reason.OTHER_FLOW;
+            default:
+                throw new IllegalStateException("unhandled mismatch reason " + reason);
         }
-        BrowserBinding.Check.Unbound unbound = (BrowserBinding.Check.Unbound) check;
-        return Optional.of(unbound.reason() == BrowserBinding.Check.Reason.MISSING
-                ? FlowCompletion.Reason.NO_COOKIE
-                : FlowCompletion.Reason.FORGED_COOKIE);
-    }
-
-    private static boolean isPlausibleSecret(String value) {
-        return value != null && !value.isBlank() && value.length() <= MAX_SECRET_LENGTH;
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.core.apikey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.testing.InMemoryApiKeyStore;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -51,7 +52,7 @@ class ApiKeyAuthenticatorTest {
         UUID app = store.addApp(true);
         IssuedApiKey key = issueFor(app);
         bcrypts.set(0);
-        store.lookups.set(0);
+        store.resetLookups();
 
         ApiKeyCheck good = authenticator.authenticate(key.plaintext());
         int afterGood = bcrypts.get();
@@ -61,14 +62,14 @@ class ApiKeyAuthenticatorTest {
         assertThat(afterGood).isEqualTo(1);
         assertThat(wrongTail).isEqualTo(new ApiKeyCheck.Rejected(ApiKeyCheck.Reason.UNKNOWN));
         assertThat(bcrypts).hasValue(2);
-        assertThat(store.lookups).hasValue(2);
+        assertThat(store.lookups()).isEqualTo(2);
     }
 
     @Test
     void authenticateWhenMissingThenMissingWithoutLookup() {
         assertThat(authenticator.authenticate(null)).isEqualTo(new ApiKeyCheck.Rejected(ApiKeyCheck.Reason.MISSING));
         assertThat(authenticator.authenticate(" ")).isEqualTo(new ApiKeyCheck.Rejected(ApiKeyCheck.Reason.MISSING));
-        assertThat(store.lookups).hasValue(0);
+        assertThat(store.lookups()).isEqualTo(0);
     }
 
     @Test
@@ -78,7 +79,7 @@ class ApiKeyAuthenticatorTest {
             "Bearer raw_" + "0".repeat(64), "raw_" + "0".repeat(64) + "x".repeat(100), "raw_" + "0".repeat(32) + " " + "0".repeat(31)}) {
             assertThat(authenticator.authenticate(bad)).isEqualTo(new ApiKeyCheck.Rejected(ApiKeyCheck.Reason.MALFORMED));
         }
-        assertThat(store.lookups).hasValue(0);
+        assertThat(store.lookups()).isEqualTo(0);
         assertThat(bcrypts).hasValue(0);
     }
 

@@ -2,11 +2,14 @@ package dev.switchboard.core.oauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.testing.InMemoryConnectTokenStore;
+import dev.switchboard.core.testing.InMemoryAppStore;
+import dev.switchboard.core.testing.RecordingAuditLog;
 import dev.switchboard.core.apps.App;
 import dev.switchboard.core.audit.AuditEvent;
 import dev.switchboard.core.audit.AuditEventType;
-import dev.switchboard.core.oauth.DialpadConnections.ConnectOutcome;
-import dev.switchboard.core.oauth.DialpadConnections.DisconnectOutcome;
+import dev.switchboard.core.oauth.ConnectOutcome;
+import dev.switchboard.core.oauth.DisconnectOutcome;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,6 +2,10 @@ package dev.switchboard.core.oauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.testing.InMemoryConnectTokenStore;
+import dev.switchboard.core.testing.InMemoryOAuthFlowStore;
+import dev.switchboard.core.testing.InMemoryAppStore;
+import dev.switchboard.core.testing.RecordingAuditLog;
 import dev.switchboard.core.apps.App;
 import dev.switchboard.core.audit.AuditEvent;
 import dev.switchboard.core.audit.AuditEventType;
@@ -35,7 +39,7 @@ class OAuthFlowsTest {
     void setUp() {
         flows = OAuthFlows.create(apps, connectTokens, flowStore, binding, () -> {
             int n = pkceCount.incrementAndGet();
-            return new PkcePair("verifier-" + n + "-" + "v".repeat(40), "challenge-" + n);
+            return new Pkce.Verifier("verifier-" + n + "-" + "v".repeat(40));
         }, audit, clock, random);
         app = apps.create("CRM");
     }
@@ -72,7 +76,7 @@ class OAuthFlowsTest {
 
         assertThat(started.appId()).isEqualTo(app.id());
         assertThat(started.state()).matches("[A-Za-z0-9_-]{43}");
-        assertThat(started.codeChallenge()).isEqualTo("challenge-1");
+        assertThat(started.codeChallenge()).isEqualTo(Pkce.challengeS256("verifier-1-" + "v".repeat(40)));
         assertThat(started.expiresAt()).isEqualTo(clock.instant().plus(OAuthFlows.FLOW_LIFETIME));
         OAuthFlow stored = flowStore.pending().get(SecretHash.of(started.state()));
         assertThat(stored.appId()).isEqualTo(app.id());

@@ -3,6 +3,8 @@ package dev.switchboard.core.oauth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import dev.switchboard.core.testing.RecordingAuditLog;
+import dev.switchboard.core.testing.InMemoryConnectionStore;
 import dev.switchboard.core.audit.AuditEvent;
 import dev.switchboard.core.audit.AuditEventType;
 import java.security.SecureRandom;

@@ -1,5 +1,9 @@
-package dev.switchboard.core.oauth;
+package dev.switchboard.core.testing;
 
+import dev.switchboard.core.oauth.ConnectionStore;
+import dev.switchboard.core.oauth.Connection;
+import dev.switchboard.core.oauth.ConnectionSummary;
+import dev.switchboard.core.oauth.RefreshHealth;
 import dev.switchboard.core.StoreUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,27 +18,29 @@ import java.util.UUID;
  * A fake {@link ConnectionStore} with the port's lease semantics (one lock stands in for row locks), and a switch
  * that makes the next writes of refreshed tokens fail as a lost database would.
  */
-final class InMemoryConnectionStore implements ConnectionStore {
+public final class InMemoryConnectionStore implements ConnectionStore {
     private final Map<UUID, Row> rows = new LinkedHashMap<>();
     private int failingRefreshWrites;
     private int refreshWriteAttempts;
 
     /** Makes the next {@code count} calls to {@link #recordRefreshed} throw {@link StoreUnavailableException}. */
-    synchronized void failNextRefreshWrites(int count) {
+    public synchronized void failNextRefreshWrites(int count) {
         failingRefreshWrites = count;
     }
 
-    synchronized int refreshWriteAttempts() {
+    /** How many writes of refreshed tokens were attempted. */
+    public synchronized int refreshWriteAttempts() {
         return refreshWriteAttempts;
     }
 
     /** The lease owner of the app's connection, or empty. */
-    synchronized Optional<String> leaseOwner(UUID appId) {
+    public synchronized Optional<String> leaseOwner(UUID appId) {
         Row row = rows.get(appId);
         return row == null ? Optional.empty() : Optional.ofNullable(row.leaseOwner);
     }
 
-    synchronized List<Connection> all() {
+    /** Every connection kept. */
+    public synchronized List<Connection> all() {
         return rows.values().stream().map(row -> row.connection).toList();
     }
 

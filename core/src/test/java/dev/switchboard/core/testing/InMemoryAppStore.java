@@ -1,4 +1,4 @@
-package dev.switchboard.core.oauth;
+package dev.switchboard.core.testing;
 
 import dev.switchboard.core.apps.App;
 import dev.switchboard.core.apps.AppStore;
@@ -10,8 +10,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** A fake {@link AppStore}. */
-final class InMemoryAppStore implements AppStore {
+/**
+ * In-memory {@link AppStore} (and so {@link dev.switchboard.core.apps.AppDirectory} and
+ * {@link dev.switchboard.core.apps.AppRegistration}); apps are created active at the epoch. Thread-safe. Usage:
+ * {@code App app = new InMemoryAppStore().create("CRM")}.
+ */
+public final class InMemoryAppStore implements AppStore {
     private final Map<UUID, App> apps = new LinkedHashMap<>();
 
     @Override

@@ -1,11 +1,17 @@
-package dev.switchboard.core.oauth;
+package dev.switchboard.core.testing;
 
+import dev.switchboard.core.oauth.SecretHash;
+import dev.switchboard.core.oauth.OAuthFlowStore;
+import dev.switchboard.core.oauth.OAuthFlow;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A fake {@link OAuthFlowStore} with the port's single-use semantics. */
-final class InMemoryOAuthFlowStore implements OAuthFlowStore {
+/**
+ * In-memory {@link OAuthFlowStore} with the port's single-use semantics; one lock makes every method atomic. Usage:
+ * {@code OAuthFlows.create(apps, tokens, new InMemoryOAuthFlowStore(), binding, pkce, audit, clock, random)}.
+ */
+public final class InMemoryOAuthFlowStore implements OAuthFlowStore {
     private final Map<SecretHash, OAuthFlow> pending = new HashMap<>();
     private final Map<SecretHash, OAuthFlow> consumed = new HashMap<>();
 
@@ -23,7 +29,7 @@ final class InMemoryOAuthFlowStore implements OAuthFlowStore {
             return new Consumption.NotFound();
         }
         consumed.put(stateHash, flow);
-        return flow.isExpiredAt(now) ? new Consumption.Expired(flow.appId()) : new Consumption.Pending(flow);
+        return flow.isExpiredAt(now) ? new Consumption.Expired(flow.origin()) : new Consumption.Pending(flow);
     }
 
     @Override
@@ -34,11 +40,13 @@ final class InMemoryOAuthFlowStore implements OAuthFlowStore {
         return before - pending.size() - consumed.size();
     }
 
-    synchronized boolean isPending(SecretHash stateHash) {
+    /** True while the flow with this state hash is kept and not consumed. */
+    public synchronized boolean isPending(SecretHash stateHash) {
         return pending.containsKey(stateHash);
     }
 
-    synchronized Map<SecretHash, OAuthFlow> pending() {
+    /** The flows not consumed yet, by state hash. */
+    public synchronized Map<SecretHash, OAuthFlow> pending() {
         return Map.copyOf(pending);
     }
 }

@@ -1,5 +1,8 @@
-package dev.switchboard.core.oauth;
+package dev.switchboard.core.testing;
 
+import dev.switchboard.core.oauth.ConnectTokenStore;
+import dev.switchboard.core.oauth.ConnectToken;
+import dev.switchboard.core.oauth.SecretHash;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -8,8 +11,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-/** A fake {@link ConnectTokenStore} with the port's semantics: bounded openings, one completion. */
-final class InMemoryConnectTokenStore implements ConnectTokenStore {
+/**
+ * In-memory {@link ConnectTokenStore} with the port's semantics: bounded openings, one completion. One lock makes
+ * every method atomic. Usage: {@code ConnectLinks.create(apps, new InMemoryConnectTokenStore(), audit, clock, random)}.
+ */
+public final class InMemoryConnectTokenStore implements ConnectTokenStore {
     private final Map<SecretHash, ConnectToken> tokens = new HashMap<>();
     private final Map<SecretHash, Integer> flowsStarted = new HashMap<>();
     private final Set<SecretHash> completed = new HashSet<>();
@@ -50,7 +56,8 @@ final class InMemoryConnectTokenStore implements ConnectTokenStore {
         return before - tokens.size();
     }
 
-    synchronized Map<SecretHash, ConnectToken> tokens() {
+    /** The tokens kept, by hash. */
+    public synchronized Map<SecretHash, ConnectToken> tokens() {
         return Map.copyOf(tokens);
     }
 }
