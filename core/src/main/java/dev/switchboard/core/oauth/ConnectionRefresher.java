@@ -2,14 +2,11 @@ package dev.switchboard.core.oauth;
 
 import dev.switchboard.core.Backoff;
 import dev.switchboard.core.SwitchboardException;
-import dev.switchboard.core.audit.AuditEvent;
-import dev.switchboard.core.audit.AuditEventType;
 import dev.switchboard.core.audit.AuditLog;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
