@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.core.StoreUnavailableException;
+import dev.switchboard.core.testing.InMemoryWebhookEventStore;
+import dev.switchboard.core.testing.OrganisationConnections;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +27,7 @@ class BatchingWebhookEventStoreTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-01-15T10:00:00Z"), ZoneOffset.UTC);
 
     /** Records each storeAll batch; holds the first batch until released, so the others pile up behind it. */
-    private static final class SlowDelegate extends ProcessorFakes.InMemoryEventStore {
+    private static final class SlowDelegate extends InMemoryWebhookEventStore {
         final List<Integer> batches = new CopyOnWriteArrayList<>();
         final CountDownLatch release = new CountDownLatch(1);
         volatile boolean failing;
@@ -155,7 +157,7 @@ class BatchingWebhookEventStoreTest {
         UUID a = UUID.randomUUID();
         UUID b = UUID.randomUUID();
         OrganisationRouter router = OrganisationRouter.create(
-                ProcessorFakes.connections(Map.of("77", List.of(a, b))), CLOCK);
+                OrganisationConnections.of(Map.of("77", List.of(a, b))), CLOCK);
 
         var routed = router.route(Map.of("company_id", 77L));
         var byOffice = router.route(Map.of("target", Map.of("office_id", "77")));

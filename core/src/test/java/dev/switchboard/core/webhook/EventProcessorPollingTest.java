@@ -3,6 +3,9 @@ package dev.switchboard.core.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.json.JsonCodec;
+import dev.switchboard.core.testing.InMemoryProcessingStore;
+import dev.switchboard.core.testing.InMemoryWebhookEventStore;
+import dev.switchboard.core.testing.OrganisationConnections;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +30,7 @@ class EventProcessorPollingTest {
     private final TestClock clock = new TestClock(Instant.parse("2025-01-15T10:05:00Z"));
 
     /** Counts the claims made on it, and lets the test await them. */
-    private static final class CountingStore extends ProcessorFakes.InMemoryEventStore {
+    private static final class CountingStore extends InMemoryWebhookEventStore {
         final AtomicInteger claims = new AtomicInteger();
         final Semaphore claimed = new Semaphore(0);
 
@@ -47,8 +50,8 @@ class EventProcessorPollingTest {
     private EventProcessor processor(CountingStore store, int workers) {
         EventProcessor.Settings settings = new EventProcessor.Settings("instance-a", workers, 500,
                 Duration.ofSeconds(60), POLL, Duration.ofSeconds(1), Duration.ofMinutes(10), 12, Duration.ofDays(1));
-        return EventProcessor.create(store, new ProcessorFakes.InMemoryProcessing(store, Map.of()),
-                OrganisationRouter.create(ProcessorFakes.connections(Map.of()), clock), LocalEventSignal.create(),
+        return EventProcessor.create(store, new InMemoryProcessingStore(store, Map.of()),
+                OrganisationRouter.create(OrganisationConnections.of(Map.of()), clock), LocalEventSignal.create(),
                 clock, settings);
     }
 
