@@ -63,7 +63,7 @@ class BatchingWebhookEventStoreTest {
         SlowDelegate delegate = new SlowDelegate();
         LocalEventSignal signal = LocalEventSignal.create();
         ExecutorService callers = Executors.newFixedThreadPool(40);
-        try (BatchingWebhookEventStore store = BatchingWebhookEventStore.start(delegate, signal,
+        try (BatchingWebhookEventStore store = Inboxes.withWriters(delegate, signal,
                 new BatchingWebhookEventStore.Settings(1, 256, Duration.ofSeconds(30)))) {
             List<Future<WebhookEventStore.Stored>> results = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
@@ -89,7 +89,7 @@ class BatchingWebhookEventStoreTest {
         SlowDelegate delegate = new SlowDelegate();
         delegate.failing = true;
         delegate.release.countDown();
-        try (BatchingWebhookEventStore store = BatchingWebhookEventStore.start(delegate, LocalEventSignal.create(),
+        try (BatchingWebhookEventStore store = Inboxes.withWriters(delegate, LocalEventSignal.create(),
                 BatchingWebhookEventStore.Settings.DEFAULTS)) {
             assertThatThrownBy(() -> store.store(event(1))).isInstanceOf(StoreUnavailableException.class)
                     .hasMessageContaining("database down");
@@ -106,7 +106,7 @@ class BatchingWebhookEventStoreTest {
             callerThreads.add(thread);
             return thread;
         });
-        BatchingWebhookEventStore store = BatchingWebhookEventStore.start(delegate, LocalEventSignal.create(),
+        BatchingWebhookEventStore store = Inboxes.withWriters(delegate, LocalEventSignal.create(),
                 new BatchingWebhookEventStore.Settings(1, 2, Duration.ofSeconds(30)));
         try {
             List<Future<WebhookEventStore.Stored>> results = new ArrayList<>();
@@ -135,11 +135,50 @@ class BatchingWebhookEventStoreTest {
 
     @Test
     void storeWhenClosedThenStoreUnavailable() {
-        BatchingWebhookEventStore store = BatchingWebhookEventStore.start(new SlowDelegate(),
+        BatchingWebhookEventStore store = Inboxes.withWriters(new SlowDelegate(),
                 LocalEventSignal.create(), BatchingWebhookEventStore.Settings.DEFAULTS);
         store.close();
 
         assertThatThrownBy(() -> store.store(event(1))).isInstanceOf(StoreUnavailableException.class);
+    }
+
+    @Test
+    void storeWhenNoWritersStartedThenTheCallerWritesItsOwnEventAndWakesTheSignal() throws Exception {
+        InMemoryWebhookEventStore delegate = new InMemoryWebhookEventStore(CLOCK);
+        LocalEventSignal signal = LocalEventSignal.create();
+        Thread caller = Thread.currentThread();
+        List<Thread> writingThreads = new CopyOnWriteArrayList<>();
+        WebhookEventStore watched = new InMemoryWebhookEventStore(CLOCK) {
+            @Override
+            public List<Stored> storeAll(List<NewWebhookEvent> events) {
+                writingThreads.add(Thread.currentThread());
+                return delegate.storeAll(events);
+            }
+        };
+        try (BatchingWebhookEventStore store = BatchingWebhookEventStore.create(watched, signal,
+                BatchingWebhookEventStore.Settings.DEFAULTS)) {
+            WebhookEventStore.Stored first = store.store(event(1));
+
+            assertThat(first.duplicate()).isFalse();
+            assertThat(store.store(event(1))).isEqualTo(new WebhookEventStore.Stored(first.id(), true));
+            assertThat(writingThreads).containsOnly(caller);
+            assertThat(delegate.find(first.id())).isPresent();
+            assertThat(signal.awaitNext(Duration.ZERO)).isTrue();
+        }
+    }
+
+    @Test
+    void startWritersWhenStartedTwiceOrAfterCloseThenRefused() {
+        BatchingWebhookEventStore store = BatchingWebhookEventStore.create(new InMemoryWebhookEventStore(CLOCK),
+                LocalEventSignal.create(), BatchingWebhookEventStore.Settings.DEFAULTS);
+        WebhookWriters.start(store);
+
+        assertThatThrownBy(() -> WebhookWriters.start(store)).isInstanceOf(IllegalStateException.class);
+        store.close();
+        BatchingWebhookEventStore closed = BatchingWebhookEventStore.create(new InMemoryWebhookEventStore(CLOCK),
+                LocalEventSignal.create(), BatchingWebhookEventStore.Settings.DEFAULTS);
+        closed.close();
+        assertThatThrownBy(() -> WebhookWriters.start(closed)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test

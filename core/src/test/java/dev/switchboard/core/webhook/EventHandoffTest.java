@@ -74,7 +74,7 @@ class EventHandoffTest {
 
     /** A one-writer inbox on {@code store} that hands its batches to {@code receiver}. */
     private static BatchingWebhookEventStore handingOffTo(Receiver receiver, LeasingStore store) {
-        BatchingWebhookEventStore inbox = BatchingWebhookEventStore.start(store, LocalEventSignal.create(), ONE_WRITER);
+        BatchingWebhookEventStore inbox = Inboxes.withWriters(store, LocalEventSignal.create(), ONE_WRITER);
         inbox.handOffTo(receiver);
         return inbox;
     }
@@ -96,7 +96,7 @@ class EventHandoffTest {
         LeasingStore store = new LeasingStore();
         InMemoryProcessingStore processing = new InMemoryProcessingStore(store, Map.of());
         EventSignal signal = LocalEventSignal.create();
-        try (BatchingWebhookEventStore inbox = BatchingWebhookEventStore.start(store, signal, ONE_WRITER);
+        try (BatchingWebhookEventStore inbox = Inboxes.withWriters(store, signal, ONE_WRITER);
              EventProcessor processor = processor(inbox, processing, signal,
                      EventProcessor.Settings.defaults("instance-a", 1))) {
             processor.start();
