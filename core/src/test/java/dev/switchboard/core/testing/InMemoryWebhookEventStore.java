@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The webhook inbox in memory, with the claim, lease and failure semantics of {@link WebhookEventStore}; it leases
@@ -106,6 +107,7 @@ public class InMemoryWebhookEventStore implements WebhookEventStore {
         events.put(id, new WebhookEvent(id, e.appId(), e.organisationId(), e.kind(), e.deduplicationKey(),
                 e.payload(), WebhookEventStatus.PROCESSED, e.attempts(), e.lastError(), e.receivedAt(),
                 Optional.empty(), Optional.of(clock.instant())));
+        notifyAll();
         return true;
     }
 
@@ -128,6 +130,22 @@ public class InMemoryWebhookEventStore implements WebhookEventStore {
         events.put(id, new WebhookEvent(id, e.appId(), e.organisationId(), e.kind(), e.deduplicationKey(),
                 e.payload(), WebhookEventStatus.RECEIVED, e.attempts(), e.lastError(), e.receivedAt(),
                 Optional.of(e.receivedAt()), Optional.empty()));
+    }
+
+    /**
+     * Waits until the event {@code id} is processed, at most {@code max}; true when it is. For tests of threads
+     * that process events.
+     */
+    public synchronized boolean awaitProcessed(UUID id, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (events.get(id) == null || events.get(id).status() != WebhookEventStatus.PROCESSED) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
     }
 
     @Override

@@ -85,12 +85,6 @@ class EventHandoffTest {
                 OrganisationRouter.create(OrganisationConnections.of(Map.of()), CLOCK), signal, CLOCK, settings);
     }
 
-    private static void awaitProcessed(WebhookEventStore events, UUID id) throws InterruptedException {
-        for (int i = 0; i < 1000 && events.find(id).orElseThrow().status() != WebhookEventStatus.PROCESSED; i++) {
-            Thread.sleep(10);
-        }
-    }
-
     @Test
     void storeWhenTheProcessorHasRoomThenStoredLeasedToItAndProcessedWithoutBeingClaimed() throws Exception {
         LeasingStore store = new LeasingStore();
@@ -103,7 +97,7 @@ class EventHandoffTest {
             inbox.handOffTo(processor);
 
             Stored stored = inbox.store(ringing(7));
-            awaitProcessed(store, stored.id());
+            assertThat(store.awaitProcessed(stored.id(), Duration.ofSeconds(30))).isTrue();
 
             // leased until 60 s after the fixed clock's now, the event can never be claimed here: only the
             // handoff can have brought it to the processor
