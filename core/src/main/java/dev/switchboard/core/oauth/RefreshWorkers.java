@@ -10,6 +10,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +28,8 @@ final class RefreshWorkers {
     private final int concurrency;
     private final BooleanSupplier closing;
     private final Semaphore capacity;
-    private final Object idle = new Object();
+    private final ReentrantLock idleLock = new ReentrantLock();
+    private final Condition idle = idleLock.newCondition();
     private final AtomicInteger pending = new AtomicInteger();
     private volatile ThreadPoolExecutor pool;
 
@@ -85,17 +88,20 @@ final class RefreshWorkers {
 
     /** True once nothing is queued or running, waiting at most {@code timeout}. */
     boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (idle) {
+        idleLock.lock();
+        try {
+            // the condition counts down what is left of the timeout, so no clock is read here
+            long left = timeout.toNanos();
             while (pending.get() > 0) {
-                long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
-                TimeUnit.NANOSECONDS.timedWait(idle, left);
+                left = idle.awaitNanos(left);
             }
+            return true;
+        } finally {
+            idleLock.unlock();
         }
-        return true;
     }
 
     /**
@@ -158,8 +164,11 @@ final class RefreshWorkers {
             } finally {
                 capacity.release();
                 if (pending.decrementAndGet() == 0) {
-                    synchronized (idle) {
-                        idle.notifyAll();
+                    idleLock.lock();
+                    try {
+                        idle.signalAll();
+                    } finally {
+                        idleLock.unlock();
                     }
                 }
             }
