@@ -193,11 +193,14 @@ public final class EventProcessor implements EventHandoff, AutoCloseable {
         handed.addAll(stored);
     }
 
-    /** True for the one caller that finds no claim made for a poll interval; it counts as the claim. */
+    /**
+     * True for the one caller that finds no claim made for a poll interval; it counts as the claim. A clock set back
+     * since the last claim counts as an interval gone by, so a wall clock corrected backwards never stops polling.
+     */
     private boolean pollDue() {
         long last = lastClaim.get();
         long now = clock.millis();
-        return now - last >= settings.pollInterval().toMillis() && lastClaim.compareAndSet(last, now);
+        return (now - last >= settings.pollInterval().toMillis() || now < last) && lastClaim.compareAndSet(last, now);
     }
 
     /** Up to a batch of the handed events, oldest first; frees their room. */

@@ -74,6 +74,19 @@ class EventProcessorPollingTest {
     }
 
     @Test
+    void idleWhenTheClockIsSetBackThenTheWorkersStillPoll() throws Exception {
+        CountingStore store = new CountingStore(clock);
+        try (EventProcessor processor = processor(store, 2)) {
+            processor.start();
+            assertThat(store.claimed.tryAcquire(2, AWAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+            clock.advance(Duration.ofHours(-1));
+
+            assertThat(store.claimed.tryAcquire(1, AWAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
     void idleWhenAnEventIsStoredWithoutASignalThenAPollFindsIt() throws Exception {
         CountingStore store = new CountingStore(clock);
         byte[] raw = JsonCodec.write(Map.of("call_id", 5, "state", "ringing", "event_timestamp", 1))
