@@ -73,7 +73,10 @@ public final class TokenRefresher implements AutoCloseable {
                 settings.refreshSettings()), store, clock, settings);
     }
 
-    /** A runner, not started, of {@code refresher}, claiming from {@code store} (the refresher's own store). */
+    /**
+     * A runner, not started, of {@code refresher}, claiming from {@code store} (the refresher's own store) for
+     * the refresher's lease duration; the lease duration of {@code settings} is not used.
+     */
     public static TokenRefresher create(ConnectionRefresher refresher, ConnectionStore store, Clock clock,
                                         Settings settings) {
         return new TokenRefresher(Objects.requireNonNull(refresher, "refresher"),
@@ -205,14 +208,16 @@ public final class TokenRefresher implements AutoCloseable {
         }
         List<Connection> claimed;
         Instant now = clock.instant();
+        // the refresher judges what is left of a lease by its own lease duration: claim with that one
+        Duration lease = refresher.settings().leaseDuration();
         try {
-            claimed = store.claimDue(now, settings.leaseDuration(), limit, owner());
+            claimed = store.claimDue(now, lease, limit, owner());
         } catch (RuntimeException e) {
             workers.giveBack(limit);
             throw e;
         }
         workers.giveBack(limit - claimed.size());
-        Instant leaseUntil = now.plus(settings.leaseDuration());
+        Instant leaseUntil = now.plus(lease);
         for (Connection connection : claimed) {
             workers.submit(connection, owner(), leaseUntil);
         }
