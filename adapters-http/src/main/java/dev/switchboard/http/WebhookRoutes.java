@@ -196,6 +196,8 @@ public final class WebhookRoutes implements RouteGroup {
         } else if (receipt instanceof WebhookReceipt.UnknownApp) {
             rejected(ctx, route, UNKNOWN_APP, outcomeOf(receipt));
             throw Problems.notFound("app_not_found", "No app has this id.");
+        } else {
+            throw unknown(receipt);
         }
     }
 
@@ -231,6 +233,13 @@ public final class WebhookRoutes implements RouteGroup {
             return rejected.reason() == WebhookCheck.Reason.MALFORMED ? Outcome.INVALID_PAYLOAD
                     : Outcome.INVALID_SIGNATURE;
         }
-        return Outcome.UNKNOWN_APP;
+        if (receipt instanceof WebhookReceipt.UnknownApp) {
+            return Outcome.UNKNOWN_APP;
+        }
+        throw unknown(receipt);
+    }
+
+    private static IllegalStateException unknown(WebhookReceipt receipt) {
+        return new IllegalStateException("unknown webhook receipt " + receipt.getClass().getSimpleName());
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.persistence;
 
+import dev.switchboard.core.Backoff;
 import dev.switchboard.core.data.DataVersions;
 import dev.switchboard.core.json.JsonCodec;
 import dev.switchboard.core.push.PushEvent;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * waits for notifications and hands each event to every subscriber, in channel order. Because every instance
  * listens, including the one that published, an event published anywhere reaches each instance's subscribers
  * exactly once; nothing is delivered locally on the side. When the connection drops, the thread reconnects with
- * backoff ({@link #MIN_BACKOFF} doubling to {@link #MAX_BACKOFF}); <b>events published while an instance is not
+ * backoff ({@link #RECONNECT}: 100 ms doubling to 5 s); <b>events published while an instance is not
  * listening are lost for that instance's sockets</b> (the calls and messages they describe are stored, and clients
  * can list them). An idle connection is probed every {@link #PROBE_INTERVAL}, so a dead link is noticed.
  *
@@ -60,8 +61,8 @@ public final class PostgresPushChannel implements PushPublisher, PushFeed, AutoC
     public static final int MAX_INLINE_BYTES = 7_900;
     /** How long an outbox row is kept for listeners to read. */
     public static final Duration OUTBOX_RETENTION = Duration.ofHours(1);
-    static final Duration MIN_BACKOFF = Duration.ofMillis(100);
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** The waits between attempts to listen again after the connection was lost. */
+    static final Backoff RECONNECT = Backoff.of(Duration.ofMillis(100), Duration.ofSeconds(5));
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(10);
     static final String APPLICATION_NAME = "switchboard-push";
     private static final int POLL_MILLIS = 250;
@@ -155,7 +156,7 @@ public final class PostgresPushChannel implements PushPublisher, PushFeed, AutoC
     }
 
     private void listenLoop() {
-        Duration backoff = MIN_BACKOFF;
+        int failures = 0;
         while (stopped.getCount() > 0) {
             try (Connection connection = database.openDedicatedConnection(APPLICATION_NAME,
                     (int) PROBE_INTERVAL.multipliedBy(3).toSeconds())) {
@@ -166,12 +167,13 @@ public final class PostgresPushChannel implements PushPublisher, PushFeed, AutoC
                 dataVersions.tracking();
                 listening.set(true);
                 firstListen.countDown();
-                if (backoff.compareTo(MIN_BACKOFF) > 0) {
+                if (failures > 0) {
                     LOG.info("push listener reconnected");
                 }
-                backoff = MIN_BACKOFF;
+                failures = 0;
                 receive(connection);
             } catch (SQLException | RuntimeException e) {
+                Duration backoff = RECONNECT.delay(failures + 1);
                 // the message of a driver failure may name hosts and users; the kind and state say enough
                 LOG.warn("push listener lost its database connection ({}{}); retrying in {} ms; pushes published "
                                 + "meanwhile do not reach this instance's sockets", e.getClass().getSimpleName(),
@@ -180,10 +182,9 @@ public final class PostgresPushChannel implements PushPublisher, PushFeed, AutoC
                 listening.set(false);
                 dataVersions.lost();
             }
-            if (awaitStop(backoff)) {
+            if (awaitStop(RECONNECT.delay(++failures))) {
                 return;
             }
-            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
     }
 

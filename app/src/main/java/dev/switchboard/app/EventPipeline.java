@@ -11,6 +11,7 @@ import dev.switchboard.core.webhook.InboxCounts;
 import dev.switchboard.core.webhook.OrganisationRouter;
 import dev.switchboard.core.webhook.WebhookIntake;
 import dev.switchboard.core.webhook.WebhookVerifier;
+import dev.switchboard.core.webhook.WebhookWriters;
 import dev.switchboard.http.WebhookRejectionAudit;
 import dev.switchboard.http.WebhookRoutes;
 import dev.switchboard.http.WebhookSecretCache;
@@ -70,8 +71,9 @@ final class EventPipeline implements AutoCloseable {
         // an instance that processes wakes its own workers in process; one that only stores wakes the others
         JdbiWebhookEventStore table = workers > 0 ? JdbiWebhookEventStore.createWithoutNotifications(database, clock)
                 : JdbiWebhookEventStore.create(database, clock, signal.origin());
-        BatchingWebhookEventStore inbox = BatchingWebhookEventStore.start(table, signal,
+        BatchingWebhookEventStore inbox = BatchingWebhookEventStore.create(table, signal,
                 BatchingWebhookEventStore.Settings.DEFAULTS);
+        WebhookWriters.start(inbox);
         OrganisationRouter router = OrganisationRouter.create(JdbiConnectionStore.create(database, cipher), clock);
         WebhookSecretCache secrets = WebhookSecretCache.over(AppWebhookSecrets.reading(
                 JdbiDialpadWebhookStore.create(database, cipher, clock), JdbiAppStore.create(database, clock)),

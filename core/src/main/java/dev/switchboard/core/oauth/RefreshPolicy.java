@@ -1,5 +1,6 @@
 package dev.switchboard.core.oauth;
 
+import dev.switchboard.core.Backoff;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -86,6 +87,11 @@ public record RefreshPolicy(Duration minimumMargin, double lifetimeFraction, Dur
         return new AfterFailure.RetryAt(now.plus(backoff(failures, jitter)));
     }
 
+    /** The retry delays after failures: doubling from {@code initialBackoff} to {@code maxBackoff}, equal jitter. */
+    public Backoff retryBackoff() {
+        return Backoff.of(initialBackoff, maxBackoff).withJitter(0.5);
+    }
+
     /** The delay before retry number {@code failures} (1 for the first failure), jittered by {@code jitter}. */
     public Duration backoff(int failures, double jitter) {
         if (failures < 1) {
@@ -94,14 +100,7 @@ public record RefreshPolicy(Duration minimumMargin, double lifetimeFraction, Dur
         if (!(jitter >= 0 && jitter < 1)) {
             throw new IllegalArgumentException("jitter must be in [0, 1)");
         }
-        Duration delay = maxBackoff;
-        // doubling 31 times overflows nothing and already exceeds any sensible cap
-        if (failures <= 31) {
-            Duration doubled = initialBackoff.multipliedBy(1L << (failures - 1));
-            delay = doubled.compareTo(maxBackoff) > 0 ? maxBackoff : doubled;
-        }
-        long halfMillis = delay.toMillis() / 2;
-        return Duration.ofMillis(halfMillis + (long) (jitter * (delay.toMillis() - halfMillis)));
+        return retryBackoff().delay(failures, jitter);
     }
 
     private static Duration max(Duration a, Duration b) {

@@ -3,13 +3,10 @@ package dev.switchboard.core.webhook;
 import dev.switchboard.core.StoreUnavailableException;
 import dev.switchboard.core.SwitchboardException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -21,11 +18,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Group commit for the webhook inbox: a {@link WebhookEventStore} whose {@link #store} hands the event to a small
- * set of writer threads and waits; each writer takes every event pending at that moment (up to
- * {@link Settings#maxBatch()}) and writes them with one {@link WebhookEventStore#storeAll} of the delegate, one
- * transaction and one fsync for all. Each waiting caller then gets its own {@link Stored}, so a webhook is still
- * answered 200 only after its own event is durable, and a failed transaction fails every caller of that batch (each
- * answers 503 and Dialpad retries; nothing of the batch was written).
+ * set of writer threads ({@link WebhookWriters}, started by the embedder) and waits; each writer takes every event
+ * pending at that moment (up to {@link Settings#maxBatch()}) and writes them with one
+ * {@link WebhookEventStore#storeAll} of the delegate, one transaction and one fsync for all. Each waiting caller
+ * then gets its own {@link Stored}, so a webhook is still answered 200 only after its own event is durable, and a
+ * failed transaction fails every caller of that batch (each answers 503 and Dialpad retries). Until writers are
+ * started the inbox starts no thread and {@link #store} writes its event itself, in a batch of one.
  *
  * <p>Under no load a batch holds one event and costs what {@link WebhookEventStore#store} costs; under load, events
  * accumulate while a writer commits, which is what lets one PostgreSQL reach thousands of durable inserts a second.
@@ -39,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>Every other method goes straight to the delegate. Thread-safe; {@link #close()} stops the writers and fails
  * whatever is still pending with {@link StoreUnavailableException}.
  */
-public final class BatchingWebhookEventStore implements WebhookEventStore, AutoCloseable {
+public final class BatchingWebhookEventStore extends ForwardingWebhookEventStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchingWebhookEventStore.class);
 
     /**
@@ -78,29 +76,41 @@ public final class BatchingWebhookEventStore implements WebhookEventStore, AutoC
     private final EventSignal signal;
     private final Settings settings;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final List<Thread> writers = new ArrayList<>();
+    private volatile WebhookWriters writers;
     private volatile boolean running = true;
     private volatile EventHandoff handoff;
 
     private BatchingWebhookEventStore(WebhookEventStore delegate, EventSignal signal, Settings settings) {
+        super(delegate);
         this.delegate = delegate;
         this.signal = signal;
         this.settings = settings;
     }
 
-    /** Starts the writer threads (daemon threads named {@code webhook-writer-N}) around {@code delegate}. */
-    public static BatchingWebhookEventStore start(WebhookEventStore delegate, EventSignal signal, Settings settings) {
-        Objects.requireNonNull(delegate, "delegate");
-        Objects.requireNonNull(signal, "signal");
-        Objects.requireNonNull(settings, "settings");
-        BatchingWebhookEventStore store = new BatchingWebhookEventStore(delegate, signal, settings);
-        for (int i = 0; i < settings.writers(); i++) {
-            Thread writer = new Thread(store::write, "webhook-writer-" + (i + 1));
-            writer.setDaemon(true);
-            store.writers.add(writer);
-            writer.start();
+    /**
+     * An inbox batching into {@code delegate}, without writer threads until {@link WebhookWriters#start} is called
+     * with it: until then each {@link #store} writes its own event.
+     */
+    public static BatchingWebhookEventStore create(WebhookEventStore delegate, EventSignal signal,
+                                                   Settings settings) {
+        return new BatchingWebhookEventStore(Objects.requireNonNull(delegate, "delegate"),
+                Objects.requireNonNull(signal, "signal"), Objects.requireNonNull(settings, "settings"));
+    }
+
+    /** The settings this inbox was created with. */
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Called once by {@link WebhookWriters#start}: from now on {@link #store} hands its events to the writers. */
+    synchronized void attach(WebhookWriters started) {
+        if (writers != null) {
+            throw new IllegalStateException("the webhook inbox already has its writers");
         }
-        return store;
+        if (!running) {
+            throw new IllegalStateException("the webhook inbox is closed");
+        }
+        writers = started;
     }
 
     /**
@@ -123,12 +133,21 @@ public final class BatchingWebhookEventStore implements WebhookEventStore, AutoC
             throw new StoreUnavailableException("the webhook inbox is shutting down", null);
         }
         Pending pending = new Pending(event, new CompletableFuture<>());
+        if (writers == null) {
+            // no writer thread: the caller writes its own batch of one
+            writeBatch(List.of(pending));
+            return await(pending);
+        }
         queue.add(pending);
         if (!running) {
             // close() may have drained the queue just before our add; make sure nobody waits forever
             pending.result().completeExceptionally(
                     new StoreUnavailableException("the webhook inbox is shutting down", null));
         }
+        return await(pending);
+    }
+
+    private Stored await(Pending pending) {
         try {
             return pending.result().get(settings.maxWait().toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
@@ -167,25 +186,28 @@ public final class BatchingWebhookEventStore implements WebhookEventStore, AutoC
         return stored;
     }
 
-    private void write() {
-        List<Pending> batch = new ArrayList<>(settings.maxBatch());
+    /**
+     * One turn of a writer thread: waits up to {@code maxWait} for an event, then writes it with every other pending
+     * one. False once the inbox is closed and nothing is left to write: the writer is done.
+     */
+    boolean writeNext(Duration maxWait) {
         // once closing, the writers still write what was accepted before: its senders are waiting for their answer
-        while (running || !queue.isEmpty()) {
-            try {
-                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
+        if (!running && queue.isEmpty()) {
+            return false;
+        }
+        List<Pending> batch = new ArrayList<>(settings.maxBatch());
+        try {
+            Pending first = queue.poll(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+            if (first != null) {
                 batch.add(first);
                 queue.drainTo(batch, settings.maxBatch() - 1);
                 writeBatch(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failAll(batch, new StoreUnavailableException("the webhook inbox is shutting down", null));
-                return;
-            } finally {
-                batch.clear();
             }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failAll(batch, new StoreUnavailableException("the webhook inbox is shutting down", null));
+            return false;
         }
     }
 
@@ -222,18 +244,12 @@ public final class BatchingWebhookEventStore implements WebhookEventStore, AutoC
         signal.wake();
     }
 
-    /**
-     * The events of the batch that are new rows, as stored (received, no attempt yet), in batch order; the processor
-     * orders what it takes by reception, as it does what it claims.
-     */
+    /** The events of the batch that are new rows, as stored, in batch order (the processor orders them). */
     private static List<WebhookEvent> stored(List<NewWebhookEvent> events, List<Stored> results) {
         List<WebhookEvent> stored = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
             if (!results.get(i).duplicate()) {
-                NewWebhookEvent event = events.get(i);
-                stored.add(new WebhookEvent(results.get(i).id(), event.appId(), event.organisationId(), event.kind(),
-                        event.deduplicationKey(), event.payload(), WebhookEventStatus.RECEIVED, 0, Optional.empty(),
-                        event.receivedAt(), Optional.of(event.receivedAt()), Optional.empty()));
+                stored.add(WebhookEvent.received(results.get(i).id(), events.get(i)));
             }
         }
         return stored;
@@ -243,41 +259,6 @@ public final class BatchingWebhookEventStore implements WebhookEventStore, AutoC
         batch.forEach(p -> p.result().completeExceptionally(failure));
     }
 
-    @Override
-    public List<WebhookEvent> claim(int limit, Instant now, Duration lease, String owner) {
-        return delegate.claim(limit, now, lease, owner);
-    }
-
-    @Override
-    public int releaseLeases(Collection<UUID> ids, String owner) {
-        return delegate.releaseLeases(ids, owner);
-    }
-
-    @Override
-    public boolean markProcessed(UUID id) {
-        return delegate.markProcessed(id);
-    }
-
-    @Override
-    public int markAllProcessed(Collection<UUID> ids) {
-        return delegate.markAllProcessed(ids);
-    }
-
-    @Override
-    public boolean markFailed(UUID id, String error, Instant nextAttemptAt) {
-        return delegate.markFailed(id, error, nextAttemptAt);
-    }
-
-    @Override
-    public Optional<WebhookEvent> find(UUID id) {
-        return delegate.find(id);
-    }
-
-    @Override
-    public long backlog() {
-        return delegate.backlog();
-    }
-
     /**
      * Refuses new events, lets the writers write every event accepted before (each waits up to 15 seconds), and fails
      * whatever is still waiting after that. Idempotent.
@@ -285,13 +266,9 @@ public final class BatchingWebhookEventStore implements WebhookEventStore, AutoC
     @Override
     public void close() {
         running = false;
-        for (Thread writer : writers) {
-            try {
-                writer.join(TimeUnit.SECONDS.toMillis(15));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        WebhookWriters started = writers;
+        if (started != null) {
+            started.join(Duration.ofSeconds(15));
         }
         List<Pending> left = new ArrayList<>();
         queue.drainTo(left);

@@ -35,4 +35,11 @@ public record WebhookEvent(UUID id, Optional<UUID> appId, Optional<String> organ
         return "WebhookEvent[id=" + id + ", appId=" + appId + ", kind=" + kind + ", key=" + deduplicationKey.value()
                 + ", status=" + status + ", attempts=" + attempts + ", payload=" + payload.length() + " chars]";
     }
+
+    /** {@code event} as stored with {@code id}: received, no attempt yet, due at once. */
+    public static WebhookEvent received(UUID id, NewWebhookEvent event) {
+        return new WebhookEvent(id, event.appId(), event.organisationId(), event.kind(), event.deduplicationKey(),
+                event.payload(), WebhookEventStatus.RECEIVED, 0, Optional.empty(), event.receivedAt(),
+                Optional.of(event.receivedAt()), Optional.empty());
+    }
 }

@@ -83,10 +83,14 @@ public final class WebhookIntake {
         if (legacySignature == null) {
             check = missingSignature(check, body);
         }
+        Map<String, Object> payload;
         if (check instanceof WebhookCheck.Rejected rejected) {
             return new WebhookReceipt.Rejected(rejected.reason());
+        } else if (check instanceof WebhookCheck.Accepted accepted) {
+            payload = accepted.payload();
+        } else {
+            throw unknown(check);
         }
-        Map<String, Object> payload = ((WebhookCheck.Accepted) check).payload();
         byte[] raw = legacySignature == null ? jwtPayload(body) : body;
         OrganisationRouter.Route route = router.route(payload);
         Instant now = clock.instant();
@@ -118,11 +122,15 @@ public final class WebhookIntake {
             return new WebhookReceipt.UnknownApp(appId);
         }
         WebhookCheck check = missingSignature(verifyWithAny(body, known.get()), body);
+        Map<String, Object> payload;
         if (check instanceof WebhookCheck.Rejected rejected) {
             return new WebhookReceipt.Rejected(rejected.reason());
+        } else if (check instanceof WebhookCheck.Accepted accepted) {
+            payload = accepted.payload();
+        } else {
+            throw unknown(check);
         }
         Instant now = clock.instant();
-        Map<String, Object> payload = ((WebhookCheck.Accepted) check).payload();
         NewWebhookEvent event = NewWebhookEvent.of(Optional.of(appId),
                 OrganisationRouter.candidates(payload).stream().findFirst(), payload, jwtPayload(body), now);
         return new WebhookReceipt.Stored(List.of(events.store(event)), List.of(appId), event.organisationId());
@@ -172,5 +180,9 @@ public final class WebhookIntake {
         int first = token.indexOf('.');
         int second = token.indexOf('.', first + 1);
         return Base64.getUrlDecoder().decode(token.substring(first + 1, second));
+    }
+
+    private static IllegalStateException unknown(WebhookCheck check) {
+        return new IllegalStateException("unknown webhook check " + check.getClass().getSimpleName());
     }
 }

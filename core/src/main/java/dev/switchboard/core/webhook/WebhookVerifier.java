@@ -73,7 +73,6 @@ public final class WebhookVerifier {
     /** Longest signature segment decoded; an HS256 signature has 43 characters. */
     private static final int MAX_SIGNATURE_SEGMENT = 128;
     private static final int HMAC_SHA256_BYTES = 32;
-    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final Clock clock;
     private final Duration leeway;
@@ -118,23 +117,8 @@ public final class WebhookVerifier {
     public WebhookCheck verifyJwt(byte[] body, byte[] secret) {
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(secret, "secret");
-        int start = 0;
-        int end = body.length;
-        while (start < end && isWhitespace(body[start])) {
-            start++;
-        }
-        while (end > start && isWhitespace(body[end - 1])) {
-            end--;
-        }
-        // sizes first, found without reading the rest of the body: the header ends within MAX_HEADER_SEGMENT
-        // characters of the start and the signature begins within MAX_SIGNATURE_SEGMENT of the end
-        int firstDot = indexOfDot(body, start, Math.min(end, start + MAX_HEADER_SEGMENT + 1));
-        int lastDot = lastIndexOfDot(body, Math.max(start, end - MAX_SIGNATURE_SEGMENT - 1), end);
-        // one pass over the payload segment: only the base64url alphabet, so no third dot and nothing beyond ASCII
-        if (firstDot < 0 || lastDot <= firstDot || !isBase64Url(body, firstDot + 1, lastDot)) {
-            return rejected(WebhookCheck.Reason.MALFORMED);
-        }
-        byte[] headerBytes = decodeSegment(new String(body, start, firstDot - start, StandardCharsets.ISO_8859_1));
+        CompactJws jws = CompactJws.locate(body, MAX_HEADER_SEGMENT, MAX_SIGNATURE_SEGMENT);
+        byte[] headerBytes = jws == null ? null : jws.header();
         if (headerBytes == null) {
             return rejected(WebhookCheck.Reason.MALFORMED);
         }
@@ -148,16 +132,15 @@ public final class WebhookVerifier {
         if (!ALGORITHM.equals(header.get("alg")) || header.containsKey("crit")) {
             return rejected(WebhookCheck.Reason.UNSUPPORTED_ALGORITHM);
         }
-        byte[] signature = decodeSegment(new String(body, lastDot + 1, end - lastDot - 1, StandardCharsets.ISO_8859_1));
+        byte[] signature = jws.signature();
         if (signature == null) {
             return rejected(WebhookCheck.Reason.MALFORMED);
         }
         // the signing input is the raw ASCII of header "." payload, MACed where it lies in the body
-        if (!macMatches(secret, body, start, lastDot - start, signature)) {
+        if (!macMatches(secret, body, jws.signingInputOffset(), jws.signingInputLength(), signature)) {
             return rejected(WebhookCheck.Reason.BAD_SIGNATURE);
         }
-        String payloadSegment = new String(body, firstDot + 1, lastDot - firstDot - 1, StandardCharsets.US_ASCII);
-        byte[] payloadBytes = decodeSegment(payloadSegment);
+        byte[] payloadBytes = jws.payload();
         if (payloadBytes == null) {
             return rejected(WebhookCheck.Reason.MALFORMED);
         }
@@ -246,77 +229,6 @@ public final class WebhookVerifier {
         // whole seconds far from overflow (exp is range-checked), and now >= exp + leeway holds for the exact
         // current time exactly when it holds for its whole seconds.
         return clock.instant().getEpochSecond() >= exp + leeway.toSeconds();
-    }
-
-    /** The first '.' in {@code bytes[from, to)}, or -1. */
-    private static int indexOfDot(byte[] bytes, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (bytes[i] == '.') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** The last '.' in {@code bytes[from, to)}, or -1. */
-    private static int lastIndexOfDot(byte[] bytes, int from, int to) {
-        for (int i = to - 1; i >= from; i--) {
-            if (bytes[i] == '.') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean isWhitespace(byte b) {
-        return b == ' ' || b == '\t' || b == '\r' || b == '\n';
-    }
-
-    /**
-     * Decodes one JWS segment: non-empty, only the base64url alphabet, no padding, and canonical (re-encoding gives
-     * the same text, so one signature has exactly one spelling). Null when it is not.
-     */
-    private static byte[] decodeSegment(String segment) {
-        if (!isBase64Url(segment)) {
-            return null;
-        }
-        byte[] decoded;
-        try {
-            decoded = Base64.getUrlDecoder().decode(segment);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        return BASE64URL.encodeToString(decoded).equals(segment) ? decoded : null;
-    }
-
-    /** Non-empty, a possible length of unpadded base64 and only the base64url alphabet. */
-    private static boolean isBase64Url(String segment) {
-        if (segment.isEmpty() || segment.length() % 4 == 1) {
-            return false;
-        }
-        for (int i = 0; i < segment.length(); i++) {
-            if (!isBase64UrlCharacter(segment.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** {@link #isBase64Url(String)} for the ASCII bytes {@code bytes[from, to)}. */
-    private static boolean isBase64Url(byte[] bytes, int from, int to) {
-        if (from == to || (to - from) % 4 == 1) {
-            return false;
-        }
-        for (int i = from; i < to; i++) {
-            if (!isBase64UrlCharacter(bytes[i])) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isBase64UrlCharacter(int c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     }
 
     /** The 32 bytes a legacy header encodes (hex, base64 or base64url), or null when it encodes no such thing. */

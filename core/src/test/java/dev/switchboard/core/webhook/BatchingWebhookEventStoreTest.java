@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.core.StoreUnavailableException;
+import dev.switchboard.core.testing.InMemoryWebhookEventStore;
+import dev.switchboard.core.testing.OrganisationConnections;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +27,7 @@ class BatchingWebhookEventStoreTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-01-15T10:00:00Z"), ZoneOffset.UTC);
 
     /** Records each storeAll batch; holds the first batch until released, so the others pile up behind it. */
-    private static final class SlowDelegate extends ProcessorFakes.InMemoryEventStore {
+    private static final class SlowDelegate extends InMemoryWebhookEventStore {
         final List<Integer> batches = new CopyOnWriteArrayList<>();
         final CountDownLatch release = new CountDownLatch(1);
         volatile boolean failing;
@@ -61,7 +63,7 @@ class BatchingWebhookEventStoreTest {
         SlowDelegate delegate = new SlowDelegate();
         LocalEventSignal signal = LocalEventSignal.create();
         ExecutorService callers = Executors.newFixedThreadPool(40);
-        try (BatchingWebhookEventStore store = BatchingWebhookEventStore.start(delegate, signal,
+        try (BatchingWebhookEventStore store = Inboxes.withWriters(delegate, signal,
                 new BatchingWebhookEventStore.Settings(1, 256, Duration.ofSeconds(30)))) {
             List<Future<WebhookEventStore.Stored>> results = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
@@ -87,7 +89,7 @@ class BatchingWebhookEventStoreTest {
         SlowDelegate delegate = new SlowDelegate();
         delegate.failing = true;
         delegate.release.countDown();
-        try (BatchingWebhookEventStore store = BatchingWebhookEventStore.start(delegate, LocalEventSignal.create(),
+        try (BatchingWebhookEventStore store = Inboxes.withWriters(delegate, LocalEventSignal.create(),
                 BatchingWebhookEventStore.Settings.DEFAULTS)) {
             assertThatThrownBy(() -> store.store(event(1))).isInstanceOf(StoreUnavailableException.class)
                     .hasMessageContaining("database down");
@@ -104,7 +106,7 @@ class BatchingWebhookEventStoreTest {
             callerThreads.add(thread);
             return thread;
         });
-        BatchingWebhookEventStore store = BatchingWebhookEventStore.start(delegate, LocalEventSignal.create(),
+        BatchingWebhookEventStore store = Inboxes.withWriters(delegate, LocalEventSignal.create(),
                 new BatchingWebhookEventStore.Settings(1, 2, Duration.ofSeconds(30)));
         try {
             List<Future<WebhookEventStore.Stored>> results = new ArrayList<>();
@@ -133,11 +135,50 @@ class BatchingWebhookEventStoreTest {
 
     @Test
     void storeWhenClosedThenStoreUnavailable() {
-        BatchingWebhookEventStore store = BatchingWebhookEventStore.start(new SlowDelegate(),
+        BatchingWebhookEventStore store = Inboxes.withWriters(new SlowDelegate(),
                 LocalEventSignal.create(), BatchingWebhookEventStore.Settings.DEFAULTS);
         store.close();
 
         assertThatThrownBy(() -> store.store(event(1))).isInstanceOf(StoreUnavailableException.class);
+    }
+
+    @Test
+    void storeWhenNoWritersStartedThenTheCallerWritesItsOwnEventAndWakesTheSignal() throws Exception {
+        InMemoryWebhookEventStore delegate = new InMemoryWebhookEventStore(CLOCK);
+        LocalEventSignal signal = LocalEventSignal.create();
+        Thread caller = Thread.currentThread();
+        List<Thread> writingThreads = new CopyOnWriteArrayList<>();
+        WebhookEventStore watched = new InMemoryWebhookEventStore(CLOCK) {
+            @Override
+            public List<Stored> storeAll(List<NewWebhookEvent> events) {
+                writingThreads.add(Thread.currentThread());
+                return delegate.storeAll(events);
+            }
+        };
+        try (BatchingWebhookEventStore store = BatchingWebhookEventStore.create(watched, signal,
+                BatchingWebhookEventStore.Settings.DEFAULTS)) {
+            WebhookEventStore.Stored first = store.store(event(1));
+
+            assertThat(first.duplicate()).isFalse();
+            assertThat(store.store(event(1))).isEqualTo(new WebhookEventStore.Stored(first.id(), true));
+            assertThat(writingThreads).containsOnly(caller);
+            assertThat(delegate.find(first.id())).isPresent();
+            assertThat(signal.awaitNext(Duration.ZERO)).isTrue();
+        }
+    }
+
+    @Test
+    void startWritersWhenStartedTwiceOrAfterCloseThenRefused() {
+        BatchingWebhookEventStore store = BatchingWebhookEventStore.create(new InMemoryWebhookEventStore(CLOCK),
+                LocalEventSignal.create(), BatchingWebhookEventStore.Settings.DEFAULTS);
+        WebhookWriters.start(store);
+
+        assertThatThrownBy(() -> WebhookWriters.start(store)).isInstanceOf(IllegalStateException.class);
+        store.close();
+        BatchingWebhookEventStore closed = BatchingWebhookEventStore.create(new InMemoryWebhookEventStore(CLOCK),
+                LocalEventSignal.create(), BatchingWebhookEventStore.Settings.DEFAULTS);
+        closed.close();
+        assertThatThrownBy(() -> WebhookWriters.start(closed)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -155,7 +196,7 @@ class BatchingWebhookEventStoreTest {
         UUID a = UUID.randomUUID();
         UUID b = UUID.randomUUID();
         OrganisationRouter router = OrganisationRouter.create(
-                ProcessorFakes.connections(Map.of("77", List.of(a, b))), CLOCK);
+                OrganisationConnections.of(Map.of("77", List.of(a, b))), CLOCK);
 
         var routed = router.route(Map.of("company_id", 77L));
         var byOffice = router.route(Map.of("target", Map.of("office_id", "77")));

@@ -12,6 +12,7 @@ import dev.switchboard.core.oauth.Connection;
 import dev.switchboard.core.oauth.ConnectionStore;
 import dev.switchboard.core.oauth.DialpadEnvironment;
 import dev.switchboard.core.oauth.RefreshHealth;
+import dev.switchboard.core.testing.InMemoryDialpadWebhookStore;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -33,7 +34,7 @@ class DialpadWebhookProvisionerTest {
     private final App app = new App(UUID.randomUUID(), "Acme", true, NOW);
     private final Map<UUID, Connection> connections = new HashMap<>();
     private final ScriptedDialpad dialpad = new ScriptedDialpad();
-    private final InMemoryWebhooks store = new InMemoryWebhooks();
+    private final InMemoryDialpadWebhookStore store = new InMemoryDialpadWebhookStore(Clock.fixed(NOW, ZoneOffset.UTC));
     private final List<AuditEvent> audited = new ArrayList<>();
     private final DialpadWebhookProvisioner provisioner = DialpadWebhookProvisioner.create(apps(),
             connectionStore(), dialpad, store, audited::add, URI.create("https://cti.example/"), new SecureRandom(),
@@ -52,10 +53,10 @@ class DialpadWebhookProvisionerTest {
         assertThat(DialpadWebhookProvisioner.callSubscriptionId(webhook)).contains("s1");
         assertThat(DialpadWebhookProvisioner.smsSubscriptionId(webhook)).contains("s2");
         assertThat(dialpad.calls).containsExactly("create webhook", "create call w1", "create sms w1");
-        assertThat(store.secret.value()).hasSize(43);
+        assertThat(store.lastSecret().orElseThrow().value()).hasSize(43);
         assertThat(audited).singleElement().satisfies(event -> {
             assertThat(event.type()).isEqualTo(AuditEventType.WEBHOOK_CREATED);
-            assertThat(event.details().values()).doesNotContain(store.secret.value());
+            assertThat(event.details().values()).doesNotContain(store.lastSecret().orElseThrow().value());
         });
     }
 
@@ -69,14 +70,14 @@ class DialpadWebhookProvisionerTest {
         assertThat(creation).isInstanceOfSatisfying(WebhookCreation.DialpadFailed.class,
                 failed -> assertThat(failed.step()).isEqualTo(DialpadStep.SMS_SUBSCRIPTION));
         assertThat(dialpad.calls).endsWith("delete call s1", "delete webhook w1");
-        assertThat(store.saved).isEmpty();
+        assertThat(store.webhooks()).isEmpty();
         assertThat(audited).isEmpty();
     }
 
     @Test
     void createWhenStoringFailsThenDialpadCleanedUpAndFailurePropagated() {
         connect(false);
-        store.failSave = true;
+        store.failSaves(true);
 
         assertThatThrownBy(() -> provisioner.create(app.id(), Optional.empty()))
                 .isInstanceOf(StoreUnavailableException.class);
@@ -103,7 +104,7 @@ class DialpadWebhookProvisionerTest {
 
         assertThat(removal).isInstanceOf(WebhookRemoval.Removed.class);
         assertThat(dialpad.calls).endsWith("delete call s1", "delete sms s2", "delete webhook w1");
-        assertThat(store.saved).isEmpty();
+        assertThat(store.webhooks()).isEmpty();
         assertThat(audited).extracting(AuditEvent::type).endsWith(AuditEventType.WEBHOOK_DELETED);
     }
 
@@ -117,7 +118,7 @@ class DialpadWebhookProvisionerTest {
 
         assertThat(removal).isInstanceOfSatisfying(WebhookRemoval.DialpadFailed.class,
                 failed -> assertThat(failed.step()).isEqualTo(DialpadStep.CALL_SUBSCRIPTION));
-        assertThat(store.saved).containsKey(webhook.id());
+        assertThat(store.webhooks()).containsKey(webhook.id());
         assertThat(provisioner.remove(UUID.randomUUID(), Optional.empty())).isInstanceOf(WebhookRemoval.NotFound.class);
     }
 
@@ -210,49 +211,6 @@ class DialpadWebhookProvisionerTest {
         @Override
         public Listing listWebhooks(String accessToken) {
             return new Listed(List.of());
-        }
-    }
-
-    private static final class InMemoryWebhooks implements DialpadWebhookStore {
-        final Map<UUID, DialpadWebhook> saved = new HashMap<>();
-        DialpadWebhookSecret secret;
-        boolean failSave;
-
-        @Override
-        public DialpadWebhook save(NewDialpadWebhook webhook) {
-            if (failSave) {
-                throw new StoreUnavailableException("store down", new IllegalStateException());
-            }
-            secret = webhook.secret();
-            DialpadWebhook stored = new DialpadWebhook(UUID.randomUUID(), webhook.appId(), webhook.dialpadWebhookId(),
-                    webhook.hookUrl(), webhook.subscriptionIds(), NOW);
-            saved.put(stored.id(), stored);
-            return stored;
-        }
-
-        @Override
-        public Optional<DialpadWebhook> find(UUID id) {
-            return Optional.ofNullable(saved.get(id));
-        }
-
-        @Override
-        public List<DialpadWebhook> list(UUID appId) {
-            return List.copyOf(saved.values());
-        }
-
-        @Override
-        public List<DialpadWebhookSecret> secrets(UUID appId) {
-            return secret == null ? List.of() : List.of(secret);
-        }
-
-        @Override
-        public boolean setSubscriptions(UUID appId, UUID id, List<String> subscriptionIds) {
-            return false;
-        }
-
-        @Override
-        public boolean delete(UUID appId, UUID id) {
-            return saved.remove(id) != null;
         }
     }
 }

@@ -3,6 +3,9 @@ package dev.switchboard.core.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.json.JsonCodec;
+import dev.switchboard.core.testing.InMemoryProcessingStore;
+import dev.switchboard.core.testing.InMemoryWebhookEventStore;
+import dev.switchboard.core.testing.OrganisationConnections;
 import dev.switchboard.core.webhook.WebhookEventStore.Lease;
 import dev.switchboard.core.webhook.WebhookEventStore.Stored;
 import java.nio.charset.StandardCharsets;
@@ -26,25 +29,17 @@ class EventHandoffTest {
             new BatchingWebhookEventStore.Settings(1, 256, Duration.ofSeconds(30));
 
     /** The inbox in memory, leasing what it inserts as the port allows; remembers each insert's lease. */
-    private static final class LeasingStore extends ProcessorFakes.InMemoryEventStore {
+    private static final class LeasingStore extends InMemoryWebhookEventStore {
         final Map<UUID, Lease> leasedOnStore = new ConcurrentHashMap<>();
 
         LeasingStore() {
-            super(CLOCK);
-        }
-
-        @Override
-        public boolean leasesOnStore() {
-            return true;
+            super(CLOCK, true);
         }
 
         @Override
         public synchronized List<Stored> storeAll(List<NewWebhookEvent> events, Lease lease) {
-            List<Stored> stored = storeAll(events);
-            stored.stream().filter(one -> !one.duplicate()).forEach(one -> {
-                leases.put(one.id(), lease.until());
-                leasedOnStore.put(one.id(), lease);
-            });
+            List<Stored> stored = super.storeAll(events, lease);
+            stored.stream().filter(one -> !one.duplicate()).forEach(one -> leasedOnStore.put(one.id(), lease));
             return stored;
         }
     }
@@ -79,7 +74,7 @@ class EventHandoffTest {
 
     /** A one-writer inbox on {@code store} that hands its batches to {@code receiver}. */
     private static BatchingWebhookEventStore handingOffTo(Receiver receiver, LeasingStore store) {
-        BatchingWebhookEventStore inbox = BatchingWebhookEventStore.start(store, LocalEventSignal.create(), ONE_WRITER);
+        BatchingWebhookEventStore inbox = Inboxes.withWriters(store, LocalEventSignal.create(), ONE_WRITER);
         inbox.handOffTo(receiver);
         return inbox;
     }
@@ -87,28 +82,22 @@ class EventHandoffTest {
     private static EventProcessor processor(WebhookEventStore events, ProcessingStore processing, EventSignal signal,
                                             EventProcessor.Settings settings) {
         return EventProcessor.create(events, processing,
-                OrganisationRouter.create(ProcessorFakes.connections(Map.of()), CLOCK), signal, CLOCK, settings);
-    }
-
-    private static void awaitProcessed(WebhookEventStore events, UUID id) throws InterruptedException {
-        for (int i = 0; i < 1000 && events.find(id).orElseThrow().status() != WebhookEventStatus.PROCESSED; i++) {
-            Thread.sleep(10);
-        }
+                OrganisationRouter.create(OrganisationConnections.of(Map.of()), CLOCK), signal, CLOCK, settings);
     }
 
     @Test
     void storeWhenTheProcessorHasRoomThenStoredLeasedToItAndProcessedWithoutBeingClaimed() throws Exception {
         LeasingStore store = new LeasingStore();
-        ProcessorFakes.InMemoryProcessing processing = new ProcessorFakes.InMemoryProcessing(store, Map.of());
+        InMemoryProcessingStore processing = new InMemoryProcessingStore(store, Map.of());
         EventSignal signal = LocalEventSignal.create();
-        try (BatchingWebhookEventStore inbox = BatchingWebhookEventStore.start(store, signal, ONE_WRITER);
+        try (BatchingWebhookEventStore inbox = Inboxes.withWriters(store, signal, ONE_WRITER);
              EventProcessor processor = processor(inbox, processing, signal,
                      EventProcessor.Settings.defaults("instance-a", 1))) {
             processor.start();
             inbox.handOffTo(processor);
 
             Stored stored = inbox.store(ringing(7));
-            awaitProcessed(store, stored.id());
+            assertThat(store.awaitProcessed(stored.id(), Duration.ofSeconds(30))).isTrue();
 
             // leased until 60 s after the fixed clock's now, the event can never be claimed here: only the
             // handoff can have brought it to the processor
@@ -116,7 +105,7 @@ class EventHandoffTest {
                     .isEqualTo(new Lease("instance-a", CLOCK.instant().plusSeconds(60)));
             assertThat(store.claim(10, CLOCK.instant(), Duration.ofSeconds(60), "instance-b")).isEmpty();
             assertThat(store.find(stored.id()).orElseThrow().status()).isEqualTo(WebhookEventStatus.PROCESSED);
-            assertThat(processing.published).extracting(push -> push.type().wireName()).containsExactly("call.ring");
+            assertThat(processing.published()).extracting(push -> push.type().wireName()).containsExactly("call.ring");
         }
     }
 
@@ -158,10 +147,10 @@ class EventHandoffTest {
 
     @Test
     void reserveWhenRunningThenALeaseToThisInstanceWithinItsRoomAndNoneBeforeStartOrAfterClose() {
-        ProcessorFakes.InMemoryEventStore store = new ProcessorFakes.InMemoryEventStore(CLOCK);
+        InMemoryWebhookEventStore store = new InMemoryWebhookEventStore(CLOCK);
         EventProcessor.Settings settings = new EventProcessor.Settings("instance-a", 1, 2, Duration.ofSeconds(45),
                 Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMinutes(10), 12, Duration.ofDays(1));
-        EventProcessor processor = processor(store, new ProcessorFakes.InMemoryProcessing(store, Map.of()),
+        EventProcessor processor = processor(store, new InMemoryProcessingStore(store, Map.of()),
                 LocalEventSignal.create(), settings);
 
         assertThat(processor.reserve(1)).isEmpty();
@@ -181,7 +170,7 @@ class EventHandoffTest {
         LeasingStore store = new LeasingStore();
         Lease lease = new Lease("instance-a", CLOCK.instant().plusSeconds(60));
         List<Stored> stored = store.storeAll(List.of(ringing(11), ringing(12)), lease);
-        EventProcessor processor = processor(store, new ProcessorFakes.InMemoryProcessing(store, Map.of()),
+        EventProcessor processor = processor(store, new InMemoryProcessingStore(store, Map.of()),
                 LocalEventSignal.create(), EventProcessor.Settings.defaults("instance-a", 1));
         // handed, and never taken: the processor was not started
         processor.accept(stored.stream().map(one -> store.find(one.id()).orElseThrow()).toList());

@@ -9,6 +9,9 @@ import dev.switchboard.core.calls.DialpadCallState;
 import dev.switchboard.core.json.JsonCodec;
 import dev.switchboard.core.push.PushEvent;
 import dev.switchboard.core.push.PushEventType;
+import dev.switchboard.core.testing.InMemoryProcessingStore;
+import dev.switchboard.core.testing.InMemoryWebhookEventStore;
+import dev.switchboard.core.testing.OrganisationConnections;
 import dev.switchboard.core.users.DialpadUser;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,12 +32,12 @@ class EventProcessorTest {
     private static final UUID APP = UUID.fromString("00000000-0000-0000-0000-0000000000a1");
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-01-15T10:05:00Z"), ZoneOffset.UTC);
 
-    private final ProcessorFakes.InMemoryEventStore events = new ProcessorFakes.InMemoryEventStore(CLOCK);
-    private final ProcessorFakes.InMemoryProcessing processing = new ProcessorFakes.InMemoryProcessing(events,
+    private final InMemoryWebhookEventStore events = new InMemoryWebhookEventStore(CLOCK);
+    private final InMemoryProcessingStore processing = new InMemoryProcessingStore(events,
             Map.of(new DialpadUser(APP, "42"), "crm-7"));
     private final UUID routedApp = UUID.fromString("00000000-0000-0000-0000-0000000000b2");
     private final EventProcessor processor = EventProcessor.create(events, processing,
-            OrganisationRouter.create(ProcessorFakes.connections(Map.of("org-1", List.of(routedApp))), CLOCK),
+            OrganisationRouter.create(OrganisationConnections.of(Map.of("org-1", List.of(routedApp))), CLOCK),
             LocalEventSignal.create(), CLOCK, EventProcessor.Settings.defaults("test-instance", 1));
 
     private UUID store(Optional<UUID> app, Map<String, Object> payload) {
@@ -76,7 +79,7 @@ class EventProcessorTest {
     }
 
     private List<String> pushedTypes() {
-        return processing.published.stream().map(p -> p.type().wireName()).toList();
+        return processing.published().stream().map(p -> p.type().wireName()).toList();
     }
 
     @Test
@@ -86,7 +89,7 @@ class EventProcessorTest {
         drain();
 
         assertThat(pushedTypes()).containsExactly("call.ring");
-        PushEvent ring = processing.published.get(0);
+        PushEvent ring = processing.published().get(0);
         assertThat(ring.appId()).isEqualTo(APP);
         assertThat(ring.targetCrmUser()).contains("crm-7");
         assertThat(ring.data()).containsEntry("dialpad_call_id", "1").containsEntry("status", "ringing")
@@ -122,7 +125,7 @@ class EventProcessorTest {
 
     @Test
     void processWhenPublishingFailsThenNothingOfTheBatchIsKeptAndItsEventsAreRetriedThenPushedOnce() {
-        processing.publishFails = true;
+        processing.failPublishing(true);
         UUID first = storeCall(4, "ringing");
         UUID second = storeCall(5, "ringing");
 
@@ -130,13 +133,13 @@ class EventProcessorTest {
 
         assertThat(processing.call(APP, "4")).isEmpty();
         assertThat(processing.call(APP, "5")).isEmpty();
-        assertThat(processing.published).isEmpty();
+        assertThat(processing.published()).isEmpty();
         assertThat(List.of(events.find(first).orElseThrow(), events.find(second).orElseThrow()))
                 .allSatisfy(e -> assertThat(e.status()).isEqualTo(WebhookEventStatus.FAILED))
                 .allSatisfy(e -> assertThat(e.lastError()).hasValueSatisfying(error -> assertThat(error)
                         .contains("push channel down")));
 
-        processing.publishFails = false;
+        processing.failPublishing(false);
         events.reopen(first);
         events.reopen(second);
         drain();
@@ -213,8 +216,8 @@ class EventProcessorTest {
         drain();
 
         assertThat(pushedTypes()).containsExactly("message.received");
-        assertThat(processing.published.get(0).targetCrmUser()).contains("crm-7");
-        assertThat(processing.published.get(0).data()).containsEntry("text", "hello");
+        assertThat(processing.published().get(0).targetCrmUser()).contains("crm-7");
+        assertThat(processing.published().get(0).data()).containsEntry("text", "hello");
     }
 
     @Test
@@ -224,7 +227,7 @@ class EventProcessorTest {
         drain();
 
         assertThat(events.find(id).orElseThrow().status()).isEqualTo(WebhookEventStatus.PROCESSED);
-        assertThat(processing.published).isEmpty();
+        assertThat(processing.published()).isEmpty();
     }
 
     @Test
@@ -243,7 +246,7 @@ class EventProcessorTest {
         WebhookEvent kept = events.find(orphan).orElseThrow();
         assertThat(kept.status()).isEqualTo(WebhookEventStatus.FAILED);
         assertThat(kept.lastError()).hasValueSatisfying(e -> assertThat(e).startsWith("unrouted"));
-        assertThat(processing.published).extracting(PushEvent::type).containsExactly(PushEventType.CALL_RING);
+        assertThat(processing.published()).extracting(PushEvent::type).containsExactly(PushEventType.CALL_RING);
     }
     @Test
     void processWhenACallsEventsAreClaimedTogetherThenFoldedInReceivedOrderInOneTransaction() {
@@ -255,9 +258,9 @@ class EventProcessorTest {
         int claimed = processor.processBatch();
 
         assertThat(claimed).isEqualTo(3);
-        assertThat(processing.transactions).isEqualTo(1);
+        assertThat(processing.transactions()).isEqualTo(1);
         assertThat(pushedTypes()).containsExactly("call.ring", "call.started", "call.ended");
-        assertThat(processing.published).extracting(p -> p.data().get("status"))
+        assertThat(processing.published()).extracting(p -> p.data().get("status"))
                 .containsExactly("ringing", "active", "ended");
         assertThat(processing.call(APP, "10").orElseThrow().status()).isEqualTo(CallStatus.ENDED);
         assertThat(events.backlog()).isZero();
@@ -277,7 +280,7 @@ class EventProcessorTest {
 
     @Test
     void processWhenTheStoreRejectsOneEventOfABatchThenOnlyThatEventFailsAndTheOthersAreStoredAndPushed() {
-        processing.rejectedCall = call -> call.dialpadCallId().equals("13");
+        processing.rejectCalls(call -> call.dialpadCallId().equals("13"));
         UUID before = storeCall(12, "ringing");
         UUID poison = storeCall(13, "ringing");
         UUID after = storeCall(14, "ringing");
@@ -291,13 +294,13 @@ class EventProcessorTest {
         assertThat(events.find(before).orElseThrow().status()).isEqualTo(WebhookEventStatus.PROCESSED);
         assertThat(events.find(after).orElseThrow().status()).isEqualTo(WebhookEventStatus.PROCESSED);
         assertThat(processing.call(APP, "13")).isEmpty();
-        assertThat(processing.published).extracting(p -> p.data().get("dialpad_call_id"))
+        assertThat(processing.published()).extracting(p -> p.data().get("dialpad_call_id"))
                 .containsExactly("12", "14");
     }
 
     @Test
     void processWhenEverySingleEventFailsThenTheFallbackStopsAfterThreeAndLeavesTheRestLeased() {
-        processing.rejectedCall = call -> true;
+        processing.rejectCalls(call -> true);
         List<UUID> ids = new ArrayList<>();
         for (long callId = 20; callId < 26; callId++) {
             ids.add(storeCall(callId, "ringing"));
@@ -305,7 +308,7 @@ class EventProcessorTest {
 
         processor.processBatch();
 
-        assertThat(processing.transactions).isEqualTo(1 + 3);
+        assertThat(processing.transactions()).isEqualTo(1 + 3);
         assertThat(ids.subList(0, 3)).allSatisfy(id -> assertThat(events.find(id).orElseThrow().status())
                 .isEqualTo(WebhookEventStatus.FAILED));
         assertThat(ids.subList(3, 6)).allSatisfy(id -> assertThat(events.find(id).orElseThrow().status())
@@ -315,10 +318,10 @@ class EventProcessorTest {
 
     @Test
     void processWhenAnotherTransactionCreatesTheCallMeanwhileThenTheBatchMergesIntoItAndLosesNothing() {
-        processing.createdMeanwhile = key -> key.dialpadCallId().equals("15")
+        processing.createMeanwhile(key -> key.dialpadCallId().equals("15")
                 ? Optional.of(CallMerge.first(UUID.randomUUID(), APP,
                         callEvent(15, "ringing")).call())
-                : Optional.empty();
+                : Optional.empty());
         storeCall(15, "connected");
         storeCall(15, "hangup");
 
@@ -344,7 +347,7 @@ class EventProcessorTest {
         drain();
 
         assertThat(pushedTypes()).containsExactly("message.received");
-        assertThat(processing.messages).hasSize(1);
+        assertThat(processing.messages()).hasSize(1);
         assertThat(events.backlog()).isZero();
     }
 

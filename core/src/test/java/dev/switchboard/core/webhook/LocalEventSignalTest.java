@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class LocalEventSignalTest {
@@ -16,18 +19,25 @@ class LocalEventSignalTest {
     void eachWakeReleasesOneWaiterAndTheOthersKeepWaiting() throws Exception {
         LocalEventSignal signal = LocalEventSignal.create();
         ExecutorService threads = Executors.newFixedThreadPool(3);
+        Semaphore done = new Semaphore(0);
+        Callable<Boolean> awaitOnce = () -> {
+            try {
+                return signal.awaitNext(Duration.ofMinutes(1));
+            } finally {
+                done.release();
+            }
+        };
         try {
-            List<Future<Boolean>> waiters = List.of(
-                    threads.submit(() -> signal.awaitNext(Duration.ofMinutes(1))),
-                    threads.submit(() -> signal.awaitNext(Duration.ofMinutes(1))),
-                    threads.submit(() -> signal.awaitNext(Duration.ofMinutes(1))));
+            List<Future<Boolean>> waiters = List.of(threads.submit(awaitOnce), threads.submit(awaitOnce),
+                    threads.submit(awaitOnce));
             awaitWaiting(3);
 
             for (int released = 1; released <= 3; released++) {
                 signal.wake();
-                awaitDone(waiters, released);
+                assertThat(done.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
                 awaitWaiting(3 - released);
-                assertThat(waiters.stream().filter(Future::isDone).count()).isEqualTo(released);
+                // each waiter releases one permit as it returns: none is left over, so no other waiter returned
+                assertThat(done.availablePermits()).isZero();
             }
             for (Future<Boolean> waiter : waiters) {
                 assertThat(waiter.get()).isTrue();
@@ -45,12 +55,6 @@ class LocalEventSignalTest {
 
         assertThat(signal.awaitNext(Duration.ofDays(1))).isTrue();
         assertThat(signal.awaitNext(Duration.ofMillis(1))).isFalse();
-    }
-
-    private static void awaitDone(List<Future<Boolean>> waiters, int count) throws InterruptedException {
-        for (int i = 0; i < 3_000 && waiters.stream().filter(Future::isDone).count() < count; i++) {
-            Thread.sleep(10);
-        }
     }
 
     /** Waits until exactly {@code count} threads of this test wait in {@code awaitNext}. */
