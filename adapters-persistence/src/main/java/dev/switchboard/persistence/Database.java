@@ -117,7 +117,8 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Applies the migrations under {@code db/switchboard/migration}; a second run on an up-to-date schema changes nothing.
+     * Applies the migrations under {@code db/switchboard/migration}; a second run on an up-to-date schema changes
+     * nothing.
      * Flyway gets connections of its own rather than the pool's: it holds two at once (its lock and its work), which
      * would wait forever on a pool of one.
      */

@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
  * An {@link EventSignal} across instances: waiters of this process are woken by {@link #wake()} directly and by
  * every {@code NOTIFY} on {@link JdbiWebhookEventStore#CHANNEL} (sent by {@link JdbiWebhookEventStore#storeAll} when
  * it commits new events, on any instance). A listener thread holds one dedicated connection, outside the pool or
- * kept from a host's (LISTEN belongs to the session), and reconnects after a failure; every (re)connection wakes the waiters, since
- * notifications sent while it was away are lost. Waiters always wait with a bound, so a lost notification delays
- * processing by one poll interval at most. A notification whose payload is this signal's {@link #origin()} came from
- * this instance's own writer, which has woken the local waiters already, and is ignored: one wake per stored batch,
- * not two. Thread-safe; {@link #close()} stops the listener.
+ * kept from a host's (LISTEN belongs to the session), and reconnects after a failure; every (re)connection wakes the
+ * waiters, since notifications sent while it was away are lost. Waiters always wait with a bound, so a lost
+ * notification delays processing by one poll interval at most. A notification whose payload is this signal's
+ * {@link #origin()} came from this instance's own writer, which has woken the local waiters already, and is ignored:
+ * one wake per stored batch, not two. Thread-safe; {@link #close()} stops the listener.
  */
 public final class PgEventSignal implements EventSignal, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PgEventSignal.class);

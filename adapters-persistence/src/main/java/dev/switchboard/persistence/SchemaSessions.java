@@ -34,7 +34,8 @@ final class SchemaSessions implements DataSource {
             + "current_setting('plan_cache_mode') AS plans) "
             + "SELECT path, plans, set_config('search_path', ?, false), "
             + "set_config('plan_cache_mode', 'force_custom_plan', false) FROM previous";
-    private static final String LEAVE = "SELECT set_config('search_path', ?, false), set_config('plan_cache_mode', ?, false)";
+    private static final String LEAVE =
+            "SELECT set_config('search_path', ?, false), set_config('plan_cache_mode', ?, false)";
 
     private final DataSource host;
     private final String schema;

@@ -2,16 +2,28 @@ package dev.switchboard.app;
 
 import dev.switchboard.core.apikey.ApiKeys;
 import dev.switchboard.core.apps.AppAdministration;
+import dev.switchboard.core.config.AppEnvironment;
 import dev.switchboard.core.config.Configuration;
+import dev.switchboard.core.config.ConfigurationReader;
+import dev.switchboard.core.config.DatabaseConfig;
+import dev.switchboard.core.config.DialpadConfig;
+import dev.switchboard.core.config.IpRange;
+import dev.switchboard.core.config.LoggingConfig;
 import dev.switchboard.core.config.ProcessingConfig;
+import dev.switchboard.core.config.RateLimitConfig;
+import dev.switchboard.core.config.Secrets;
 import dev.switchboard.http.PushSettings;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.JdbiApiKeyStore;
 import dev.switchboard.persistence.JdbiAppStore;
 import dev.switchboard.persistence.JdbiAuditLog;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -27,14 +39,15 @@ import javax.sql.DataSource;
  * <pre>{@code
  * try (EmbeddedSwitchboard switchboard = EmbeddedSwitchboard.builder()
  *         .dataSource(hostPool).meterRegistry(hostRegistry).clock(Clock.systemUTC())
- *         .configuration(configuration)
+ *         .listen("127.0.0.1", 8090).publicBaseUrl(URI.create("https://crm.example.com")).secrets(secrets)
  *         .start()) {
  *     int port = switchboard.port().orElseThrow();
  * }
  * }</pre>
  *
- * <p>The configuration's database part is not used (the host's data source is); its secrets must be set, or in
- * sandbox they are generated into its data directory as the server does. The runners (event workers, token
+ * <p>The settings are the server's own value types, given one by one or as a whole {@link Configuration} (whose
+ * database part is then not used: the host's data source is). Secrets must be set, or in sandbox they are generated
+ * into the data directory as the server does. The runners (event workers, token
  * refresher, retention, the push listener) start with the server; two of them (the push listener and the stored-event
  * signal) each keep one connection of the host's pool while it runs. {@link #close()} stops all of it and the port; it
  * leaves the host's data source and registry open, with Switchboard's meters taken out of the registry.
@@ -45,6 +58,13 @@ public final class EmbeddedSwitchboard implements AutoCloseable {
     public static final String DEFAULT_SCHEMA = "switchboard";
     /** Switchboard's Flyway history table in that schema unless {@link Builder#historyTable} says otherwise. */
     public static final String DEFAULT_HISTORY_TABLE = "switchboard_schema_history";
+
+    /**
+     * The database part of a configuration the builder makes: the record needs one (the server process reads it), an
+     * embedded server uses the host's data source instead.
+     */
+    private static final DatabaseConfig HOSTED = new DatabaseConfig.External("jdbc:postgresql://host-data-source/",
+            Optional.empty(), Optional.empty(), 1);
 
     private final Switchboard server;
     private final Database database;
@@ -58,7 +78,10 @@ public final class EmbeddedSwitchboard implements AutoCloseable {
         this.random = random;
     }
 
-    /** A builder; {@link Builder#dataSource} and {@link Builder#configuration} are required. */
+    /**
+     * A builder; the host's {@link Builder#dataSource}, and the {@link Builder#publicBaseUrl} and
+     * {@link Builder#secrets} (or a whole {@link Builder#configuration}) are required.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -68,7 +91,10 @@ public final class EmbeddedSwitchboard implements AutoCloseable {
         return server.hasPort() ? OptionalInt.of(server.port()) : OptionalInt.empty();
     }
 
-    /** The configuration in use, generated sandbox secrets included. */
+    /**
+     * The configuration in use, generated sandbox secrets included. When the builder made it from its parts, its
+     * database part names no server (the host's data source is used).
+     */
     public Configuration configuration() {
         return server.configuration();
     }
@@ -99,6 +125,13 @@ public final class EmbeddedSwitchboard implements AutoCloseable {
         private String schema = DEFAULT_SCHEMA;
         private String historyTable = DEFAULT_HISTORY_TABLE;
         private Configuration configuration;
+        private AppEnvironment environment = AppEnvironment.SANDBOX;
+        private String host = "127.0.0.1";
+        private int port;
+        private URI publicBaseUrl;
+        private Optional<DialpadConfig.Client> dialpadClient = Optional.empty();
+        private Secrets secrets;
+        private Path dataDirectory = Configuration.DEFAULT_DATA_DIRECTORY;
         private ProcessingConfig processing = ProcessingConfig.DEFAULTS;
         private RefresherConfig refresher = RefresherConfig.defaults();
         private boolean http = true;
@@ -145,9 +178,49 @@ public final class EmbeddedSwitchboard implements AutoCloseable {
             return this;
         }
 
+        /** Sandbox (the default) or production: which Dialpad host, and how strict the settings must be. */
+        public Builder environment(AppEnvironment environment) {
+            this.environment = Objects.requireNonNull(environment, "environment");
+            return this;
+        }
+
+        /** Where the server's own port listens; {@code 127.0.0.1} and 0 (a free port) by default. */
+        public Builder listen(String host, int port) {
+            this.host = Objects.requireNonNull(host, "host");
+            this.port = port;
+            return this;
+        }
+
         /**
-         * The server's settings: listen address, public URL, Dialpad client, secrets, limits. Its database part is
-         * not used. Required.
+         * How Dialpad and browsers reach the server's routes, without a trailing slash; the OAuth callback is
+         * {@code /auth/dialpad/callback} under it. Required unless {@link #configuration} is given.
+         */
+        public Builder publicBaseUrl(URI publicBaseUrl) {
+            this.publicBaseUrl = Objects.requireNonNull(publicBaseUrl, "publicBaseUrl");
+            return this;
+        }
+
+        /** The OAuth client registered at Dialpad; without one {@code /auth/dialpad/*} answers 503. */
+        public Builder dialpadClient(DialpadConfig.Client client) {
+            this.dialpadClient = Optional.of(Objects.requireNonNull(client, "client"));
+            return this;
+        }
+
+        /** The server's own secrets. Required unless {@link #configuration} is given. */
+        public Builder secrets(Secrets secrets) {
+            this.secrets = Objects.requireNonNull(secrets, "secrets");
+            return this;
+        }
+
+        /** Where sandbox keeps generated secrets; {@code ./data} by default. */
+        public Builder dataDirectory(Path dataDirectory) {
+            this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
+            return this;
+        }
+
+        /**
+         * Every setting at once, as the server process has them (listen address, public URL, Dialpad, secrets,
+         * limits, CORS, ...), instead of the parts above. Its database part is not used.
          */
         public Builder configuration(Configuration configuration) {
             this.configuration = Objects.requireNonNull(configuration, "configuration");
@@ -189,15 +262,32 @@ public final class EmbeddedSwitchboard implements AutoCloseable {
             if (dataSource == null) {
                 throw new IllegalStateException("an embedded Switchboard needs the host's dataSource");
             }
-            if (configuration == null) {
-                throw new IllegalStateException("an embedded Switchboard needs its configuration");
-            }
+            Configuration settings = settings();
             SecureRandom chosen = random != null ? random : new SecureRandom();
             Hosting hosting = new Hosting(Optional.of(dataSource), schema, historyTable,
                     Optional.ofNullable(meterRegistry), http);
-            Switchboard server = Switchboard.start(configuration, processing, refresher, chosen, clock,
+            Switchboard server = Switchboard.start(settings, processing, refresher, chosen, clock,
                     PushSettings.DEFAULTS, hosting);
             return new EmbeddedSwitchboard(server, server.database(), clock, chosen);
+        }
+
+        private Configuration settings() {
+            if (configuration != null) {
+                return configuration;
+            }
+            if (publicBaseUrl == null || secrets == null) {
+                throw new IllegalStateException("an embedded Switchboard needs its publicBaseUrl and secrets "
+                        + "(or a whole configuration)");
+            }
+            boolean production = environment == AppEnvironment.PRODUCTION;
+            DialpadConfig dialpad = new DialpadConfig(dialpadClient,
+                    URI.create(publicBaseUrl + "/auth/dialpad/callback"),
+                    URI.create(production ? ConfigurationReader.DEFAULT_PRODUCTION_BASE_URL
+                            : ConfigurationReader.DEFAULT_SANDBOX_BASE_URL),
+                    Arrays.asList(ConfigurationReader.DEFAULT_SCOPES.split(" ")));
+            return new Configuration(environment, host, port, publicBaseUrl, dialpad, secrets, HOSTED,
+                    List.<IpRange>of(), RateLimitConfig.DEFAULTS, LoggingConfig.DEFAULTS, Optional.empty(),
+                    dataDirectory);
         }
     }
 }

@@ -76,9 +76,9 @@ public final class Switchboard implements AutoCloseable {
     private final RetentionSchedule retention;
 
     private Switchboard(Configuration configuration, Optional<EmbeddedDatabase> embedded, Database database,
-                        Optional<HttpServer> http, EdgeWiring edge, AppAuthenticator appAuthenticator, EventPipeline events,
-                        PostgresPushChannel push, PushSocket pushSocket, Optional<TokenRefresher> refresher,
-                        InboxMeters inboxMeters, RetentionSchedule retention) {
+                        Optional<HttpServer> http, EdgeWiring edge, AppAuthenticator appAuthenticator,
+                        EventPipeline events, PostgresPushChannel push, PushSocket pushSocket,
+                        Optional<TokenRefresher> refresher, InboxMeters inboxMeters, RetentionSchedule retention) {
         this.configuration = configuration;
         this.embedded = embedded;
         this.database = database;

@@ -112,6 +112,32 @@ class EmbeddedSwitchboardTest {
     }
 
     @Test
+    void startWhenBuiltFromPartsThenTheSettingsFollowThePublicUrlAndTheDatabaseIsTheHosts() throws SQLException {
+        try (EmbeddedSwitchboard switchboard = EmbeddedSwitchboard.builder()
+                .dataSource(host).http(false).dataDirectory(data)
+                .publicBaseUrl(URI.create("https://crm.example.com/switchboard"))
+                .secrets(TestConfigurations.providedSecrets("webhook-secret-0123456789abcdef")).start()) {
+            Configuration settings = switchboard.configuration();
+
+            assertThat(settings.dialpad().redirectUri())
+                    .isEqualTo(URI.create("https://crm.example.com/switchboard/auth/dialpad/callback"));
+            assertThat(settings.dialpad().baseUrl()).isEqualTo(URI.create("https://sandbox.dialpad.com"));
+            assertThat(settings.dialpad().client()).isEmpty();
+            assertThat(switchboard.administration().createApp("Acme CRM", "host", Optional.empty()).app().name())
+                    .isEqualTo("Acme CRM");
+        }
+        assertThat(queryLong("SELECT count(*) FROM switchboard.apps")).isEqualTo(1);
+    }
+
+    @Test
+    void startWhenNeitherSecretsNorAConfigurationThenRefusedWithWhatIsMissing() {
+        assertThatThrownBy(() -> EmbeddedSwitchboard.builder().dataSource(host)
+                .publicBaseUrl(URI.create("https://crm.example.com")).start())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("secrets");
+        assertThat(host.getHikariPoolMXBean().getActiveConnections()).isZero();
+    }
+
+    @Test
     void startWhenNoDataSourceThenRefusedWithWhatIsMissing() {
         assertThatThrownBy(() -> EmbeddedSwitchboard.builder().configuration(configuration).start())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("dataSource");
