@@ -70,6 +70,7 @@ public final class EmbeddedSwitchboard implements AutoCloseable {
     private final Database database;
     private final Clock clock;
     private final SecureRandom random;
+    private boolean closed;
 
     private EmbeddedSwitchboard(Switchboard server, Database database, Clock clock, SecureRandom random) {
         this.server = server;
@@ -111,6 +112,10 @@ public final class EmbeddedSwitchboard implements AutoCloseable {
     /** Stops the runners and the port; the host's data source and meter registry stay open. Idempotent. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         server.close();
     }
 

@@ -138,6 +138,22 @@ class EmbeddedSwitchboardTest {
     }
 
     @Test
+    void closeWhenCalledTwiceThenTheSecondDoesNothingAndTheHostCanStartAnother() {
+        EmbeddedSwitchboard first = EmbeddedSwitchboard.builder()
+                .dataSource(host).meterRegistry(registry).configuration(configuration).http(false).start();
+        first.close();
+        first.close();
+
+        try (EmbeddedSwitchboard second = EmbeddedSwitchboard.builder()
+                .dataSource(host).meterRegistry(registry).configuration(configuration).http(false).start()) {
+            assertThat(second.administration().createApp("Second", "host", Optional.empty()).app().name())
+                    .isEqualTo("Second");
+            assertThat(registry.find("switchboard_push_sockets_open").gauge()).isNotNull();
+        }
+        assertThat(host.getHikariPoolMXBean().getActiveConnections()).isZero();
+    }
+
+    @Test
     void startWhenNoDataSourceThenRefusedWithWhatIsMissing() {
         assertThatThrownBy(() -> EmbeddedSwitchboard.builder().configuration(configuration).start())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("dataSource");
