@@ -24,7 +24,9 @@ import javax.sql.DataSource;
  * borrowed for a listener ({@link #borrowForListener}) also drops its {@code LISTEN}s and read timeout on close.
  *
  * <p>The settings are session settings made outside any transaction, so a rollback of the host's or ours never
- * undoes them half-way. Thread-safe as far as the host's data source is.
+ * undoes them half-way. The stores work in auto-commit, as on a pool of Switchboard's own: a connection the host's
+ * pool hands out without it is switched to auto-commit while Switchboard holds it. Thread-safe as far as the host's
+ * data source is.
  */
 final class SchemaSessions implements DataSource {
     /** A lower-case SQL identifier that needs no quoting: a schema or table name the host chose. */
@@ -90,6 +92,12 @@ final class SchemaSessions implements DataSource {
 
     private Connection enter(Connection connection, boolean listener) throws SQLException {
         try {
+            boolean autoCommit = connection.getAutoCommit();
+            if (!autoCommit) {
+                // ends whatever the pool left open; from here the settings and the stores' writes commit at once
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
             String path;
             String plans;
             try (PreparedStatement statement = connection.prepareStatement(ENTER)) {
@@ -100,21 +108,13 @@ final class SchemaSessions implements DataSource {
                     plans = row.getString(2);
                 }
             }
-            commitIfInTransaction(connection);
             int timeout = listener ? connection.getNetworkTimeout() : 0;
             return (Connection) Proxy.newProxyInstance(SchemaSessions.class.getClassLoader(),
                     new Class<?>[] {Connection.class},
-                    new Session(connection, path, plans, listener, timeout));
+                    new Session(connection, path, plans, autoCommit, listener, timeout));
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;
-        }
-    }
-
-    private static void commitIfInTransaction(Connection connection) throws SQLException {
-        // a host pool that hands out connections without auto-commit: the settings must outlive any later rollback
-        if (!connection.getAutoCommit()) {
-            connection.commit();
         }
     }
 
@@ -123,14 +123,17 @@ final class SchemaSessions implements DataSource {
         private final Connection connection;
         private final String path;
         private final String plans;
+        private final boolean autoCommit;
         private final boolean listener;
         private final int networkTimeout;
         private boolean closed;
 
-        Session(Connection connection, String path, String plans, boolean listener, int networkTimeout) {
+        Session(Connection connection, String path, String plans, boolean autoCommit, boolean listener,
+                int networkTimeout) {
             this.connection = connection;
             this.path = path;
             this.plans = plans;
+            this.autoCommit = autoCommit;
             this.listener = listener;
             this.networkTimeout = networkTimeout;
         }
@@ -168,7 +171,9 @@ final class SchemaSessions implements DataSource {
                     return;
                 }
                 if (!connection.getAutoCommit()) {
+                    // a transaction a failure left open
                     connection.rollback();
+                    connection.setAutoCommit(true);
                 }
                 try (Statement statement = connection.createStatement()) {
                     if (listener) {
@@ -180,7 +185,7 @@ final class SchemaSessions implements DataSource {
                     statement.setString(2, plans);
                     statement.executeQuery().close();
                 }
-                commitIfInTransaction(connection);
+                connection.setAutoCommit(autoCommit);
                 if (listener) {
                     connection.setNetworkTimeout(Runnable::run, networkTimeout);
                 }

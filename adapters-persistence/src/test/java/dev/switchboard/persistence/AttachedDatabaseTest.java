@@ -99,6 +99,32 @@ class AttachedDatabaseTest {
     }
 
     @Test
+    void storesWhenTheHostsPoolHandsOutConnectionsWithoutAutoCommitThenWritesLastAndSettingsComeBack()
+            throws SQLException {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(testDatabase.jdbcUrl());
+        config.setMaximumPoolSize(2);
+        config.setAutoCommit(false);
+        try (HikariDataSource manual = new HikariDataSource(config)) {
+            String pathBefore = setting("search_path");
+            try (Database database = Database.attach(manual, "switchboard", "switchboard_schema_history")) {
+                App app = JdbiAppStore.create(database, CLOCK).create("Acme CRM");
+
+                assertThat(JdbiAppStore.create(database, CLOCK).find(app.id())).contains(app);
+            }
+            assertThat(queryLong("SELECT count(*) FROM switchboard.apps")).isEqualTo(1);
+            try (Connection first = manual.getConnection(); Connection second = manual.getConnection()) {
+                assertThat(setting(first, "search_path")).isEqualTo(pathBefore);
+                assertThat(setting(second, "search_path")).isEqualTo(pathBefore);
+                assertThat(first.getAutoCommit()).isFalse();
+                assertThat(second.getAutoCommit()).isFalse();
+                first.rollback();
+                second.rollback();
+            }
+        }
+    }
+
+    @Test
     void pushChannelWhenAttachedThenListensOnAHostConnectionAndReturnsItWithoutListening() throws SQLException {
         try (Database database = Database.attach(host, "switchboard", "switchboard_schema_history");
              PostgresPushChannel push = PostgresPushChannel.start(database, CLOCK)) {
