@@ -1,5 +1,7 @@
 package dev.switchboard.http;
 
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -8,10 +10,14 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +31,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Other components add their own meters through {@link #registry()}: webhook outcomes, refresh outcomes, open
  * sockets, pool use. Name them {@code switchboard_<what>} (snake_case; counters end in {@code _total} once
  * exported) and keep tag values to small fixed sets: never an app id, a key or a token. Thread-safe.
+ *
+ * <p>A server embedded in a host service ({@link #alsoRecordingIn}) records those meters in the host's registry too;
+ * the request timer and the JVM meters stay on {@code /metrics} only, since a host has its own (often under the same
+ * names with other tags, which a Prometheus registry refuses).
  */
 public final class Metrics implements AutoCloseable {
     /** Name of the request timer. */
@@ -32,17 +42,41 @@ public final class Metrics implements AutoCloseable {
     private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(25),
             Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(1000), Duration.ofMillis(5000)};
 
-    private final PrometheusMeterRegistry registry;
+    /** What {@code /metrics} serves. */
+    private final PrometheusMeterRegistry exposition;
+    /** Where components register: the exposition alone, or it and a host's registry. */
+    private final MeterRegistry registry;
+    private final Optional<MeterRegistry> host;
     private final JvmGcMetrics gc;
     private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
-    private Metrics(PrometheusMeterRegistry registry, JvmGcMetrics gc) {
+    private Metrics(PrometheusMeterRegistry exposition, MeterRegistry registry, Optional<MeterRegistry> host,
+                    JvmGcMetrics gc) {
+        this.exposition = exposition;
         this.registry = registry;
+        this.host = host;
         this.gc = gc;
     }
 
     /** A fresh registry with the JVM and process meters bound. */
     public static Metrics create() {
+        return prometheus();
+    }
+
+    /**
+     * As {@link #create()}, and every meter registered through {@link #registry()} is recorded in {@code host} as well
+     * (a service that embeds the server sees Switchboard's meters among its own); {@link #close()} removes them from
+     * {@code host} again.
+     */
+    public static Metrics alsoRecordingIn(MeterRegistry host) {
+        Objects.requireNonNull(host, "host");
+        Metrics own = prometheus();
+        CompositeMeterRegistry both = new CompositeMeterRegistry(Clock.SYSTEM,
+                List.of(own.exposition, host));
+        return new Metrics(own.exposition, both, Optional.of(host), own.gc);
+    }
+
+    private static Metrics prometheus() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -52,7 +86,7 @@ public final class Metrics implements AutoCloseable {
         // jvm_gc_pause_seconds and the allocation meters, fed by the collectors' notifications
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(registry);
-        return new Metrics(registry, gc);
+        return new Metrics(registry, registry, Optional.empty(), gc);
     }
 
     /** Where other components register their meters. */
@@ -69,7 +103,7 @@ public final class Metrics implements AutoCloseable {
                         .tag("route", key.route())
                         .tag("status", Integer.toString(key.status()))
                         .serviceLevelObjectives(LATENCY_BUCKETS)
-                        .register(registry))
+                        .register(exposition))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
@@ -78,12 +112,20 @@ public final class Metrics implements AutoCloseable {
 
     /** Every meter in the Prometheus text exposition format (version 0.0.4). */
     String scrape() {
-        return registry.scrape();
+        return exposition.scrape();
     }
 
-    /** Stops listening to the garbage collectors' notifications. */
+    /**
+     * Stops listening to the garbage collectors' notifications, and takes this server's meters out of a host's
+     * registry (a server started again in the same host registers fresh ones, bound to its own components).
+     */
     @Override
     public void close() {
         gc.close();
+        host.ifPresent(shared -> {
+            for (Meter meter : registry.getMeters()) {
+                shared.remove(meter.getId());
+            }
+        });
     }
 }

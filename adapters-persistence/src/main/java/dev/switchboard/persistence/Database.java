@@ -16,15 +16,27 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
 
 /**
- * The PostgreSQL database behind every store: a HikariCP pool, the Flyway migrations applied at start-up, and the
- * JDBI handle the stores share. One per process; thread-safe; {@link #close()} releases the pool.
+ * The PostgreSQL database behind every store: a HikariCP pool of its own ({@link #open}) or a host's data source
+ * with Switchboard's tables in a schema of their own ({@link #attach}), the Flyway migrations applied at start-up,
+ * and the JDBI handle the stores share. Thread-safe; {@link #close()} releases the pool it opened, never a host's.
  */
 public final class Database implements AutoCloseable {
-    private final HikariDataSource dataSource;
+    /**
+     * Where the migrations are: not Flyway's default {@code db/migration}, which a service that embeds Switchboard
+     * may use for its own (two V1s in one location would fail both).
+     */
+    private static final String MIGRATIONS = "classpath:db/switchboard/migration";
+    /** The pool this database opened; null when it works on a host's data source. */
+    private final HikariDataSource pool;
+    /** The host's data source bound to Switchboard's schema; null when this database has a pool of its own. */
+    private final SchemaSessions attached;
+    private final DataSource dataSource;
     private final Jdbi jdbi;
 
-    private Database(HikariDataSource dataSource) {
-        this.dataSource = dataSource;
+    private Database(HikariDataSource pool, SchemaSessions attached) {
+        this.pool = pool;
+        this.attached = attached;
+        this.dataSource = pool != null ? pool : attached;
         this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
     }
 
@@ -66,11 +78,47 @@ public final class Database implements AutoCloseable {
             dataSource.close();
             throw new StoreUnavailableException("migrating PostgreSQL at " + settings.describe() + " failed", e);
         }
-        return new Database(dataSource);
+        return new Database(dataSource, null);
     }
 
     /**
-     * Applies the migrations under {@code db/migration}; a second run on an up-to-date schema changes nothing.
+     * Switchboard's tables in the schema {@code schema} (created when missing) of the database behind a host's
+     * {@code dataSource}, with a Flyway history table of their own, {@code historyTable}, in that schema: the host's
+     * own migrations and their history (Flyway's default {@code flyway_schema_history}, in the host's schema) are
+     * left alone. Applies any pending migration, then every connection the stores take from {@code dataSource} works
+     * in {@code schema} and is handed back with the host's settings. The two listeners (pushes and stored events)
+     * each keep one connection of the host's pool while the server runs. {@link #close()} leaves {@code dataSource}
+     * open.
+     *
+     * @param schema       a lower-case SQL identifier, for example {@code switchboard}
+     * @param historyTable a lower-case SQL identifier, for example {@code switchboard_schema_history}
+     * @throws StoreUnavailableException when the database cannot be reached or a migration fails
+     */
+    public static Database attach(DataSource dataSource, String schema, String historyTable) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        SchemaSessions sessions = new SchemaSessions(dataSource, schema);
+        SchemaSessions.requireIdentifier(historyTable, "history table");
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .connectRetries(0)
+                    .locations(MIGRATIONS)
+                    .validateMigrationNaming(true)
+                    .schemas(schema)
+                    .defaultSchema(schema)
+                    .createSchemas(true)
+                    .table(historyTable)
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("migrating Switchboard's schema " + schema + " failed", e);
+        }
+        return new Database(null, sessions);
+    }
+
+    /**
+     * Applies the migrations under {@code db/switchboard/migration}; a second run on an up-to-date schema changes
+     * nothing.
      * Flyway gets connections of its own rather than the pool's: it holds two at once (its lock and its work), which
      * would wait forever on a pool of one.
      */
@@ -78,7 +126,7 @@ public final class Database implements AutoCloseable {
         Flyway.configure()
                 .dataSource(settings.jdbcUrl(), settings.user().orElse(null), settings.password().orElse(null))
                 .connectRetries(0)
-                .locations("classpath:db/migration")
+                .locations(MIGRATIONS)
                 .validateMigrationNaming(true)
                 .load()
                 .migrate();
@@ -100,18 +148,22 @@ public final class Database implements AutoCloseable {
      * more than {@code socketTimeoutSeconds} fails, so a dead network is noticed. The caller closes it.
      */
     Connection openDedicatedConnection(String applicationName, int socketTimeoutSeconds) throws SQLException {
-        Properties properties = new Properties();
-        if (dataSource.getUsername() != null) {
-            properties.setProperty("user", dataSource.getUsername());
+        if (attached != null) {
+            // a host's data source may hold no URL or password: a connection of its pool, kept, is what there is
+            return attached.borrowForListener(socketTimeoutSeconds);
         }
-        if (dataSource.getPassword() != null) {
-            properties.setProperty("password", dataSource.getPassword());
+        Properties properties = new Properties();
+        if (pool.getUsername() != null) {
+            properties.setProperty("user", pool.getUsername());
+        }
+        if (pool.getPassword() != null) {
+            properties.setProperty("password", pool.getPassword());
         }
         properties.setProperty("ApplicationName", applicationName);
         properties.setProperty("tcpKeepAlive", "true");
         properties.setProperty("connectTimeout", "10");
         properties.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
-        return DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
+        return DriverManager.getConnection(pool.getJdbcUrl(), properties);
     }
 
     /** True when a connection can be borrowed and answers a trivial query within a second. */
@@ -126,32 +178,42 @@ public final class Database implements AutoCloseable {
     /**
      * Has HikariCP record its own meters on {@code registry}: {@code hikaricp_connections} (total),
      * {@code _active}, {@code _idle}, {@code _pending}, {@code _max}, {@code _min}, {@code _timeout_total}, and the
-     * acquire, usage and creation times, each tagged {@code pool="switchboard"}. Once per database.
+     * acquire, usage and creation times, each tagged {@code pool="switchboard"}. Once per database. Nothing on a
+     * host's data source ({@link #attach}): its pool is the host's to measure.
      */
     public void recordPoolMeters(MeterRegistry registry) {
         Objects.requireNonNull(registry, "registry");
-        dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        if (pool == null) {
+            return;
+        }
+        pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     }
 
     /**
      * How the pool is used right now, for metrics: connections in use, idle, callers waiting for one, and the maximum.
-     * All zero once the pool is closed.
+     * All zero once the pool is closed, and always on a host's data source ({@link #attach}).
      */
     public PoolUse poolUse() {
-        var pool = dataSource.getHikariPoolMXBean();
-        if (pool == null || dataSource.isClosed()) {
-            return new PoolUse(0, 0, 0, dataSource.getMaximumPoolSize());
+        if (pool == null) {
+            return new PoolUse(0, 0, 0, 0);
         }
-        return new PoolUse(pool.getActiveConnections(), pool.getIdleConnections(), pool.getThreadsAwaitingConnection(),
-                dataSource.getMaximumPoolSize());
+        var bean = pool.getHikariPoolMXBean();
+        if (bean == null || pool.isClosed()) {
+            return new PoolUse(0, 0, 0, pool.getMaximumPoolSize());
+        }
+        return new PoolUse(bean.getActiveConnections(), bean.getIdleConnections(), bean.getThreadsAwaitingConnection(),
+                pool.getMaximumPoolSize());
     }
 
     /** A snapshot of the pool: connections in use, idle, callers waiting, and the pool's maximum size. */
     public record PoolUse(int active, int idle, int pending, int max) {
     }
 
+    /** Closes the pool this database opened; a host's data source ({@link #attach}) stays open. */
     @Override
     public void close() {
-        dataSource.close();
+        if (pool != null) {
+            pool.close();
+        }
     }
 }

@@ -36,7 +36,8 @@ final class EdgeWiring implements AutoCloseable {
         this.sharedStore = sharedStore;
     }
 
-    static EdgeWiring build(Configuration configuration, Database database, Clock clock) {
+    /** The edge on {@code database}, recording into {@code metrics} (the process's own, or also a host's). */
+    static EdgeWiring build(Configuration configuration, Database database, Metrics metrics, Clock clock) {
         Optional<PostgresRateLimitStore> shared = Optional.empty();
         RateLimitStore store;
         if (configuration.rateLimits().store() == RateLimitConfig.Store.POSTGRES) {
@@ -51,7 +52,6 @@ final class EdgeWiring implements AutoCloseable {
             LOG.warn("TRUST_PROXY is empty: X-Forwarded-For is ignored, so behind a proxy every client shares the "
                     + "proxy's rate limits");
         }
-        Metrics metrics = Metrics.create();
         database.recordPoolMeters(metrics.registry());
         EdgePolicy policy = new EdgePolicy(
                 ClientAddress.trusting(configuration.trustedProxies()),

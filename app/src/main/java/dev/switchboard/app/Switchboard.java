@@ -64,7 +64,8 @@ public final class Switchboard implements AutoCloseable {
     private final Configuration configuration;
     private final Optional<EmbeddedDatabase> embedded;
     private final Database database;
-    private final HttpServer http;
+    /** Empty when a host started the server without its own port. */
+    private final Optional<HttpServer> http;
     private final EdgeWiring edge;
     private final AppAuthenticator appAuthenticator;
     private final EventPipeline events;
@@ -75,9 +76,9 @@ public final class Switchboard implements AutoCloseable {
     private final RetentionSchedule retention;
 
     private Switchboard(Configuration configuration, Optional<EmbeddedDatabase> embedded, Database database,
-                        HttpServer http, EdgeWiring edge, AppAuthenticator appAuthenticator, EventPipeline events,
-                        PostgresPushChannel push, PushSocket pushSocket, Optional<TokenRefresher> refresher,
-                        InboxMeters inboxMeters, RetentionSchedule retention) {
+                        Optional<HttpServer> http, EdgeWiring edge, AppAuthenticator appAuthenticator,
+                        EventPipeline events, PostgresPushChannel push, PushSocket pushSocket,
+                        Optional<TokenRefresher> refresher, InboxMeters inboxMeters, RetentionSchedule retention) {
         this.configuration = configuration;
         this.embedded = embedded;
         this.database = database;
@@ -145,10 +146,21 @@ public final class Switchboard implements AutoCloseable {
         return start(configuration, processing, refresherConfig, random, clock, PushSettings.DEFAULTS);
     }
 
-    /** The full start: everything above, with the given {@code /ws} timings. */
+    /** Everything above, with the given {@code /ws} timings. */
     static Switchboard start(Configuration configuration, ProcessingConfig processing,
                              RefresherConfig refresherConfig, SecureRandom random, Clock clock,
                              PushSettings pushSettings) {
+        return start(configuration, processing, refresherConfig, random, clock, pushSettings, Hosting.OWN);
+    }
+
+    /**
+     * The full start, the one wiring of the server process and of {@link EmbeddedSwitchboard}: everything above, on
+     * the database, meter registry and port {@code hosting} says.
+     */
+    static Switchboard start(Configuration configuration, ProcessingConfig processing,
+                             RefresherConfig refresherConfig, SecureRandom random, Clock clock,
+                             PushSettings pushSettings, Hosting hosting) {
+        Objects.requireNonNull(hosting, "hosting");
         Objects.requireNonNull(refresherConfig, "refresherConfig");
         Objects.requireNonNull(pushSettings, "pushSettings");
         Objects.requireNonNull(configuration, "configuration");
@@ -157,30 +169,17 @@ public final class Switchboard implements AutoCloseable {
         Objects.requireNonNull(clock, "clock");
         Configuration resolved = SandboxSecrets.resolve(configuration, random);
 
-        Optional<EmbeddedDatabase> embedded = Optional.empty();
-        DatabaseSettings settings;
-        if (resolved.database() instanceof DatabaseConfig.Embedded local) {
-            EmbeddedDatabase started = EmbeddedDatabase.start(local.dataDirectory(),
-                    SandboxSecrets.embeddedDatabasePassword(resolved.dataDirectory(), random));
-            embedded = Optional.of(started);
-            settings = started.settings(local.maxClients());
-            LOG.info("embedded PostgreSQL keeps its data in {} and listens on localhost:{}",
-                    started.dataDirectory(), started.port());
-        } else if (resolved.database() instanceof DatabaseConfig.External external) {
-            settings = new DatabaseSettings(external.jdbcUrl(), external.user(),
-                    external.password().map(Secret::value), external.maxClients(), CONNECTION_TIMEOUT);
-        } else {
-            throw new IllegalStateException("unexpected database " + resolved.database().getClass().getName());
-        }
-
+        Optional<EmbeddedDatabase> embedded;
         Database database;
-        try {
-            database = Database.open(settings);
-        } catch (RuntimeException e) {
-            embedded.ifPresent(EmbeddedDatabase::close);
-            throw e;
+        if (hosting.dataSource().isPresent()) {
+            embedded = Optional.empty();
+            database = Database.attach(hosting.dataSource().get(), hosting.schema(), hosting.historyTable());
+            LOG.info("schema {} of the host's database is migrated", hosting.schema());
+        } else {
+            OwnDatabase opened = openOwnDatabase(resolved, random);
+            embedded = opened.embedded();
+            database = opened.database();
         }
-        LOG.info("database {} is reachable and migrated", settings.describe());
 
         List<RouteGroup> routes;
         ApiWiring api;
@@ -211,15 +210,18 @@ public final class Switchboard implements AutoCloseable {
             throw e;
         }
 
-        EdgeWiring edge = EdgeWiring.build(resolved, database, clock);
+        EdgeWiring edge = EdgeWiring.build(resolved, database,
+                hosting.meterRegistry().map(Metrics::alsoRecordingIn).orElseGet(Metrics::create), clock);
         PushSocket sockets = pushSocket;
         edge.metrics().registry().gauge("switchboard_push_sockets_open", sockets, PushSocket::openSockets);
         registerWebhookOutcomes(edge.metrics().registry(), events.routes());
-        HttpServer http;
+        Optional<HttpServer> http = Optional.empty();
         try {
-            HttpSettings listening = HttpSettings.of(resolved.host(), resolved.port())
-                    .withMaxConnectionsPerClient(resolved.edgeLimits().maxConnectionsPerClient());
-            http = HttpServer.start(listening, edge.policy(), routes);
+            if (hosting.http()) {
+                HttpSettings listening = HttpSettings.of(resolved.host(), resolved.port())
+                        .withMaxConnectionsPerClient(resolved.edgeLimits().maxConnectionsPerClient());
+                http = Optional.of(HttpServer.start(listening, edge.policy(), routes));
+            }
         } catch (RuntimeException e) {
             pushSocket.close();
             edge.close();
@@ -230,15 +232,20 @@ public final class Switchboard implements AutoCloseable {
             throw new SwitchboardException("could not listen on " + resolved.host() + ":" + resolved.port()
                     + ": " + e.getClass().getSimpleName(), e);
         }
-        LOG.info("Switchboard ({}) listening on {}:{}, public URL {}", resolved.environment().code(),
-                resolved.host(), http.port(), resolved.publicBaseUrl());
+        if (http.isPresent()) {
+            LOG.info("Switchboard ({}) listening on {}:{}, public URL {}", resolved.environment().code(),
+                    resolved.host(), http.get().port(), resolved.publicBaseUrl());
+        } else {
+            LOG.info("Switchboard ({}) started without a port of its own, public URL {}",
+                    resolved.environment().code(), resolved.publicBaseUrl());
+        }
 
         Optional<TokenRefresher> refresher;
         try {
             refresher = startRefresher(resolved, refresherConfig, database, random, clock);
         } catch (RuntimeException e) {
             pushSocket.close();
-            http.close();
+            http.ifPresent(HttpServer::close);
             events.close();
             push.close();
             edge.close();
@@ -252,6 +259,38 @@ public final class Switchboard implements AutoCloseable {
                 random));
         return new Switchboard(resolved, embedded, database, http, edge, api.authenticator(), events, push,
                 pushSocket, refresher, inboxMeters, retention);
+    }
+
+    /** The database of the configuration: the embedded PostgreSQL of sandbox, started here, or an external one. */
+    private static OwnDatabase openOwnDatabase(Configuration resolved, SecureRandom random) {
+        Optional<EmbeddedDatabase> embedded = Optional.empty();
+        DatabaseSettings settings;
+        if (resolved.database() instanceof DatabaseConfig.Embedded local) {
+            EmbeddedDatabase started = EmbeddedDatabase.start(local.dataDirectory(),
+                    SandboxSecrets.embeddedDatabasePassword(resolved.dataDirectory(), random));
+            embedded = Optional.of(started);
+            settings = started.settings(local.maxClients());
+            LOG.info("embedded PostgreSQL keeps its data in {} and listens on localhost:{}",
+                    started.dataDirectory(), started.port());
+        } else if (resolved.database() instanceof DatabaseConfig.External external) {
+            settings = new DatabaseSettings(external.jdbcUrl(), external.user(),
+                    external.password().map(Secret::value), external.maxClients(), CONNECTION_TIMEOUT);
+        } else {
+            throw new IllegalStateException("unexpected database " + resolved.database().getClass().getName());
+        }
+
+        Database database;
+        try {
+            database = Database.open(settings);
+        } catch (RuntimeException e) {
+            embedded.ifPresent(EmbeddedDatabase::close);
+            throw e;
+        }
+        LOG.info("database {} is reachable and migrated", settings.describe());
+        return new OwnDatabase(database, embedded);
+    }
+
+    private record OwnDatabase(Database database, Optional<EmbeddedDatabase> embedded) {
     }
 
     /**
@@ -332,19 +371,37 @@ public final class Switchboard implements AutoCloseable {
         return refresher;
     }
 
-    /** The port the HTTP server listens on (the chosen one when started on port 0). */
+    /**
+     * The port the HTTP server listens on (the chosen one when started on port 0).
+     *
+     * @throws IllegalStateException when a host started the server without a port of its own
+     */
     public int port() {
-        return http.port();
+        return listening().port();
     }
 
     /** Every HTTP route the server registered, as {@code "METHOD /path"} (see {@link HttpServer#httpRoutes()}). */
     List<String> httpRoutes() {
-        return http.httpRoutes();
+        return listening().httpRoutes();
+    }
+
+    /** Whether this server listens on a port of its own. */
+    boolean hasPort() {
+        return http.isPresent();
+    }
+
+    private HttpServer listening() {
+        return http.orElseThrow(() -> new IllegalStateException("this server was started without HTTP"));
     }
 
     /** The metrics served at {@code /metrics}; components register their meters on its registry. */
     public Metrics metrics() {
         return edge.metrics();
+    }
+
+    /** The database this instance's stores use. */
+    Database database() {
+        return database;
     }
 
     /** The retention jobs this instance runs hourly. */
@@ -405,7 +462,7 @@ public final class Switchboard implements AutoCloseable {
      */
     public void drainAndClose() {
         Duration drain = configuration.operations().shutdownDrain();
-        http.drain();
+        http.ifPresent(HttpServer::drain);
         LOG.info("shutting down: /ready answers 503, requests are served for {} more second(s)", drain.toSeconds());
         try {
             Thread.sleep(drain.toMillis());
@@ -440,7 +497,7 @@ public final class Switchboard implements AutoCloseable {
             // first, so refreshes in flight still have the database to store their rotated tokens in
             refresher.ifPresent(TokenRefresher::close);
             pushSocket.close();
-            http.close();
+            http.ifPresent(HttpServer::close);
             events.close();
         } finally {
             try {

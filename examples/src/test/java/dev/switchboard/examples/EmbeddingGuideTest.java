@@ -27,7 +27,8 @@ class EmbeddingGuideTest {
         List<String> checked = check(Files.readString(ROOT.resolve("docs/embedding.md")));
 
         assertThat(checked).contains("WebhookService.java#wiring", "MapStateStore.java#store",
-                "DialpadConnect.java#wiring", "DialpadConnect.java#begin", "DialpadConnect.java#finish");
+                "DialpadConnect.java#wiring", "DialpadConnect.java#begin", "DialpadConnect.java#finish",
+                "EmbeddedServerExample.java#server");
     }
 
     @Test
