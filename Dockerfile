@@ -1,0 +1,53 @@
+# syntax=docker/dockerfile:1
+#
+# Switchboard's container image: the Maven wrapper builds the runnable jar in a JDK, a JRE runs it as a non-root
+# user. `docker build -t switchboard .` builds everything from the sources (docs/quickstart.md, "Container").
+#
+# The base images are arguments so that a builder without access to Docker Hub can use its own (the CI does,
+# .ci/container). JAR_SOURCE=context skips the Maven stage and takes a jar already built in the build context
+# (app/target/switchboard.jar, from `./mvnw -B -q -DskipTests package`): the image is then the same runtime stage
+# around the jar that was tested.
+ARG JDK_IMAGE=eclipse-temurin:17-jdk
+ARG JRE_IMAGE=eclipse-temurin:17-jre
+ARG JAR_SOURCE=build
+
+FROM ${JDK_IMAGE} AS build
+WORKDIR /src
+COPY . .
+# The cache mount keeps ~/.m2 (dependencies and the wrapper's Maven) between builds; a builder without BuildKit
+# downloads them each time.
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -DskipTests package \
+    && cp app/target/switchboard.jar /switchboard.jar
+
+FROM scratch AS jar-build
+COPY --from=build /switchboard.jar /switchboard.jar
+
+FROM scratch AS jar-context
+COPY app/target/switchboard.jar /switchboard.jar
+
+FROM jar-${JAR_SOURCE} AS jar
+
+FROM ${JRE_IMAGE} AS runtime
+# A fixed uid, so that a volume prepared on the host (or by an orchestrator's fsGroup) can be given to it.
+RUN groupadd --system --gid 10001 switchboard \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin switchboard \
+    && mkdir -p /app/data \
+    && chown 10001:10001 /app/data \
+    && chmod 700 /app/data
+WORKDIR /app
+COPY --from=jar --chown=0:0 /switchboard.jar /app/switchboard.jar
+# The server keeps its sandbox state (generated secrets, the embedded PostgreSQL) in ./data, that is /app/data.
+# With DATABASE_URL and every secret set (production) nothing is written there.
+VOLUME ["/app/data"]
+USER 10001:10001
+# The start options of the README; `docker run -e JDK_JAVA_OPTIONS=...` replaces them (docs/configuration.md,
+# "Memory"). The java launcher notes on stderr that it picked them up.
+ENV JDK_JAVA_OPTIONS="-Xmx160m -XX:+UseSerialGC -XX:TieredStopAtLevel=1" \
+    PORT=4000
+EXPOSE 4000
+# A JRE image has no curl; bash can speak enough HTTP over /dev/tcp to ask /health.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORT:-4000} && printf 'GET /health HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+# Any command of docs/cli.md can follow the image name: `docker run --rm switchboard check-config`.
+ENTRYPOINT ["java", "-jar", "/app/switchboard.jar"]
+CMD ["serve"]
