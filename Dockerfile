@@ -29,8 +29,8 @@ FROM jar-${JAR_SOURCE} AS jar
 
 FROM ${JRE_IMAGE} AS runtime
 # A fixed uid, so that a volume prepared on the host (or by an orchestrator's fsGroup) can be given to it.
-RUN groupadd --system --gid 10001 switchboard \
-    && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin switchboard \
+RUN groupadd --gid 10001 switchboard \
+    && useradd --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin switchboard \
     && mkdir -p /app/data \
     && chown 10001:10001 /app/data \
     && chmod 700 /app/data
