@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 #
 # Switchboard's container image: the Maven wrapper builds the runnable jar in a JDK, a JRE runs it as a non-root
-# user. `docker build -t switchboard .` builds everything from the sources (docs/quickstart.md, "Container").
+# user. `docker build -t switchboard .` builds everything from the sources (docs/quickstart.md, section 3).
 #
 # The base images are arguments so that a builder without access to Docker Hub can use its own (the CI does,
 # .ci/container). JAR_SOURCE=context skips the Maven stage and takes a jar already built in the build context
