@@ -4,30 +4,19 @@
 # user. `docker build -t switchboard .` builds everything from the sources (docs/quickstart.md, section 3).
 #
 # The base images are arguments so that a builder without access to Docker Hub can use its own (the CI does,
-# .ci/container). JAR_SOURCE=context skips the Maven stage and takes a jar already built in the build context
-# (app/target/switchboard.jar, from `./mvnw -B -q -DskipTests package`): the image is then the same runtime stage
-# around the jar that was tested.
+# .ci/container). `--target runtime-context` skips the Maven stage and takes the jar already built in the build
+# context (app/target/switchboard.jar, from `./mvnw -B -q -DskipTests package`): the same image around the jar that
+# was tested.
 ARG JDK_IMAGE=eclipse-temurin:17-jdk
 ARG JRE_IMAGE=eclipse-temurin:17-jre
-ARG JAR_SOURCE=build
 
 FROM ${JDK_IMAGE} AS build
 WORKDIR /src
 COPY . .
-# The cache mount keeps ~/.m2 (dependencies and the wrapper's Maven) between builds; a builder without BuildKit
-# downloads them each time.
-RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -DskipTests package \
-    && cp app/target/switchboard.jar /switchboard.jar
+# The cache mount keeps ~/.m2 (dependencies and the wrapper's Maven) between builds.
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -DskipTests package
 
-FROM scratch AS jar-build
-COPY --from=build /switchboard.jar /switchboard.jar
-
-FROM scratch AS jar-context
-COPY app/target/switchboard.jar /switchboard.jar
-
-FROM jar-${JAR_SOURCE} AS jar
-
-FROM ${JRE_IMAGE} AS runtime
+FROM ${JRE_IMAGE} AS runtime-base
 # A fixed uid, so that a volume prepared on the host (or by an orchestrator's fsGroup) can be given to it.
 RUN groupadd --gid 10001 switchboard \
     && useradd --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin switchboard \
@@ -35,7 +24,6 @@ RUN groupadd --gid 10001 switchboard \
     && chown 10001:10001 /app/data \
     && chmod 700 /app/data
 WORKDIR /app
-COPY --from=jar --chown=0:0 /switchboard.jar /app/switchboard.jar
 # The server keeps its sandbox state (generated secrets, the embedded PostgreSQL) in ./data, that is /app/data.
 # With DATABASE_URL and every secret set (production) nothing is written there.
 VOLUME ["/app/data"]
@@ -51,3 +39,11 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
 # Any command of docs/cli.md can follow the image name: `docker run --rm switchboard check-config`.
 ENTRYPOINT ["java", "-jar", "/app/switchboard.jar"]
 CMD ["serve"]
+
+# The jar built beforehand, from the build context.
+FROM runtime-base AS runtime-context
+COPY --chown=0:0 app/target/switchboard.jar /app/switchboard.jar
+
+# The default: the jar the build stage made.
+FROM runtime-base AS runtime
+COPY --from=build --chown=0:0 /src/app/target/switchboard.jar /app/switchboard.jar
