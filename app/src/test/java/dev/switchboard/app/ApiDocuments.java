@@ -10,11 +10,14 @@ import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.switchboard.http.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -66,6 +69,18 @@ final class ApiDocuments {
     /** Both documents as the server on {@code port} serves them (200 and JSON, or the test fails). */
     static ApiDocuments fetch(int port) throws Exception {
         return new ApiDocuments(get(port, "/openapi.json").body(), get(port, "/asyncapi.json").body());
+    }
+
+    /** Both documents as the server serves them, read from the HTTP adapter's resources: no server needed. */
+    static ApiDocuments fromResources() throws IOException {
+        return new ApiDocuments(resource("openapi.json"), resource("asyncapi.json"));
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = HttpServer.class.getResourceAsStream(name)) {
+            assertThat(in).as("resource %s next to HttpServer", name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     /** An unauthenticated GET of {@code path}. */
