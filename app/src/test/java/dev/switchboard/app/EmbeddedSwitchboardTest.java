@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.switchboard.core.apps.AppAdministration;
-import dev.switchboard.core.config.Configuration;
+import dev.switchboard.app.config.Configuration;
 import dev.switchboard.testkit.MutableClock;
 import dev.switchboard.testkit.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -146,24 +146,11 @@ final class HouseRules {
      * or {@code new Date()}. Method references count as well as calls.
      */
     static ArchRule coreReadsTimeFromAClock(String core) {
-        return noClasses().that().resideInAPackage(core).and(DescribedPredicate.not(PENDING_CLOCK_INJECTION_CLASSES))
+        return noClasses().that().resideInAPackage(core)
                 .should().accessTargetWhere(READS_THE_SYSTEM_CLOCK)
                 .because("core takes a java.time.Clock, so every decision that depends on time is testable and an "
                         + "embedder decides which clock it runs on");
     }
-
-    /**
-     * Classes that still measure elapsed time with {@code System.nanoTime()} while their split into a synchronous
-     * decision and a runner is under way; pending: the runner takes the clock (or a ticker) and leaves this list.
-     */
-    // pending: temporary, each entry leaves once its class takes an injected Clock
-    static final Set<String> PENDING_CLOCK_INJECTION = Set.of(
-            "dev.switchboard.core.oauth.TokenRefresher",
-            "dev.switchboard.core.webhook.EventProcessor");
-
-    private static final DescribedPredicate<JavaClass> PENDING_CLOCK_INJECTION_CLASSES =
-            DescribedPredicate.describe("pending clock injection", javaClass -> PENDING_CLOCK_INJECTION.stream()
-                    .anyMatch(name -> javaClass.getName().equals(name) || javaClass.getName().startsWith(name + "$")));
 
     private static final Set<String> DATE_TIME_TYPES = Set.of("java.time.Instant", "java.time.LocalDate",
             "java.time.LocalDateTime", "java.time.LocalTime", "java.time.OffsetDateTime", "java.time.OffsetTime",

@@ -2,6 +2,8 @@ package dev.switchboard.core.oauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.testing.InMemoryConnectionStore;
+import dev.switchboard.core.testing.RecordingAuditLog;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;

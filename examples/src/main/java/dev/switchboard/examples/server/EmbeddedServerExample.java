@@ -1,7 +1,7 @@
 package dev.switchboard.examples.server;
 
 import dev.switchboard.app.EmbeddedSwitchboard;
-import dev.switchboard.core.config.Secrets;
+import dev.switchboard.app.config.Secrets;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Clock;
