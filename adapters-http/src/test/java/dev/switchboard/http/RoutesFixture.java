@@ -15,7 +15,7 @@ import dev.switchboard.core.testing.InMemoryConnectionStore;
 import dev.switchboard.core.testing.InMemoryOAuthFlowStore;
 import dev.switchboard.core.testing.RecordingAuditLog;
 import dev.switchboard.core.testing.ScriptedAuthorizationServer;
-import dev.switchboard.testkit.MutableClock;
+import dev.switchboard.core.testing.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

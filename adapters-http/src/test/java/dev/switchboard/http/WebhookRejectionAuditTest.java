@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.core.testing.RecordingAuditLog;
 import dev.switchboard.core.audit.AuditEvent;
 import dev.switchboard.core.audit.AuditEventType;
-import dev.switchboard.testkit.MutableClock;
+import dev.switchboard.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

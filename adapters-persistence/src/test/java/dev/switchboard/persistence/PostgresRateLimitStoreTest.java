@@ -7,7 +7,7 @@ import dev.switchboard.core.StoreUnavailableException;
 import dev.switchboard.core.ratelimit.RateLimit;
 import dev.switchboard.core.ratelimit.RateLimitDecision;
 import dev.switchboard.core.ratelimit.RateLimiter;
-import dev.switchboard.testkit.MutableClock;
+import dev.switchboard.core.testing.MutableClock;
 import dev.switchboard.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -12,7 +12,7 @@ import dev.switchboard.core.webhook.NewWebhookEvent;
 import dev.switchboard.core.webhook.OrganisationRouter;
 import dev.switchboard.core.webhook.UnroutedEventExpiry;
 import dev.switchboard.core.webhook.WebhookEventStatus;
-import dev.switchboard.testkit.MutableClock;
+import dev.switchboard.core.testing.MutableClock;
 import dev.switchboard.testkit.TestDatabase;
 import dev.switchboard.testkit.dialpad.DialpadEvents;
 import java.sql.PreparedStatement;

@@ -22,7 +22,7 @@ import dev.switchboard.core.secrets.SecretCipher;
 import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
 import dev.switchboard.persistence.JdbiConnectionStore;
-import dev.switchboard.testkit.MutableClock;
+import dev.switchboard.core.testing.MutableClock;
 import dev.switchboard.testkit.TestDatabase;
 import dev.switchboard.testkit.dialpad.DialpadEndpoint;
 import dev.switchboard.testkit.dialpad.FakeDialpad;

@@ -18,7 +18,7 @@ import dev.switchboard.persistence.JdbiAppStore;
 import dev.switchboard.persistence.JdbiConnectTokenStore;
 import dev.switchboard.persistence.JdbiOAuthFlowStore;
 import dev.switchboard.persistence.JdbiWebhookEventStore;
-import dev.switchboard.testkit.MutableClock;
+import dev.switchboard.core.testing.MutableClock;
 import dev.switchboard.testkit.TestDatabase;
 import dev.switchboard.testkit.dialpad.DialpadEvents;
 import java.nio.file.Path;

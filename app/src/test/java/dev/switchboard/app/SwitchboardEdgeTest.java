@@ -7,7 +7,7 @@ import java.sql.Statement;
 import java.sql.Connection;
 import dev.switchboard.testkit.dialpad.WebhookSender;
 import dev.switchboard.testkit.dialpad.DialpadEvents;
-import dev.switchboard.testkit.MutableClock;
+import dev.switchboard.core.testing.MutableClock;
 import dev.switchboard.app.config.ProcessingConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 

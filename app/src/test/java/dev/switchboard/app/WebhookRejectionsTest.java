@@ -13,7 +13,7 @@ import dev.switchboard.persistence.Database;
 import dev.switchboard.persistence.DatabaseSettings;
 import dev.switchboard.persistence.JdbiAppStore;
 import dev.switchboard.persistence.JdbiDialpadWebhookStore;
-import dev.switchboard.testkit.MutableClock;
+import dev.switchboard.core.testing.MutableClock;
 import dev.switchboard.testkit.TestDatabase;
 import dev.switchboard.testkit.dialpad.DialpadEvent;
 import dev.switchboard.testkit.dialpad.DialpadEvents;

@@ -32,15 +32,6 @@ class EmbeddingGuideTest {
     }
 
     @Test
-    void standaloneProjectRunsTheSameWiringAsTheExample() throws IOException {
-        Path example = ROOT.resolve("examples/src/main/java/dev/switchboard/examples/webhooks/WebhookService.java");
-        Path standalone = ROOT.resolve(
-                "examples/src/it/webhooks-standalone/src/main/java/com/example/webhooks/WebhookService.java");
-
-        assertThat(region(standalone, "wiring")).isEqualTo(region(example, "wiring")).isNotBlank();
-    }
-
-    @Test
     void checkWhenABlockDiffersFromItsRegionThenFails() throws IOException {
         String guide = Files.readString(ROOT.resolve("docs/embedding.md"));
         String altered = guide.replaceFirst("WebhookVerifier\\.create\\(clock\\)", "WebhookVerifier.create(other)");

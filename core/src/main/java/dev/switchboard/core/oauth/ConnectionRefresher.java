@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *       with {@code invalid_grant}, so two concurrent refreshes of one connection would kill it. Dialpad is not
  *       called unless at least half of the lease is left.</li>
  *   <li>Success: the rotated refresh token and the new access token are written together by
- *       {@link ConnectionStore#recordRefreshed}, next attempt at {@link RefreshPolicy#dueAt}. Should that write fail
+ *       {@link RefreshLeases#recordRefreshed}, next attempt at {@link RefreshPolicy#dueAt}. Should that write fail
  *       after Dialpad rotated the token, it is retried {@link Settings#storeWriteAttempts()} times after the delays
  *       of {@link Settings#storeRetry()}, since a lost rotated token means a lost connection. Audited
  *       {@code oauth_refreshed}.</li>
@@ -50,7 +50,7 @@ public final class ConnectionRefresher {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionRefresher.class);
     private static final String UNAVAILABLE = "unavailable";
 
-    private final ConnectionStore store;
+    private final RefreshLeases store;
     private final DialpadAuthorizationServer server;
     private final RefreshPolicy policy;
     private final Clock clock;
@@ -64,7 +64,7 @@ public final class ConnectionRefresher {
     private final AtomicInteger peakInFlight = new AtomicInteger();
     private final AtomicLong skipped = new AtomicLong();
 
-    private ConnectionRefresher(ConnectionStore store, DialpadAuthorizationServer server, RefreshPolicy policy,
+    private ConnectionRefresher(RefreshLeases store, DialpadAuthorizationServer server, RefreshPolicy policy,
                                 AuditLog audit, Clock clock, SecureRandom random, String owner, Settings settings,
                                 Pause pause) {
         this.store = store;
@@ -83,13 +83,13 @@ public final class ConnectionRefresher {
      * sharing the store (see {@link TokenRefresher#uniqueOwner}); at most 150 characters, since one-off
      * {@link #refreshNow} leases append to it.
      */
-    public static ConnectionRefresher create(ConnectionStore store, DialpadAuthorizationServer server,
+    public static ConnectionRefresher create(RefreshLeases store, DialpadAuthorizationServer server,
                                              RefreshPolicy policy, AuditLog audit, Clock clock, SecureRandom random,
                                              String owner, Settings settings) {
         return create(store, server, policy, audit, clock, random, owner, settings, Pause.SLEEP);
     }
 
-    static ConnectionRefresher create(ConnectionStore store, DialpadAuthorizationServer server, RefreshPolicy policy,
+    static ConnectionRefresher create(RefreshLeases store, DialpadAuthorizationServer server, RefreshPolicy policy,
                                       AuditLog audit, Clock clock, SecureRandom random, String owner,
                                       Settings settings, Pause pause) {
         Objects.requireNonNull(owner, "owner");
@@ -115,7 +115,7 @@ public final class ConnectionRefresher {
 
     /**
      * Refreshes one app's connection now, whatever its schedule (an operator's action or a test). It takes its own
-     * one-off lease through {@link ConnectionStore#tryLease}, so it never overlaps a background refresh of the same
+     * one-off lease through {@link RefreshLeases#tryLease}, so it never overlaps a background refresh of the same
      * connection on any instance: then it answers {@link RefreshOutcome.Busy}. A connection already needing a
      * reconnect is not sent to Dialpad again. Throws {@link dev.switchboard.core.StoreUnavailableException} when the
      * lease cannot be taken.
@@ -140,7 +140,7 @@ public final class ConnectionRefresher {
 
     /**
      * Refreshes {@code connection}, which {@code leaseOwner} holds leased until {@code leaseUntil} (a claim of
-     * {@link ConnectionStore#claimDue}); gives the lease back unused when too little of it is left.
+     * {@link RefreshLeases#claimDue}); gives the lease back unused when too little of it is left.
      */
     public RefreshOutcome refreshLeased(Connection connection, String leaseOwner, Instant leaseUntil) {
         UUID appId = connection.appId();

@@ -23,7 +23,7 @@ final class RefreshRecorder {
     /** Connections remembered as warned about a kept refresh token; past it the memory starts again. */
     private static final int MAX_WARNED = 10_000;
 
-    private final ConnectionStore store;
+    private final RefreshLeases store;
     private final AuditLog audit;
     private final AtomicLong refreshed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -34,7 +34,7 @@ final class RefreshRecorder {
     /** The connections (app and connection time) already warned about a refresh answer without a refresh token. */
     private final Set<String> warnedKeptRefreshToken = ConcurrentHashMap.newKeySet();
 
-    RefreshRecorder(ConnectionStore store, AuditLog audit) {
+    RefreshRecorder(RefreshLeases store, AuditLog audit) {
         this.store = store;
         this.audit = audit;
     }

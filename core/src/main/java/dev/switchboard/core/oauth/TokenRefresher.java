@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * runner.close();
  * }</pre>
  *
- * <p>A scheduler thread claims due connections ({@link ConnectionStore#claimDue}) under the unique {@code owner}
+ * <p>A scheduler thread claims due connections ({@link RefreshLeases#claimDue}) under the unique {@code owner}
  * and hands each to {@link Settings#concurrency()} workers. A claim never asks for more than there are free workers,
  * so a claimed lease never ages in a queue; when a claim fills them all, more may be due and the scheduler claims
  * again once a quarter of the pool is free, otherwise it waits {@link Settings#tickInterval()}. The lease
@@ -46,14 +46,14 @@ public final class TokenRefresher implements AutoCloseable {
     private static final int CLOSED = 2;
 
     private final ConnectionRefresher refresher;
-    private final ConnectionStore store;
+    private final RefreshLeases store;
     private final Clock clock;
     private final Settings settings;
     private final RefreshWorkers workers;
     private final AtomicInteger state = new AtomicInteger(NEW);
     private volatile Thread scheduler;
 
-    private TokenRefresher(ConnectionRefresher refresher, ConnectionStore store, Clock clock, Settings settings) {
+    private TokenRefresher(ConnectionRefresher refresher, RefreshLeases store, Clock clock, Settings settings) {
         this.refresher = refresher;
         this.store = store;
         this.clock = clock;
@@ -65,7 +65,7 @@ public final class TokenRefresher implements AutoCloseable {
      * A refresher that is not running yet. {@code owner} names this instance in leases and must be unique among
      * the instances sharing the store (e.g. {@link #uniqueOwner}); at most 150 characters.
      */
-    public static TokenRefresher create(ConnectionStore store, DialpadAuthorizationServer server,
+    public static TokenRefresher create(RefreshLeases store, DialpadAuthorizationServer server,
                                         RefreshPolicy policy, AuditLog audit, Clock clock, SecureRandom random,
                                         String owner, Settings settings) {
         Objects.requireNonNull(settings, "settings");
@@ -77,7 +77,7 @@ public final class TokenRefresher implements AutoCloseable {
      * A runner, not started, of {@code refresher}, claiming from {@code store} (the refresher's own store) for
      * the refresher's lease duration; the lease duration of {@code settings} is not used.
      */
-    public static TokenRefresher create(ConnectionRefresher refresher, ConnectionStore store, Clock clock,
+    public static TokenRefresher create(ConnectionRefresher refresher, RefreshLeases store, Clock clock,
                                         Settings settings) {
         return new TokenRefresher(Objects.requireNonNull(refresher, "refresher"),
                 Objects.requireNonNull(store, "store"), Objects.requireNonNull(clock, "clock"),

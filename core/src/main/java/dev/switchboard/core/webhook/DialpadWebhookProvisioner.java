@@ -6,7 +6,7 @@ import dev.switchboard.core.audit.AuditEvent;
 import dev.switchboard.core.audit.AuditEventType;
 import dev.switchboard.core.audit.AuditLog;
 import dev.switchboard.core.oauth.Connection;
-import dev.switchboard.core.oauth.ConnectionStore;
+import dev.switchboard.core.oauth.ConnectionLookup;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -56,7 +56,7 @@ public final class DialpadWebhookProvisioner {
     private static final int SECRET_BYTES = 32;
 
     private final AppStore apps;
-    private final ConnectionStore connections;
+    private final ConnectionLookup connections;
     private final DialpadWebhookAdmin dialpad;
     private final DialpadWebhookStore webhooks;
     private final AuditLog audit;
@@ -64,7 +64,7 @@ public final class DialpadWebhookProvisioner {
     private final SecureRandom random;
     private final Clock clock;
 
-    private DialpadWebhookProvisioner(AppStore apps, ConnectionStore connections, DialpadWebhookAdmin dialpad,
+    private DialpadWebhookProvisioner(AppStore apps, ConnectionLookup connections, DialpadWebhookAdmin dialpad,
                                       DialpadWebhookStore webhooks, AuditLog audit, String publicBaseUrl,
                                       SecureRandom random, Clock clock) {
         this.apps = apps;
@@ -78,7 +78,7 @@ public final class DialpadWebhookProvisioner {
     }
 
     /** The service; {@code publicBaseUrl} ({@code PUBLIC_BASE_URL}) is how Dialpad reaches this server. */
-    public static DialpadWebhookProvisioner create(AppStore apps, ConnectionStore connections,
+    public static DialpadWebhookProvisioner create(AppStore apps, ConnectionLookup connections,
                                                    DialpadWebhookAdmin dialpad, DialpadWebhookStore webhooks,
                                                    AuditLog audit, URI publicBaseUrl, SecureRandom random,
                                                    Clock clock) {

@@ -1,7 +1,7 @@
 package dev.switchboard.core.webhook;
 
 import dev.switchboard.core.json.Payloads;
-import dev.switchboard.core.oauth.ConnectionStore;
+import dev.switchboard.core.oauth.ConnectionsByOrganisation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>DIALPAD.md does not pin which payload field carries the company id, so the candidates are read in this order,
  * each an integral number or a string: {@code company_id}, {@code organization_id}, {@code organisation_id},
  * {@code target.company_id}, {@code target.office_id}. The first candidate to which at least one app is connected
- * (the organisation id stored by the OAuth callback, {@link ConnectionStore#findByOrganisation}) routes the event,
+ * (the organisation id stored by the OAuth callback, {@link ConnectionsByOrganisation#findByOrganisation}) routes the event,
  * to every app connected to it (several apps may serve one company). When none matches, the event is unrouted and
  * its organisation id is the first candidate present, or none.
  *
@@ -55,17 +55,17 @@ public final class OrganisationRouter {
     private record Cached(List<Connected> connections, Instant until) {
     }
 
-    private final ConnectionStore connections;
+    private final ConnectionsByOrganisation connections;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    private OrganisationRouter(ConnectionStore connections, Clock clock) {
+    private OrganisationRouter(ConnectionsByOrganisation connections, Clock clock) {
         this.connections = connections;
         this.clock = clock;
     }
 
     /** A router reading connections from {@code connections}. */
-    public static OrganisationRouter create(ConnectionStore connections, Clock clock) {
+    public static OrganisationRouter create(ConnectionsByOrganisation connections, Clock clock) {
         return new OrganisationRouter(Objects.requireNonNull(connections, "connections"),
                 Objects.requireNonNull(clock, "clock"));
     }

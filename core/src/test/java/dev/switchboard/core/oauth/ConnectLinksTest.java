@@ -1,5 +1,6 @@
 package dev.switchboard.core.oauth;
 
+import dev.switchboard.core.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.apps.App;
@@ -14,7 +15,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class ConnectLinksTest {
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T10:00:00Z"));
+    private final MutableClock clock = MutableClock.at(Instant.parse("2025-01-01T10:00:00Z"));
     private final InMemoryAppStore apps = new InMemoryAppStore();
     private final InMemoryConnectTokenStore tokens = new InMemoryConnectTokenStore();
     private final RecordingAuditLog audit = new RecordingAuditLog();

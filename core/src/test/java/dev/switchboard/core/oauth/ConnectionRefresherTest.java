@@ -1,5 +1,6 @@
 package dev.switchboard.core.oauth;
 
+import dev.switchboard.core.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.testing.InMemoryConnectionStore;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ConnectionRefresherTest {
     private static final long EXPIRES_IN = 3600;
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T10:00:00Z"));
+    private final MutableClock clock = MutableClock.at(Instant.parse("2025-01-01T10:00:00Z"));
     private final InMemoryConnectionStore store = new InMemoryConnectionStore();
     private final FakeAuthorizationServer dialpad = new FakeAuthorizationServer(EXPIRES_IN);
     private final RecordingAuditLog audit = new RecordingAuditLog();

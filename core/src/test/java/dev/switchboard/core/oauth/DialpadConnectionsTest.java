@@ -1,5 +1,6 @@
 package dev.switchboard.core.oauth;
 
+import dev.switchboard.core.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.testing.InMemoryConnectTokenStore;
@@ -27,7 +28,7 @@ class DialpadConnectionsTest {
     private static final String CODE = "the-authorization-code";
     private static final String VERIFIER = "the-pkce-verifier-" + "v".repeat(40);
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T12:00:00Z"));
+    private final MutableClock clock = MutableClock.at(Instant.parse("2025-03-01T12:00:00Z"));
     private final InMemoryAppStore apps = new InMemoryAppStore();
     private final RecordingAuditLog audit = new RecordingAuditLog();
     private final ScriptedDialpad dialpad = new ScriptedDialpad();

@@ -1,5 +1,6 @@
 package dev.switchboard.core.oauth;
 
+import dev.switchboard.core.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.testing.InMemoryConnectTokenStore;
@@ -24,7 +25,7 @@ class OAuthFlowsTest {
     private static final Duration CONNECT_TOKEN_AND_FLOW_LIFETIMES =
             OAuthFlows.CONNECT_TOKEN_LIFETIME.plus(OAuthFlows.FLOW_LIFETIME);
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T10:00:00Z"));
+    private final MutableClock clock = MutableClock.at(Instant.parse("2025-01-01T10:00:00Z"));
     private final InMemoryAppStore apps = new InMemoryAppStore();
     private final InMemoryConnectTokenStore connectTokens = new InMemoryConnectTokenStore();
     private final InMemoryOAuthFlowStore flowStore = new InMemoryOAuthFlowStore();

@@ -1,5 +1,6 @@
 package dev.switchboard.core.oauth;
 
+import dev.switchboard.core.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class OAuthStatesTest {
     private static final URI REDIRECT = URI.create("https://crm.example/after-dialpad");
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T10:00:00Z"));
+    private final MutableClock clock = MutableClock.at(Instant.parse("2025-01-01T10:00:00Z"));
     private final SecureRandom random = new SecureRandom();
     private final BrowserBinding binding = BrowserBinding.of("an-embedder-secret-of-at-least-32-bytes", random);
     private final InMemoryOAuthStateStore<URI> store = new InMemoryOAuthStateStore<>();

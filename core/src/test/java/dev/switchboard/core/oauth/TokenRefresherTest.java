@@ -1,5 +1,6 @@
 package dev.switchboard.core.oauth;
 
+import dev.switchboard.core.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
@@ -20,7 +21,7 @@ class TokenRefresherTest {
     private static final long EXPIRES_IN = 3600;
     private static final Duration AWAIT = Duration.ofSeconds(60);
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T10:00:00Z"));
+    private final MutableClock clock = MutableClock.at(Instant.parse("2025-01-01T10:00:00Z"));
     private final InMemoryConnectionStore store = new InMemoryConnectionStore();
     private final FakeAuthorizationServer dialpad = new FakeAuthorizationServer(EXPIRES_IN);
     private final RecordingAuditLog audit = new RecordingAuditLog();

@@ -1,5 +1,6 @@
 package dev.switchboard.core.webhook;
 
+import dev.switchboard.core.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.json.JsonCodec;
@@ -27,14 +28,14 @@ class EventProcessorPollingTest {
     private static final Duration POLL = Duration.ofMillis(20);
     private static final long AWAIT_SECONDS = 30;
 
-    private final TestClock clock = new TestClock(Instant.parse("2025-01-15T10:05:00Z"));
+    private final MutableClock clock = MutableClock.at(Instant.parse("2025-01-15T10:05:00Z"));
 
     /** Counts the claims made on it, and lets the test await them. */
     private static final class CountingStore extends InMemoryWebhookEventStore {
         final AtomicInteger claims = new AtomicInteger();
         final Semaphore claimed = new Semaphore(0);
 
-        CountingStore(TestClock clock) {
+        CountingStore(MutableClock clock) {
             super(clock);
         }
 

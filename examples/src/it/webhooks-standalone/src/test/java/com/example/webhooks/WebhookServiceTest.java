@@ -6,6 +6,7 @@ import dev.switchboard.core.apikey.ApiKeyCandidate;
 import dev.switchboard.core.apikey.ApiKeys;
 import dev.switchboard.core.apikey.IssuedApiKey;
 import dev.switchboard.core.webhook.WebhookVerifier;
+import dev.switchboard.examples.webhooks.WebhookService;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

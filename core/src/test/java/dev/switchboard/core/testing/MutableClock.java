@@ -1,4 +1,4 @@
-package dev.switchboard.testkit;
+package dev.switchboard.core.testing;
 
 import java.time.Clock;
 import java.time.Duration;
