@@ -37,8 +37,7 @@ public final class Resealer {
             throw new IllegalArgumentException("limit must be positive");
         }
         List<SealedRows.Row> batch = rows.sealedUnderOtherKeys(cipher.currentKeyId(), cipher.keyIds(), limit);
-        int resealed = 0;
-        int changed = 0;
+        List<SealedRows.Replacement> replacements = new ArrayList<>(batch.size());
         int unreadable = 0;
         for (SealedRows.Row row : batch) {
             List<Sealed> fresh = new ArrayList<>(row.values().size());
@@ -52,13 +51,10 @@ public final class Resealer {
                 unreadable++;
                 continue;
             }
-            if (rows.replace(row, fresh)) {
-                resealed++;
-            } else {
-                changed++;
-            }
+            replacements.add(new SealedRows.Replacement(row, fresh));
         }
-        return new Batch(batch.size(), resealed, changed, unreadable);
+        int resealed = replacements.isEmpty() ? 0 : rows.replace(replacements);
+        return new Batch(batch.size(), resealed, replacements.size() - resealed, unreadable);
     }
 
     /** The current key and, for each key id of the ring or of a stored row, how many rows it seals. */

@@ -18,10 +18,10 @@ public interface SealedRows {
     List<Row> sealedUnderOtherKeys(String activeKeyId, Set<String> readableKeyIds, int limit);
 
     /**
-     * Replaces {@code row}'s values with {@code resealed} (same order, all under one key id) only if the row still
-     * holds the values read; returns false when it changed or disappeared meanwhile.
+     * Replaces each row's values with its new ones (same order, all under one key id) only if the row still holds
+     * the values read, all at once; returns how many were replaced (the others changed or went meanwhile).
      */
-    boolean replace(Row row, List<Sealed> resealed);
+    int replace(List<Replacement> replacements);
 
     /** How many rows each key id seals, over every sealed column; key ids with no row are absent. */
     Map<String, Long> rowsPerKeyId();
@@ -43,6 +43,17 @@ public interface SealedRows {
         /** The key id of the row's first value. */
         public String keyId() {
             return values.get(0).sealed().keyId();
+        }
+    }
+
+    /** New values of a row read by {@link #sealedUnderOtherKeys}, in the order of its values. */
+    record Replacement(Row row, List<Sealed> values) {
+        public Replacement {
+            Objects.requireNonNull(row, "row");
+            values = List.copyOf(values);
+            if (values.size() != row.values().size()) {
+                throw new IllegalArgumentException("a replacement holds as many values as its row");
+            }
         }
     }
 

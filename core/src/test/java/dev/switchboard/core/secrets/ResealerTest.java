@@ -147,8 +147,8 @@ class ResealerTest {
         }
 
         @Override
-        public boolean replace(Row row, List<Sealed> resealed) {
-            return delegate.replace(row, resealed);
+        public int replace(List<Replacement> replacements) {
+            return delegate.replace(replacements);
         }
 
         @Override

@@ -1,6 +1,5 @@
 package dev.switchboard.core.testing;
 
-import dev.switchboard.core.secrets.Sealed;
 import dev.switchboard.core.secrets.SealedRows;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,17 +41,22 @@ public final class InMemorySealedRows implements SealedRows {
     }
 
     @Override
-    public synchronized boolean replace(Row row, List<Sealed> resealed) {
-        String key = row.kind() + "/" + row.id();
-        if (!row.equals(rows.get(key))) {
-            return false;
+    public synchronized int replace(List<Replacement> replacements) {
+        int replaced = 0;
+        for (Replacement replacement : replacements) {
+            Row row = replacement.row();
+            String key = row.kind() + "/" + row.id();
+            if (!row.equals(rows.get(key))) {
+                continue;
+            }
+            List<Value> values = new ArrayList<>();
+            for (int i = 0; i < replacement.values().size(); i++) {
+                values.add(new Value(replacement.values().get(i), row.values().get(i).associatedData()));
+            }
+            rows.put(key, new Row(row.kind(), row.id(), values));
+            replaced++;
         }
-        List<Value> values = new ArrayList<>();
-        for (int i = 0; i < resealed.size(); i++) {
-            values.add(new Value(resealed.get(i), row.values().get(i).associatedData()));
-        }
-        rows.put(key, new Row(row.kind(), row.id(), values));
-        return true;
+        return replaced;
     }
 
     @Override
