@@ -136,6 +136,8 @@ class KeyRotationAcrossInstancesTest {
             Await.atMost(HANG_GUARD).pollingEvery(Duration.ofMillis(200))
                     .until(() -> encryption(reporting), counts -> counts.getOrDefault("key-old", -1L) == 0);
             assertThat(encryption(two)).isEqualTo(Map.of("key-new", (long) 2 * CONNECTIONS, "key-old", 0L));
+            // the webhook secrets are rewritten by nothing but re-sealing: at least those were moved and counted
+            assertThat(resealedRows(one) + resealedRows(two)).isGreaterThanOrEqualTo(CONNECTIONS);
             awaitRefreshesBeyond(dialpad.refreshCount() + CONNECTIONS);
 
             one = traffic.restart(one, () -> start(dataOne, shared, client, onlyNew, refresher));
@@ -216,6 +218,17 @@ class KeyRotationAcrossInstancesTest {
         Map<String, Long> rows = new java.util.TreeMap<>();
         body.get("keys").forEach(key -> rows.put(key.get("key_id").asText(), key.get("rows").asLong()));
         return rows;
+    }
+
+    /** {@code switchboard_resealed_rows_total} as {@code /metrics} shows it. */
+    private static double resealedRows(Switchboard server) throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher line = java.util.regex.Pattern
+                .compile("(?m)^switchboard_resealed_rows_total(?:\\{\\})? (\\S+)$").matcher(metrics);
+        assertThat(line.find()).as("switchboard_resealed_rows_total in /metrics").isTrue();
+        return Double.parseDouble(line.group(1));
     }
 
     private static long countEvents(String event) throws Exception {
