@@ -71,7 +71,8 @@ public final class JdbiSealedRows implements SealedRows {
             List<Row> rows = new ArrayList<>();
             rows.addAll(handle.createQuery("""
                             SELECT app_id, key_id, access_token_ciphertext, refresh_token_ciphertext
-                            FROM dialpad_connections WHERE key_id <> :active AND key_id = ANY(:readable) LIMIT :limit""")
+                            FROM dialpad_connections
+                            WHERE key_id <> :active AND key_id = ANY(:readable) LIMIT :limit""")
                     .bind("active", activeKeyId).bindArray("readable", String.class, (Object[]) readable)
                     .bind("limit", limit)
                     .map((rs, ctx) -> {

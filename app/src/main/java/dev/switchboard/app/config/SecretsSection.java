@@ -1,6 +1,8 @@
 package dev.switchboard.app.config;
 
 import dev.switchboard.core.secrets.SecretCipher;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 
 /** The four secrets: required in production, generated once in sandbox when unset, never echoed in a problem. */
@@ -46,9 +48,10 @@ final class SecretsSection {
         }
         if (ring.isEmpty()) {
             return secret(Secrets.TOKEN_ENCRYPTION_KEY, production, false,
-                    "base64 of 32 random bytes, e.g. from `openssl rand -base64 32`; or " + Secrets.TOKEN_ENCRYPTION_KEYS);
+                    "base64 of 32 random bytes, e.g. from `openssl rand -base64 32`; or "
+                            + Secrets.TOKEN_ENCRYPTION_KEYS);
         }
-        java.util.Map<String, byte[]> keys;
+        Map<String, byte[]> keys;
         try {
             keys = SecretCipher.parseKeyRing(ring.get());
         } catch (IllegalArgumentException e) {
@@ -60,15 +63,18 @@ final class SecretsSection {
         if (single.isEmpty()) {
             return SecretSetting.provided(ring.get());
         }
+        // rows the single key sealed carry its derived id, whatever id the ring may give the same key
         byte[] key = SecretCipher.decodeKey(single.get());
-        boolean present = keys.values().stream().anyMatch(k -> java.util.Arrays.equals(k, key));
         String id = SecretCipher.keyId(key);
-        if (!present && keys.containsKey(id)) {
+        if (!keys.containsKey(id)) {
+            return SecretSetting.provided(ring.get() + "," + id + ":" + single.get().strip());
+        }
+        if (!Arrays.equals(keys.get(id), key)) {
             env.problem(Secrets.TOKEN_ENCRYPTION_KEYS, "names key id " + id + ", which is the id derived from "
                     + Secrets.TOKEN_ENCRYPTION_KEY + " but holds another key");
             return new SecretSetting.GenerateInSandbox();
         }
-        return SecretSetting.provided(present ? ring.get() : ring.get() + "," + id + ":" + single.get().strip());
+        return SecretSetting.provided(ring.get());
     }
 
     private SecretSetting secret(String name, boolean production, boolean minimumLength, String what) {

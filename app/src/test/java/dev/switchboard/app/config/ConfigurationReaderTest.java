@@ -276,7 +276,14 @@ class ConfigurationReaderTest {
         assertThat(both.keyIds()).containsExactlyInAnyOrder("new", derived);
         assertThat(SecretCipher.fromKeyRing(valid(with(production(), "TOKEN_ENCRYPTION_KEYS", ring)).secrets()
                 .requireTokenEncryptionKey().value(), new SecureRandom()).keyIds())
-                .as("the single key already in the ring is not added twice").containsExactly("new", "old");
+                .as("rows the single key sealed carry its derived id").containsExactlyInAnyOrder("new", "old", derived);
+        String derivedRing = "new:" + other + "," + derived + ":" + KEY;
+        assertThat(SecretCipher.fromKeyRing(valid(with(production(), "TOKEN_ENCRYPTION_KEYS", derivedRing)).secrets()
+                .requireTokenEncryptionKey().value(), new SecureRandom()).keyIds())
+                .as("named by its derived id, the single key is not added twice")
+                .containsExactlyInAnyOrder("new", derived);
+        assertThat(problems(with(production(), "TOKEN_ENCRYPTION_KEYS", derived + ":" + other))).singleElement()
+                .asString().startsWith("TOKEN_ENCRYPTION_KEYS names key id " + derived).doesNotContain(other);
     }
 
     @Test
