@@ -28,13 +28,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Re-sealing runs on a daemon thread of every instance, a second after start and then every minute, but only
  * the instance holding the re-sealing lock works (see {@link JdbiSealedRows#runExclusively}): it moves batches of
- * {@link #BATCH} rows until a batch moves none, then idles until the next check. A crash loses nothing, the next run
- * looks for what is still under an older key. Each run that found rows logs one line of counts; the counter
+ * {@link #BATCH} rows, {@link #PAUSE} apart, until a batch moves none, then idles until the next check. A crash loses
+ * nothing, the next run looks for what is still under an older key. Each run that found rows logs one line of counts; the counter
  * {@code switchboard_resealed_rows_total} adds up the rows moved by this instance.
  */
 final class Resealing implements AutoCloseable {
     /** Rows per batch: one short transaction each, so no row lock is held for long. */
     static final int BATCH = 500;
+    /** Rest between batches, leaving the cores and the pool to requests (a batch takes about 100 ms). */
+    static final Duration PAUSE = Duration.ofMillis(40);
     private static final Duration FIRST = Duration.ofSeconds(1);
     private static final Duration EVERY = Duration.ofMinutes(1);
     private static final Logger LOG = LoggerFactory.getLogger(Resealing.class);
@@ -102,7 +104,7 @@ final class Resealing implements AutoCloseable {
                     changed += batch.changed();
                     unreadable += batch.unreadable();
                     resealed.addAndGet(batch.resealed());
-                } while (batch.resealed() > 0 && !Thread.currentThread().isInterrupted());
+                } while (batch.resealed() > 0 && pause());
                 if (moved + changed + unreadable > 0) {
                     LOG.info("re-sealing: {} rows moved to the active key, {} changed meanwhile (retried next run), "
                             + "{} could not be opened", moved, changed, unreadable);
@@ -111,6 +113,17 @@ final class Resealing implements AutoCloseable {
         } catch (RuntimeException e) {
             // the next run retries; the message of a store failure names the operation, never a value
             LOG.warn("re-sealing failed and will be retried: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    /** Rests {@link #PAUSE}; false when the thread was interrupted (the server is stopping). */
+    private static boolean pause() {
+        try {
+            Thread.sleep(PAUSE.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
         }
     }
