@@ -330,11 +330,11 @@ public final class JdbiConnectionStore implements ConnectionStore {
                 .toList());
     }
 
-    private static String accessData(UUID appId) {
+    static String accessData(UUID appId) {
         return "connection:" + appId + ":access";
     }
 
-    private static String refreshData(UUID appId) {
+    static String refreshData(UUID appId) {
         return "connection:" + appId + ":refresh";
     }
 

@@ -42,7 +42,7 @@ public final class JdbiDialpadWebhookStore implements DialpadWebhookStore {
         return new JdbiDialpadWebhookStore(database.jdbi(), cipher, clock);
     }
 
-    private static String associatedData(UUID appId, String dialpadWebhookId) {
+    static String associatedData(UUID appId, String dialpadWebhookId) {
         return "dialpad-webhook:" + appId + ":" + dialpadWebhookId;
     }
 

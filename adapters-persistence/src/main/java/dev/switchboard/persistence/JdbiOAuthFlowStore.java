@@ -107,7 +107,7 @@ public final class JdbiOAuthFlowStore implements OAuthFlowStore {
                 update -> update.bind("now", OAuthColumns.bind(now)));
     }
 
-    private static String associatedData(UUID appId, SecretHash stateHash) {
+    static String associatedData(UUID appId, SecretHash stateHash) {
         return "oauth_flow:" + appId + ":" + stateHash.hex() + ":verifier";
     }
 

@@ -40,7 +40,7 @@ final class AdministrationWiring {
      */
     static List<RouteGroup> routes(Configuration configuration, Database database, WebhookSecretCache secrets,
                                    SecureRandom random, Clock clock) {
-        SecretCipher cipher = SecretCipher.fromBase64Key(
+        SecretCipher cipher = SecretCipher.fromKeyRing(
                 configuration.secrets().requireTokenEncryptionKey().value(), random);
         JdbiAppStore apps = JdbiAppStore.create(database, clock);
         JdbiAuditLog audit = JdbiAuditLog.create(database);

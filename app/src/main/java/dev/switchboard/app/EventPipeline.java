@@ -64,7 +64,7 @@ final class EventPipeline implements AutoCloseable {
      */
     static EventPipeline start(Configuration configuration, ProcessingConfig processingConfig, Database database,
                                DataVersions versions, Clock clock, SecureRandom random) {
-        SecretCipher cipher = SecretCipher.fromBase64Key(
+        SecretCipher cipher = SecretCipher.fromKeyRing(
                 configuration.secrets().requireTokenEncryptionKey().value(), random);
         int workers = processingConfig.eventWorkers();
         PgEventSignal signal = PgEventSignal.start(database);

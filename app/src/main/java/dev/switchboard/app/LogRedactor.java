@@ -26,7 +26,7 @@ final class LogRedactor {
     static final String MASK = "[REDACTED]";
     private static final String SECRET_NAMES = "access_token|refresh_token|id_token|code|code_verifier|client_secret"
             + "|state|api_key|connect_token|token|secret|password|webhook_secret|session_secret|internal_api_secret"
-            + "|token_encryption_key|x-app-api-key|authorization|cookie|set-cookie";
+            + "|token_encryption_keys|token_encryption_key|x-app-api-key|authorization|cookie|set-cookie";
 
     private record Rule(Pattern pattern, String replacement) {
     }

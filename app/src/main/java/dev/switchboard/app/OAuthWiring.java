@@ -44,7 +44,7 @@ final class OAuthWiring {
 
     /** The route groups of the Dialpad connection ({@code /auth/dialpad/*} and the app administration under {@code /internal}). */
     static List<RouteGroup> routes(Configuration configuration, Database database, SecureRandom random, Clock clock) {
-        SecretCipher cipher = SecretCipher.fromBase64Key(
+        SecretCipher cipher = SecretCipher.fromKeyRing(
                 configuration.secrets().requireTokenEncryptionKey().value(), random);
         JdbiAppStore apps = JdbiAppStore.create(database, clock);
         JdbiAuditLog audit = JdbiAuditLog.create(database);
@@ -81,7 +81,7 @@ final class OAuthWiring {
      * runs each connection's authorisation.
      */
     static OAuthFlows flows(Configuration configuration, Database database, SecureRandom random, Clock clock) {
-        SecretCipher cipher = SecretCipher.fromBase64Key(
+        SecretCipher cipher = SecretCipher.fromKeyRing(
                 configuration.secrets().requireTokenEncryptionKey().value(), random);
         return flows(configuration, database, JdbiAppStore.create(database, clock),
                 JdbiConnectTokenStore.create(database), cipher, JdbiAuditLog.create(database), random, clock);

@@ -41,7 +41,7 @@ final class RetentionSchedule implements AutoCloseable {
     static Retention jobs(Configuration configuration, Database database, Clock clock, SecureRandom random) {
         JdbiWebhookEventStore events = JdbiWebhookEventStore.createWithoutNotifications(database, clock);
         UnroutedEventExpiry unrouted = UnroutedEventExpiry.create(events, clock);
-        JdbiOAuthFlowStore flows = JdbiOAuthFlowStore.create(database, SecretCipher.fromBase64Key(
+        JdbiOAuthFlowStore flows = JdbiOAuthFlowStore.create(database, SecretCipher.fromKeyRing(
                 configuration.secrets().requireTokenEncryptionKey().value(), random));
         JdbiConnectTokenStore links = JdbiConnectTokenStore.create(database);
         return Retention.of(List.of(

@@ -74,11 +74,13 @@ public final class Switchboard implements AutoCloseable {
     private final Optional<TokenRefresher> refresher;
     private final InboxMeters inboxMeters;
     private final RetentionSchedule retention;
+    private final Resealing resealing;
 
     private Switchboard(Configuration configuration, Optional<EmbeddedDatabase> embedded, Database database,
                         Optional<HttpServer> http, EdgeWiring edge, AppAuthenticator appAuthenticator,
                         EventPipeline events, PostgresPushChannel push, PushSocket pushSocket,
-                        Optional<TokenRefresher> refresher, InboxMeters inboxMeters, RetentionSchedule retention) {
+                        Optional<TokenRefresher> refresher, InboxMeters inboxMeters, RetentionSchedule retention,
+                        Resealing resealing) {
         this.configuration = configuration;
         this.embedded = embedded;
         this.database = database;
@@ -91,6 +93,7 @@ public final class Switchboard implements AutoCloseable {
         this.refresher = refresher;
         this.inboxMeters = inboxMeters;
         this.retention = retention;
+        this.resealing = resealing;
     }
 
     /** Starts with a fresh {@link SecureRandom}; see {@link #start(Configuration, SecureRandom)}. */
@@ -180,6 +183,15 @@ public final class Switchboard implements AutoCloseable {
             embedded = opened.embedded();
             database = opened.database();
         }
+        Resealing resealing;
+        try {
+            // before anything reads a sealed row: a ring that cannot open what is stored is a configuration error
+            resealing = Resealing.check(resolved, database, random);
+        } catch (RuntimeException e) {
+            database.close();
+            embedded.ifPresent(EmbeddedDatabase::close);
+            throw e;
+        }
 
         List<RouteGroup> routes;
         ApiWiring api;
@@ -194,6 +206,7 @@ public final class Switchboard implements AutoCloseable {
             api = ApiWiring.create(resolved, database, push.dataVersions(), random, clock);
             routes.addAll(api.routes());
             routes.add(events.routes());
+            routes.add(resealing.routes());
             pushSocket = PushSocket.create(api.authenticator()::check, push,
                     pushSettings.withMaxSocketsPerApp(resolved.edgeLimits().maxSocketsPerApp()));
             routes.add(pushSocket);
@@ -257,8 +270,9 @@ public final class Switchboard implements AutoCloseable {
         InboxMeters inboxMeters = InboxMeters.start(events::counts, edge.metrics().registry(), clock);
         RetentionSchedule retention = RetentionSchedule.start(RetentionSchedule.jobs(resolved, database, clock,
                 random));
+        resealing.start(edge.metrics().registry());
         return new Switchboard(resolved, embedded, database, http, edge, api.authenticator(), events, push,
-                pushSocket, refresher, inboxMeters, retention);
+                pushSocket, refresher, inboxMeters, retention, resealing);
     }
 
     /** The database of the configuration: the embedded PostgreSQL of sandbox, started here, or an external one. */
@@ -349,7 +363,7 @@ public final class Switchboard implements AutoCloseable {
         NimbusDialpadClient server = NimbusDialpadClient.create(DialpadClientSettings.of(
                 new DialpadEndpoints(dialpad.baseUrl()), client.clientId(), client.clientSecret().value(),
                 dialpad.redirectUri()));
-        SecretCipher cipher = SecretCipher.fromBase64Key(
+        SecretCipher cipher = SecretCipher.fromKeyRing(
                 configuration.secrets().requireTokenEncryptionKey().value(), random);
         TokenRefresher refresher = TokenRefresher.create(JdbiConnectionStore.create(database, cipher), server,
                 config.policy(), JdbiAuditLog.create(database), clock, random,
@@ -494,6 +508,7 @@ public final class Switchboard implements AutoCloseable {
         try {
             inboxMeters.close();
             retention.close();
+            resealing.close();
             // first, so refreshes in flight still have the database to store their rotated tokens in
             refresher.ifPresent(TokenRefresher::close);
             pushSocket.close();

@@ -477,7 +477,7 @@ final class SwitchboardCommand implements Callable<Integer> {
                 err.println("switchboard: the app " + appId + " is inactive; activate it first");
                 return Optional.empty();
             }
-            SecretCipher cipher = SecretCipher.fromBase64Key(
+            SecretCipher cipher = SecretCipher.fromKeyRing(
                     database.configuration().secrets().requireTokenEncryptionKey().value(), root.random);
             JdbiDialpadWebhookStore webhooks = JdbiDialpadWebhookStore.create(database.database(), cipher, root.clock);
             boolean existed = webhooks.list(appId).stream()

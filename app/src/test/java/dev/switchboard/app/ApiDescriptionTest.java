@@ -446,6 +446,11 @@ class ApiDescriptionTest {
     }
 
     @Test
+    void encryptionWhenReportedThenTheAnswerMatches() {
+        assertThat(internal("GET", "/internal/encryption", "/internal/encryption", null).status()).isEqualTo(200);
+    }
+
+    @Test
     void oauthWhenConnectedThroughALinkAndDisconnectedThenEveryAnswerMatches() throws Exception {
         TestApp app = newApp();
         String link = internal("POST", "/internal/apps/{app_id}/connect-link",

@@ -180,6 +180,35 @@ class CommandLineTest {
     }
 
     @Test
+    void serveRefusesAKeyRingThatLacksAKeyIdOfStoredRowsNamingTheIdNeverAKey() throws Exception {
+        try (TestDatabase sealed = TestDatabase.create()) {
+            Map<String, String> env = new HashMap<>(environment);
+            env.put("DATABASE_URL", sealed.jdbcUrl());
+            env.put("PORT", Integer.toString(freePort()));
+            assertThat(run(env, "migrate").code()).isZero();
+            try (Connection connection = sealed.connect(); Statement statement = connection.createStatement()) {
+                UUID app = UUID.randomUUID();
+                statement.executeUpdate("INSERT INTO apps (id, name) VALUES ('" + app + "', 'sealed')");
+                statement.executeUpdate("INSERT INTO dialpad_webhooks (id, app_id, dialpad_webhook_id, hook_url, "
+                        + "secret_ciphertext, secret_key_id, created_at, updated_at) VALUES ('" + UUID.randomUUID()
+                        + "', '" + app + "', 'wh', 'http://h', '\\x00', 'key-gone', now(), now())");
+            }
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            String unrelated = Base64.getEncoder().encodeToString(key);
+            env.remove("TOKEN_ENCRYPTION_KEY");
+            env.put("TOKEN_ENCRYPTION_KEYS", "key-unrelated:" + unrelated);
+
+            Run serve = run(env, "serve");
+
+            assertThat(serve.code()).isEqualTo(1);
+            assertThat(serve.err()).startsWith("Switchboard could not start: ").contains("key-gone")
+                    .doesNotContain(unrelated);
+            assertThat(serve.err().lines()).hasSize(1);
+        }
+    }
+
+    @Test
     void aDatabaseThatCannotBeReachedIsAFailure() throws Exception {
         Map<String, String> env = new HashMap<>(environment);
         env.put("DATABASE_URL", "postgresql://postgres:db-SECRET-password@127.0.0.1:" + freePort() + "/none");

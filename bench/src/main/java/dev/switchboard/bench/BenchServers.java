@@ -46,6 +46,11 @@ final class BenchServers {
         return new BenchServers(url, Base64.getEncoder().encodeToString(key));
     }
 
+    /** The token encryption key (base64) every server of this bench gets as {@code TOKEN_ENCRYPTION_KEY}. */
+    String encryptionKey() {
+        return encryptionKey;
+    }
+
     /** A configuration with a pool of {@code poolSize} connections; {@code extra} variables override the defaults. */
     Configuration configuration(int poolSize, Map<String, String> extra) {
         ConfigurationResult read = ConfigurationReader.read(environment(poolSize, extra));

@@ -14,7 +14,8 @@ import java.util.Objects;
  *
  * @param internalApiSecret    bearer secret of {@code /internal/*} ({@code INTERNAL_API_SECRET}), at least 32 characters
  * @param sessionSecret        key of the browser-binding cookie ({@code SESSION_SECRET}), at least 32 characters
- * @param tokenEncryptionKey   base64 of 32 bytes ({@code TOKEN_ENCRYPTION_KEY}), the key of tokens at rest
+ * @param tokenEncryptionKey   the key ring of tokens at rest, as {@link SecretCipher#fromKeyRing} reads it: base64 of
+ *                             32 bytes ({@code TOKEN_ENCRYPTION_KEY}) or {@code TOKEN_ENCRYPTION_KEYS} entries
  * @param dialpadWebhookSecret secret of the shared webhook endpoint ({@code DIALPAD_WEBHOOK_SECRET}); the
  *                             configuration reader refuses one shorter than {@link #MIN_SECRET_LENGTH} in production
  */
@@ -26,6 +27,8 @@ public record Secrets(SecretSetting internalApiSecret, SecretSetting sessionSecr
     public static final String SESSION_SECRET = "SESSION_SECRET";
     /** Variable name of the token encryption key. */
     public static final String TOKEN_ENCRYPTION_KEY = "TOKEN_ENCRYPTION_KEY";
+    /** Variable name of the token encryption key ring, {@code <key id>:<base64 key>} entries, the first sealing. */
+    public static final String TOKEN_ENCRYPTION_KEYS = "TOKEN_ENCRYPTION_KEYS";
     /** Variable name of the shared webhook secret. */
     public static final String DIALPAD_WEBHOOK_SECRET = "DIALPAD_WEBHOOK_SECRET";
     /**
@@ -42,8 +45,8 @@ public record Secrets(SecretSetting internalApiSecret, SecretSetting sessionSecr
         requireLength(INTERNAL_API_SECRET, internalApiSecret);
         requireLength(SESSION_SECRET, sessionSecret);
         if (tokenEncryptionKey instanceof SecretSetting.Provided provided) {
-            // throws IllegalArgumentException, whose message never contains the key
-            SecretCipher.decodeKey(provided.secret().value());
+            // throws IllegalArgumentException, whose message never contains a key
+            SecretCipher.fromKeyRing(provided.secret().value(), new java.security.SecureRandom());
         }
     }
 
@@ -84,7 +87,7 @@ public record Secrets(SecretSetting internalApiSecret, SecretSetting sessionSecr
         return require(SESSION_SECRET, sessionSecret);
     }
 
-    /** The token encryption key (base64); throws IllegalStateException while it is still to be generated. */
+    /** The token encryption key ring (see {@link SecretCipher#fromKeyRing}); throws IllegalStateException while it is still to be generated. */
     public Secret requireTokenEncryptionKey() {
         return require(TOKEN_ENCRYPTION_KEY, tokenEncryptionKey);
     }

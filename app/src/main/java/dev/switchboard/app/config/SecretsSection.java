@@ -1,6 +1,8 @@
 package dev.switchboard.app.config;
 
 import dev.switchboard.core.secrets.SecretCipher;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 
 /** The four secrets: required in production, generated once in sandbox when unset, never echoed in a problem. */
@@ -16,16 +18,7 @@ final class SecretsSection {
                 "the bearer secret of /internal/*");
         SecretSetting session = secret(Secrets.SESSION_SECRET, production, true,
                 "the key that signs the OAuth flow's browser cookie");
-        SecretSetting tokenKey = secret(Secrets.TOKEN_ENCRYPTION_KEY, production, false,
-                "base64 of 32 random bytes, e.g. from `openssl rand -base64 32`");
-        if (tokenKey instanceof SecretSetting.Provided provided) {
-            try {
-                SecretCipher.decodeKey(provided.secret().value());
-            } catch (IllegalArgumentException e) {
-                // decodeKey's messages describe the shape of the value, never the value itself
-                env.problem(Secrets.TOKEN_ENCRYPTION_KEY, "must be base64 of exactly 32 bytes: " + e.getMessage());
-            }
-        }
+        SecretSetting tokenKey = tokenKeys(production);
         // routing on the shared path trusts the payload's organisation, so this one secret guards every tenant:
         // production wants it as long as the others; a sandbox keeps whatever its developer set
         SecretSetting webhook = secret(Secrets.DIALPAD_WEBHOOK_SECRET, production, production,
@@ -34,6 +27,54 @@ final class SecretsSection {
             return null;
         }
         return new Secrets(internal, session, tokenKey, webhook);
+    }
+
+    /**
+     * {@code TOKEN_ENCRYPTION_KEYS} when set (the single {@code TOKEN_ENCRYPTION_KEY}, if also set, joins the ring as
+     * a key that only opens, under its derived id), else {@code TOKEN_ENCRYPTION_KEY}; the setting holds the ring in
+     * the form {@link SecretCipher#fromKeyRing} reads.
+     */
+    private SecretSetting tokenKeys(boolean production) {
+        Optional<String> ring = env.optional(Secrets.TOKEN_ENCRYPTION_KEYS);
+        Optional<String> single = env.optional(Secrets.TOKEN_ENCRYPTION_KEY);
+        if (single.isPresent()) {
+            try {
+                SecretCipher.decodeKey(single.get());
+            } catch (IllegalArgumentException e) {
+                // decodeKey's messages describe the shape of the value, never the value itself
+                env.problem(Secrets.TOKEN_ENCRYPTION_KEY, "must be base64 of exactly 32 bytes: " + e.getMessage());
+                return new SecretSetting.GenerateInSandbox();
+            }
+        }
+        if (ring.isEmpty()) {
+            return secret(Secrets.TOKEN_ENCRYPTION_KEY, production, false,
+                    "base64 of 32 random bytes, e.g. from `openssl rand -base64 32`; or "
+                            + Secrets.TOKEN_ENCRYPTION_KEYS);
+        }
+        Map<String, byte[]> keys;
+        try {
+            keys = SecretCipher.parseKeyRing(ring.get());
+        } catch (IllegalArgumentException e) {
+            // parseKeyRing's messages name an entry's position or key id, never a key
+            env.problem(Secrets.TOKEN_ENCRYPTION_KEYS, "must be <key id>:<base64 of 32 bytes> entries separated by "
+                    + "commas, the first sealing new values: " + e.getMessage());
+            return new SecretSetting.GenerateInSandbox();
+        }
+        if (single.isEmpty()) {
+            return SecretSetting.provided(ring.get());
+        }
+        // rows the single key sealed carry its derived id, whatever id the ring may give the same key
+        byte[] key = SecretCipher.decodeKey(single.get());
+        String id = SecretCipher.keyId(key);
+        if (!keys.containsKey(id)) {
+            return SecretSetting.provided(ring.get() + "," + id + ":" + single.get().strip());
+        }
+        if (!Arrays.equals(keys.get(id), key)) {
+            env.problem(Secrets.TOKEN_ENCRYPTION_KEYS, "names key id " + id + ", which is the id derived from "
+                    + Secrets.TOKEN_ENCRYPTION_KEY + " but holds another key");
+            return new SecretSetting.GenerateInSandbox();
+        }
+        return SecretSetting.provided(ring.get());
     }
 
     private SecretSetting secret(String name, boolean production, boolean minimumLength, String what) {

@@ -3,10 +3,12 @@ package dev.switchboard.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.secrets.Secret;
+import dev.switchboard.core.secrets.SecretCipher;
 import dev.switchboard.http.IpRange;
 import dev.switchboard.http.RateLimitConfig;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -255,6 +257,45 @@ class ConfigurationReaderTest {
                 "TOKEN_ENCRYPTION_KEY must be base64 of exactly 32 bytes: the encryption key is not valid base64");
         assertThat(problems(Map.of("TOKEN_ENCRYPTION_KEY", "AAECAwQFBgcICQoLDA0ODw=="))).containsExactly(
                 "TOKEN_ENCRYPTION_KEY must be base64 of exactly 32 bytes: the encryption key must decode to 32 bytes, not 16");
+    }
+
+    @Test
+    void readWhenTokenKeysAreGivenThenTheRingIsUsedAndTheSingleKeyOnlyOpens() {
+        String other = "HyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4=";
+        String ring = "new:" + other + ",old:" + KEY;
+        Configuration keysOnly = valid(with(production(), "TOKEN_ENCRYPTION_KEY", null, "TOKEN_ENCRYPTION_KEYS", ring));
+        SecretCipher cipher = SecretCipher.fromKeyRing(
+                keysOnly.secrets().requireTokenEncryptionKey().value(), new SecureRandom());
+        assertThat(cipher.currentKeyId()).isEqualTo("new");
+        assertThat(cipher.keyIds()).containsExactly("new", "old");
+
+        SecretCipher both = SecretCipher.fromKeyRing(valid(with(production(), "TOKEN_ENCRYPTION_KEYS", "new:" + other))
+                .secrets().requireTokenEncryptionKey().value(), new SecureRandom());
+        String derived = SecretCipher.keyId(SecretCipher.decodeKey(KEY));
+        assertThat(both.currentKeyId()).isEqualTo("new");
+        assertThat(both.keyIds()).containsExactlyInAnyOrder("new", derived);
+        assertThat(SecretCipher.fromKeyRing(valid(with(production(), "TOKEN_ENCRYPTION_KEYS", ring)).secrets()
+                .requireTokenEncryptionKey().value(), new SecureRandom()).keyIds())
+                .as("rows the single key sealed carry its derived id").containsExactlyInAnyOrder("new", "old", derived);
+        String derivedRing = "new:" + other + "," + derived + ":" + KEY;
+        assertThat(SecretCipher.fromKeyRing(valid(with(production(), "TOKEN_ENCRYPTION_KEYS", derivedRing)).secrets()
+                .requireTokenEncryptionKey().value(), new SecureRandom()).keyIds())
+                .as("named by its derived id, the single key is not added twice")
+                .containsExactlyInAnyOrder("new", derived);
+        assertThat(problems(with(production(), "TOKEN_ENCRYPTION_KEYS", derived + ":" + other))).singleElement()
+                .asString().startsWith("TOKEN_ENCRYPTION_KEYS names key id " + derived).doesNotContain(other);
+    }
+
+    @Test
+    void readWhenTokenKeysAreMalformedThenTheProblemNamesTheVariableAndKeyIdNeverAKey() {
+        String shortKey = "AAECAwQFBgcICQoLDA0ODw==";
+        List<String> problems = problems(with(production(), "TOKEN_ENCRYPTION_KEY", null,
+                "TOKEN_ENCRYPTION_KEYS", "new:" + KEY + ",old:" + shortKey));
+
+        assertThat(problems).singleElement().asString().startsWith("TOKEN_ENCRYPTION_KEYS ").contains("key old")
+                .doesNotContain(shortKey).doesNotContain(KEY);
+        assertThat(problems(with(production(), "TOKEN_ENCRYPTION_KEYS", "no-colon"))).singleElement().asString()
+                .startsWith("TOKEN_ENCRYPTION_KEYS ").contains("entry 1").doesNotContain("no-colon");
     }
 
     @Test

@@ -71,6 +71,52 @@ public final class SecretCipher {
         return of(id, Map.of(id, key), random);
     }
 
+    /**
+     * A cipher from the value of {@code TOKEN_ENCRYPTION_KEYS}, {@code <key id>:<base64 of 32 bytes>} entries
+     * separated by commas (the first seals, all open), or from a single base64 key as {@link #fromBase64Key} takes
+     * it: base64 never contains a colon, so the two forms cannot be confused.
+     */
+    public static SecretCipher fromKeyRing(String keys, SecureRandom random) {
+        Objects.requireNonNull(keys, "keys");
+        if (keys.indexOf(':') < 0) {
+            return fromBase64Key(keys, random);
+        }
+        Map<String, byte[]> ring = parseKeyRing(keys);
+        return of(ring.keySet().iterator().next(), ring, random);
+    }
+
+    /**
+     * Parses {@code <key id>:<base64 of 32 bytes>} entries separated by commas, in their order (the first is the
+     * current key). Throws IllegalArgumentException naming the entry's position or key id, never a key.
+     */
+    public static Map<String, byte[]> parseKeyRing(String keys) {
+        Objects.requireNonNull(keys, "keys");
+        Map<String, byte[]> ring = new LinkedHashMap<>();
+        String[] entries = keys.split(",", -1);
+        for (int i = 0; i < entries.length; i++) {
+            String entry = entries[i].strip();
+            int colon = entry.indexOf(':');
+            if (colon <= 0 || colon == entry.length() - 1) {
+                throw new IllegalArgumentException("entry " + (i + 1) + " must be <key id>:<base64 of 32 bytes>");
+            }
+            String id = entry.substring(0, colon).strip();
+            if (id.length() > 64 || !id.chars().allMatch(c -> c > ' ' && c < 127)) {
+                throw new IllegalArgumentException("the key id of entry " + (i + 1)
+                        + " must have 1 to 64 printable ASCII characters");
+            }
+            if (ring.containsKey(id)) {
+                throw new IllegalArgumentException("key id " + id + " appears twice");
+            }
+            try {
+                ring.put(id, decodeKey(entry.substring(colon + 1)));
+            } catch (IllegalArgumentException e) {
+                // decodeKey's message describes the shape of the value, never the value itself
+                throw new IllegalArgumentException("key " + id + ": " + e.getMessage());
+            }
+        }
+        return ring;
+    }
+
     /** Decodes a base64 (standard or URL-safe) key of exactly 32 bytes, or throws IllegalArgumentException. */
     public static byte[] decodeKey(String base64Key) {
         Objects.requireNonNull(base64Key, "base64Key");
@@ -104,6 +150,11 @@ public final class SecretCipher {
     /** The id of the key new values are sealed with. */
     public String currentKeyId() {
         return currentKeyId;
+    }
+
+    /** The ids of every key of the ring, current one included, in alphabetical order. */
+    public java.util.SortedSet<String> keyIds() {
+        return java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(keys.keySet()));
     }
 
     /** Seals {@code plaintext} with the current key, binding it to {@code associatedData}. */
