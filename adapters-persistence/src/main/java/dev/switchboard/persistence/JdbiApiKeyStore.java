@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -82,6 +83,8 @@ public final class JdbiApiKeyStore implements ApiKeyStore, ApiKeyAccessGeneratio
                         return Optional.<ApiKeyAuditEntry>empty();
                     }
                     endGrace(handle, appId, actor, at);
+                    // timestamptz keeps microseconds: the end answered and audited is exactly the one stored
+                    Instant end = at.plus(grace).truncatedTo(ChronoUnit.MICROS);
                     Optional<String> oldHint = grace.isZero()
                             ? handle.createQuery("""
                                     UPDATE api_keys SET revoked_at = :at, revoked_by = :actor, rotated_at = :at,
@@ -94,10 +97,10 @@ public final class JdbiApiKeyStore implements ApiKeyStore, ApiKeyAccessGeneratio
                                     UPDATE api_keys SET rotated_at = :at, grace_ends_at = :end
                                     WHERE app_id = :app AND revoked_at IS NULL
                                     RETURNING key_hint""")
-                            .bind("at", utc(at)).bind("end", utc(at.plus(grace))).bind("app", appId)
+                            .bind("at", utc(at)).bind("end", utc(end)).bind("app", appId)
                             .mapTo(String.class).findOne();
                     Optional<Instant> graceEnd = oldHint.isPresent() && !grace.isZero()
-                            ? Optional.of(at.plus(grace)) : Optional.empty();
+                            ? Optional.of(end) : Optional.empty();
                     handle.createUpdate("""
                                     INSERT INTO api_keys (app_id, lookup_prefix, bcrypt_hash, key_hint, created_at, created_by)
                                     VALUES (:app, :prefix, :hash, :hint, :at, :actor)""")
