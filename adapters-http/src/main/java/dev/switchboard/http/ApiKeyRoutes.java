@@ -49,12 +49,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /internal/apps/{app_id}/api-key/revoke}: 200 {@code {"message", "app_id", "revoked": true}};
  *       404 {@code no_active_key} when the app has no active key. A key in grace stops with the active one.</li>
  *   <li>{@code GET /internal/apps/{app_id}/api-key/status}: 200 {@code {"app_id", "has_key", "status":
- *       "active"|"revoked"|"none", "key_hint", "created_at", "revoked_at", "previous_key_hint",
- *       "previous_key_expires_at"}} (nulls where not applicable; the previous key only while its grace lasts).</li>
+ *       "active"|"revoked"|"none", "key_hint", "created_at", "revoked_at"}} (nulls where not applicable), plus
+ *       {@code "previous_key_hint", "previous_key_expires_at"} only while a replaced key's grace lasts.</li>
  *   <li>{@code GET /internal/apps/{app_id}/api-key/audit}: 200 {@code {"app_id", "entries": [{"action":
- *       "created"|"rotated"|"revoked", "old_hint", "new_hint", "actor", "at", "previous_key_expires_at"}]}}, oldest
- *       first; the last field is the grace end of a rotation with a grace period, else null. Hints are of keys
- *       (first 8 and last 4 characters), never of hashes.</li>
+ *       "created"|"rotated"|"revoked", "old_hint", "new_hint", "actor", "at"}]}}, oldest first, a rotation with a
+ *       grace period adding {@code "previous_key_expires_at"}. Hints are of keys (first 8 and last 4 characters),
+ *       never of hashes.</li>
  *   <li>{@code POST /internal/introspect} with {@code {"token"}} (JSON, or {@code token=} form-encoded as RFC 7662
  *       section 2.1 sends it): 200 {@code {"active": true, "app_id", "key_hint"}} or {@code {"active": false}}
  *       (RFC 7662 section 2.2); a missing or non-string token is 400 {@code invalid_request}. The token is never
@@ -180,8 +180,9 @@ public final class ApiKeyRoutes implements RouteGroup {
         answer.put("key_hint", status.keyHint().orElse(null));
         answer.put("created_at", status.createdAt().orElse(null));
         answer.put("revoked_at", status.revokedAt().orElse(null));
-        answer.put("previous_key_hint", status.previousKeyHint().orElse(null));
-        answer.put("previous_key_expires_at", status.previousKeyExpiresAt().orElse(null));
+        // only while a grace lasts, so the answer without one keeps the shape it always had
+        status.previousKeyHint().ifPresent(hint -> answer.put("previous_key_hint", hint));
+        status.previousKeyExpiresAt().ifPresent(end -> answer.put("previous_key_expires_at", end));
         ctx.json(answer);
     }
 
@@ -194,7 +195,7 @@ public final class ApiKeyRoutes implements RouteGroup {
             fields.put("new_hint", entry.newHint().orElse(null));
             fields.put("actor", entry.actor());
             fields.put("at", entry.at());
-            fields.put("previous_key_expires_at", entry.previousKeyExpiresAt().orElse(null));
+            entry.previousKeyExpiresAt().ifPresent(end -> fields.put("previous_key_expires_at", end));
             return fields;
         }).toList();
         Map<String, Object> answer = new LinkedHashMap<>();
