@@ -2,7 +2,8 @@ package dev.switchboard.core.apikey;
 
 /**
  * Port, optional: a number that every committed change able to withdraw a key's access moves forward (a key revoked
- * or rotated away, a key row removed, an app deactivated or removed; creating a key need not move it). A caller that
+ * or rotated away, a key given a grace end, a key row removed, an app deactivated or removed; creating a key need
+ * not move it). A caller that
  * saw the same number before and after reading a key's row knows that row still holds, without reading it again;
  * one cheap read tells a cache of verified keys whether any of them may have lost its access.
  *
