@@ -25,7 +25,8 @@ import java.util.Optional;
  * by the injected {@link Clock}; from then on it is {@link ApiKeyCheck.Reason#UNKNOWN}, decided before any bcrypt
  * comparison. An authenticator made without a clock accepts no key in grace.
  *
- * <p>Usage: {@code ApiKeyAuthenticator.create(ApiKeys.create(new SecureRandom()), lookup, clock).authenticate(presented)}.
+ * <p>Usage:
+ * {@code ApiKeyAuthenticator.create(ApiKeys.create(new SecureRandom()), lookup, clock).authenticate(presented)}.
  *
  * <p>No caching here: a decorator in the HTTP adapter may add it. Thread-safe; a store failure propagates as
  * {@link dev.switchboard.core.StoreUnavailableException}.

@@ -13,10 +13,11 @@ import java.util.UUID;
  *
  * <p>Promises: an app has at most one active key at any moment, plus at most one previous key rotated away with a
  * grace period (found by the lookup with its grace end, see {@link ApiKeyIssuance#createOrRotate(UUID, StoredApiKey,
- * String, Instant, java.time.Duration)}), also under concurrent writes from several instances; every write changes the keys and appends its audit entry in one transaction, so the trail never
- * misses or invents a change; lookup prefixes are unique over the keys that can be found. A key revoked or rotated
- * away leaves the lookup at once: {@link #findByLookupPrefix} no longer finds it, so presenting a dead key (or
- * anything with its prefix) costs no bcrypt comparison. What the trail and {@link #status} show of it (hint, times)
+ * String, Instant, java.time.Duration)}), also under concurrent writes from several instances; every write changes
+ * the keys and appends its audit entry in one transaction, so the trail never misses or invents a change; lookup
+ * prefixes are unique over the keys that can be found. A key revoked or rotated away without grace leaves the lookup
+ * at once: {@link #findByLookupPrefix} no longer finds it, so presenting a dead key (or anything with its prefix)
+ * costs no bcrypt comparison. What the trail and {@link #status} show of it (hint, times)
  * is kept.
  *
  * <p>Every method but {@link #findByLookupPrefix} is scoped to one app. An {@code actor} has 1 to

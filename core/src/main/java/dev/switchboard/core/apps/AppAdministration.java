@@ -78,7 +78,8 @@ public final class AppAdministration {
             Map<String, String> details = new LinkedHashMap<>();
             done.entry().oldHint().ifPresent(hint -> details.put("old_hint", hint));
             details.put("new_hint", done.key().hint());
-            done.entry().previousKeyExpiresAt().ifPresent(end -> details.put("previous_key_expires_at", end.toString()));
+            done.entry().previousKeyExpiresAt()
+                    .ifPresent(end -> details.put("previous_key_expires_at", end.toString()));
             AuditEventType type = done.entry().oldHint().isPresent() ? AuditEventType.API_KEY_ROTATED
                     : AuditEventType.API_KEY_CREATED;
             audit.record(new AuditEvent(done.entry().at(), type, Optional.of(appId), actor, clientIp, details));

@@ -28,7 +28,8 @@ class ApiKeyGraceTest {
         IssuedApiKey old = issue(Duration.ZERO);
         IssuedApiKey fresh = issue(Duration.ofSeconds(5));
 
-        assertThat(authenticator.authenticate(old.plaintext())).isEqualTo(new ApiKeyCheck.Authenticated(app, old.hint()));
+        assertThat(authenticator.authenticate(old.plaintext()))
+                .isEqualTo(new ApiKeyCheck.Authenticated(app, old.hint()));
         assertThat(authenticator.authenticate(fresh.plaintext()))
                 .isEqualTo(new ApiKeyCheck.Authenticated(app, fresh.hint()));
 

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * In-memory fake of {@link ApiKeyStore} and {@link ApiKeyAccessGeneration} with the ports' semantics (one active key
- * per app, a dead key leaves the lookup, the generation moves with every withdrawal of access); one lock makes every
+ * per app plus at most one in grace, a dead key leaves the lookup, the generation moves with every withdrawal of
+ * access); one lock makes every
  * method atomic. Apps are registered with {@link #addApp}. Usage:
  * {@code ApiKeyAuthenticator.create(ApiKeys.create(random), new InMemoryApiKeyStore())}.
  */
