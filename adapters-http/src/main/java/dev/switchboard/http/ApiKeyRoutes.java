@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.apikey.ApiKeyAuditEntry;
 import dev.switchboard.core.apikey.ApiKeyCheck;
+import dev.switchboard.core.apikey.ApiKeyIssuance;
 import dev.switchboard.core.apikey.ApiKeyStatus;
 import dev.switchboard.core.apikey.ApiKeyStore;
 import dev.switchboard.core.apikey.ApiKeys;
@@ -18,7 +19,9 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,14 +40,21 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /internal/apps/{app_id}/api-key}: creates the app's key, or rotates it (the old key stops
  *       working at once on this instance and within 2 s on every other one). 200 {@code {"api_key", "key_hint",
  *       "warning"}}, the key shown this once. 200 rather than 201 for both, as the predecessor answered, so its
- *       clients keep working; {@code …/status} and {@code …/audit} tell a creation from a rotation.</li>
+ *       clients keep working; {@code …/status} and {@code …/audit} tell a creation from a rotation. An optional
+ *       JSON body {@code {"grace_seconds": 0-604800}} (a whole number; anything else 400
+ *       {@code invalid_grace_seconds}) lets the old key keep working for that long, on every instance; the answer
+ *       then adds {@code "previous_key_expires_at"}. A rotation during a grace ends the key in grace at once: only
+ *       the key just replaced gets the new grace. No body, or one without {@code grace_seconds}, rotates as
+ *       before.</li>
  *   <li>{@code POST /internal/apps/{app_id}/api-key/revoke}: 200 {@code {"message", "app_id", "revoked": true}};
- *       404 {@code no_active_key} when the app has no active key.</li>
+ *       404 {@code no_active_key} when the app has no active key. A key in grace stops with the active one.</li>
  *   <li>{@code GET /internal/apps/{app_id}/api-key/status}: 200 {@code {"app_id", "has_key", "status":
- *       "active"|"revoked"|"none", "key_hint", "created_at", "revoked_at"}} (nulls where not applicable).</li>
+ *       "active"|"revoked"|"none", "key_hint", "created_at", "revoked_at"}} (nulls where not applicable), plus
+ *       {@code "previous_key_hint", "previous_key_expires_at"} only while a replaced key's grace lasts.</li>
  *   <li>{@code GET /internal/apps/{app_id}/api-key/audit}: 200 {@code {"app_id", "entries": [{"action":
- *       "created"|"rotated"|"revoked", "old_hint", "new_hint", "actor", "at"}]}}, oldest first. Hints are of keys
- *       (first 8 and last 4 characters), never of hashes.</li>
+ *       "created"|"rotated"|"revoked", "old_hint", "new_hint", "actor", "at"}]}}, oldest first, a rotation with a
+ *       grace period adding {@code "previous_key_expires_at"}. Hints are of keys (first 8 and last 4 characters),
+ *       never of hashes.</li>
  *   <li>{@code POST /internal/introspect} with {@code {"token"}} (JSON, or {@code token=} form-encoded as RFC 7662
  *       section 2.1 sends it): 200 {@code {"active": true, "app_id", "key_hint"}} or {@code {"active": false}}
  *       (RFC 7662 section 2.2); a missing or non-string token is 400 {@code invalid_request}. The token is never
@@ -107,17 +117,41 @@ public final class ApiKeyRoutes implements RouteGroup {
 
     private void createOrRotate(Context ctx) {
         UUID appId = existingApp(ctx);
-        AppAdministration.KeyIssued issued = administration.issueKey(appId, ACTOR, clientIp(ctx))
+        Duration grace = grace(ctx);
+        AppAdministration.KeyIssued issued = administration.issueKey(appId, ACTOR, clientIp(ctx), grace)
                 .orElseThrow(ApiKeyRoutes::appNotFound);
         IssuedApiKey key = issued.key();
         ApiKeyAuditEntry entry = issued.entry();
         authenticator.forgetApp(appId);
-        LOG.info("API key {} for app {}: {}", entry.action().code(), appId, key.hint());
+        LOG.info("API key {} for app {}: {}{}", entry.action().code(), appId, key.hint(),
+                entry.previousKeyExpiresAt().map(end -> ", previous key until " + end).orElse(""));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("api_key", key.plaintext());
         answer.put("key_hint", key.hint());
         answer.put("warning", WARNING);
+        entry.previousKeyExpiresAt().ifPresent(end -> answer.put("previous_key_expires_at", end));
         ctx.json(answer);
+    }
+
+    /**
+     * The optional {@code grace_seconds} of the body: zero when there is no body or the field is absent; 400
+     * {@code invalid_grace_seconds} unless a whole number from 0 to 604800 (a string, fraction or null is not).
+     */
+    private static Duration grace(Context ctx) {
+        byte[] raw = ctx.bodyAsBytes();
+        if (new String(raw, StandardCharsets.UTF_8).isBlank()) {
+            return Duration.ZERO;
+        }
+        JsonNode value = Requests.jsonObject(ctx).get("grace_seconds");
+        if (value == null) {
+            return Duration.ZERO;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 0
+                || value.longValue() > ApiKeyIssuance.MAX_GRACE.toSeconds()) {
+            throw Problems.badRequest("invalid_grace_seconds",
+                    "grace_seconds must be a whole number from 0 to " + ApiKeyIssuance.MAX_GRACE.toSeconds() + ".");
+        }
+        return Duration.ofSeconds(value.longValue());
     }
 
     private void revoke(Context ctx) {
@@ -137,7 +171,8 @@ public final class ApiKeyRoutes implements RouteGroup {
 
     private void status(Context ctx) {
         UUID appId = existingApp(ctx);
-        ApiKeyStatus status = store.status(appId);
+        // a grace that has ended leaves the key in the store until the next change: the clock decides what is shown
+        ApiKeyStatus status = store.status(appId).asOf(clock.instant());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("app_id", appId);
         answer.put("has_key", status.state() == ApiKeyStatus.State.ACTIVE);
@@ -145,6 +180,9 @@ public final class ApiKeyRoutes implements RouteGroup {
         answer.put("key_hint", status.keyHint().orElse(null));
         answer.put("created_at", status.createdAt().orElse(null));
         answer.put("revoked_at", status.revokedAt().orElse(null));
+        // only while a grace lasts, so the answer without one keeps the shape it always had
+        status.previousKeyHint().ifPresent(hint -> answer.put("previous_key_hint", hint));
+        status.previousKeyExpiresAt().ifPresent(end -> answer.put("previous_key_expires_at", end));
         ctx.json(answer);
     }
 
@@ -157,6 +195,7 @@ public final class ApiKeyRoutes implements RouteGroup {
             fields.put("new_hint", entry.newHint().orElse(null));
             fields.put("actor", entry.actor());
             fields.put("at", entry.at());
+            entry.previousKeyExpiresAt().ifPresent(end -> fields.put("previous_key_expires_at", end));
             return fields;
         }).toList();
         Map<String, Object> answer = new LinkedHashMap<>();

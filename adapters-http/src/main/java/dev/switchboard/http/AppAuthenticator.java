@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Objects;
@@ -48,7 +49,10 @@ import org.slf4j.LoggerFactory;
  *       {@code revalidateAfter} after its row was read and then re-read the same way. So a key revoked or rotated
  *       away on any instance, or whose app is deactivated, is refused by every instance within
  *       {@code revalidateAfter} plus one query, well inside the contract's 5 seconds, while a key in steady use is
- *       bcrypt-compared once per instance and costs no query of its own. An entry unused for
+ *       bcrypt-compared once per instance and costs no query of its own. A key rotated away with a grace period
+ *       is cached with its grace end (giving a key a grace end moves the generation, so every instance re-reads it)
+ *       and is checked in full again, by core's clock, once that end has passed: no store change marks the end of
+ *       a grace, so no poll could tell. An entry unused for
  *       {@link Settings#verifiedIdle()} is dropped.</li>
  *   <li>A refused key (unknown, revoked) is remembered for {@link Settings#refusedFor()}, an inactive app's key
  *       for {@link Settings#revalidateAfter()} only (the app may be reactivated), in a separate, smaller cache so
@@ -159,8 +163,12 @@ public final class AppAuthenticator {
     public record Stats(long fullChecks, long revalidations, long cacheAnswers, long generationReads) {
     }
 
-    /** A verified key: its row as read at {@code checkedAtNanos}, when the access generation was {@code generation}. */
-    private record Verified(UUID appId, String hint, String bcryptHash, long checkedAtNanos, OptionalLong generation) {
+    /**
+     * A verified key: its row as read at {@code checkedAtNanos}, when the access generation was {@code generation};
+     * {@code graceEndsAt} when the key was rotated away with a grace period, after which it is trusted no more.
+     */
+    private record Verified(UUID appId, String hint, String bcryptHash, long checkedAtNanos, OptionalLong generation,
+                            Optional<Instant> graceEndsAt) {
     }
 
     private record Generation(long value, long readAtNanos) {
@@ -299,6 +307,11 @@ public final class AppAuthenticator {
 
     private Optional<ApiKeyCheck> fromCache(String digest, String key) {
         Verified known = verified.getIfPresent(digest);
+        if (known != null && known.graceEndsAt().map(authenticator::graceEnded).orElse(false)) {
+            // the grace of a rotated-away key ended: nothing in the store moved, so the cache itself must notice
+            verified.invalidate(digest);
+            return Optional.of(verify(digest, key));
+        }
         if (known != null) {
             OptionalLong current = accessGeneration();
             boolean stillHolds = current.isPresent()
@@ -366,13 +379,17 @@ public final class AppAuthenticator {
             return verify(digest, key);
         }
         ApiKeyCandidate candidate = row.get();
+        if (candidate.graceEndsAt().map(authenticator::graceEnded).orElse(false)) {
+            verified.invalidate(digest);
+            return verify(digest, key);
+        }
         if (!candidate.keyActive()) {
             reason = ApiKeyCheck.Reason.REVOKED;
         } else if (!candidate.appActive()) {
             reason = ApiKeyCheck.Reason.APP_INACTIVE;
         } else {
             verified.put(digest, new Verified(candidate.appId(), candidate.hint(), candidate.bcryptHash(),
-                    ticker.read(), generationBefore));
+                    ticker.read(), generationBefore, candidate.graceEndsAt()));
             return new ApiKeyCheck.Authenticated(candidate.appId(), candidate.hint());
         }
         verified.invalidate(digest);
@@ -387,9 +404,10 @@ public final class AppAuthenticator {
         if (outcome instanceof ApiKeyCheck.Authenticated) {
             // the hash the key was compared with, so revalidation can tell the same row from a replaced one
             Optional<ApiKeyCandidate> row = store.findByLookupPrefix(ApiKeys.lookupPrefixOf(key));
-            row.filter(c -> c.keyActive() && c.appActive()).ifPresent(c ->
-                    verified.put(digest, new Verified(c.appId(), c.hint(), c.bcryptHash(), ticker.read(),
-                            generationBefore)));
+            row.filter(c -> c.keyActive() && c.appActive()
+                            && !c.graceEndsAt().map(authenticator::graceEnded).orElse(false))
+                    .ifPresent(c -> verified.put(digest, new Verified(c.appId(), c.hint(), c.bcryptHash(),
+                            ticker.read(), generationBefore, c.graceEndsAt())));
         } else if (outcome instanceof ApiKeyCheck.Rejected rejected) {
             refused.put(digest, rejected.reason());
         } else {

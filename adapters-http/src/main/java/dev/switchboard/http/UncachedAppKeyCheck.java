@@ -39,6 +39,9 @@ final class UncachedAppKeyCheck implements AppKeyCheck {
             return new ApiKeyCheck.Rejected(ApiKeyCheck.Reason.UNKNOWN);
         }
         ApiKeyCandidate candidate = found.get();
+        if (candidate.graceEndsAt().map(authenticator::graceEnded).orElse(false)) {
+            return new ApiKeyCheck.Rejected(ApiKeyCheck.Reason.UNKNOWN);
+        }
         if (!candidate.keyActive()) {
             return new ApiKeyCheck.Rejected(ApiKeyCheck.Reason.REVOKED);
         }

@@ -40,7 +40,7 @@ record ApiWiring(AppAuthenticator authenticator, List<RouteGroup> routes) {
                             SecureRandom random, Clock clock) {
         ApiKeys apiKeys = ApiKeys.create(random);
         JdbiApiKeyStore keyStore = JdbiApiKeyStore.create(database);
-        AppAuthenticator authenticator = AppAuthenticator.create(ApiKeyAuthenticator.create(apiKeys, keyStore),
+        AppAuthenticator authenticator = AppAuthenticator.create(ApiKeyAuthenticator.create(apiKeys, keyStore, clock),
                 keyStore, keyStore, AppAuthenticator.Settings.defaults());
         InternalAuth internalAuth = InternalAuth.withSecret(configuration.secrets().requireInternalApiSecret().value());
         RouteGroup keys = ApiKeyRoutes.create(JdbiAppStore.create(database, clock), apiKeys, keyStore, authenticator,

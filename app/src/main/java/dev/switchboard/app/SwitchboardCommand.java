@@ -3,6 +3,7 @@ package dev.switchboard.app;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.SwitchboardException;
+import dev.switchboard.core.apikey.ApiKeyIssuance;
 import dev.switchboard.core.apikey.ApiKeys;
 import dev.switchboard.core.apps.App;
 import dev.switchboard.core.apps.AppAdministration;
@@ -373,10 +374,15 @@ final class SwitchboardCommand implements Callable<Integer> {
     }
 
     @Command(name = "rotate", mixinStandardHelpOptions = true, description = "Gives the app a new API key, "
-            + "shown this once; the old key stops working (on running servers within seconds).")
+            + "shown this once; the old key stops working (on running servers within seconds), or at the end of "
+            + "--grace.")
     static final class ApiKeyRotate extends Subcommand {
         @Option(names = "--app", required = true, description = "The app's app_id.")
         private UUID appId;
+
+        @Option(names = "--grace", defaultValue = "0", paramLabel = "SECONDS", description = "How long the old key "
+                + "keeps working, 0 to 604800 seconds (default 0: it stops at once).")
+        private long graceSeconds;
 
         ApiKeyRotate(SwitchboardCommand root) {
             super(root);
@@ -384,9 +390,13 @@ final class SwitchboardCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            if (graceSeconds < 0 || graceSeconds > ApiKeyIssuance.MAX_GRACE.toSeconds()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--grace must be 0 to "
+                        + ApiKeyIssuance.MAX_GRACE.toSeconds());
+            }
             return root.withDatabase(spec, (database, out, err) -> {
                 Optional<AppAdministration.KeyIssued> issued = root.administration(database)
-                        .issueKey(appId, ACTOR, Optional.empty());
+                        .issueKey(appId, ACTOR, Optional.empty(), Duration.ofSeconds(graceSeconds));
                 if (issued.isEmpty()) {
                     return appNotFound(err, appId);
                 }
@@ -394,6 +404,8 @@ final class SwitchboardCommand implements Callable<Integer> {
                 answer.put("api_key", issued.get().key().plaintext());
                 answer.put("key_hint", issued.get().key().hint());
                 answer.put("warning", WARNING);
+                issued.get().entry().previousKeyExpiresAt()
+                        .ifPresent(end -> answer.put("previous_key_expires_at", end.toString()));
                 printJson(out, answer);
                 return 0;
             });

@@ -283,6 +283,21 @@ class ApiDescriptionTest {
     }
 
     @Test
+    void apiKeysWhenRotatedWithAGraceThenTheAnswersWithTheGraceFieldsMatch() {
+        TestApp app = newApp();
+        String base = "/internal/apps/" + app.id() + "/api-key";
+
+        assertThat(internal("POST", "/internal/apps/{app_id}/api-key", base, "{\"grace_seconds\": 600}").json()
+                .has("previous_key_expires_at")).isTrue();
+        assertThat(internal("GET", "/internal/apps/{app_id}/api-key/status", base + "/status", null).json()
+                .has("previous_key_hint")).isTrue();
+        assertThat(internal("GET", "/internal/apps/{app_id}/api-key/audit", base + "/audit", null).json()
+                .path("entries").findValues("previous_key_expires_at")).hasSize(1);
+        assertThat(internal("POST", "/internal/apps/{app_id}/api-key", base, "{\"grace_seconds\": 1.5}").status())
+                .isEqualTo(400);
+    }
+
+    @Test
     void callsAndMessagesWhenPostedAsWebhooksThenReceiptsSocketMessagesAndDataAnswersMatch() throws Exception {
         TestApp app = newApp();
         String organisation = Long.toString(server.connect(server.apps.find(app.id()).orElseThrow()));

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Optional;
 
 /** A real Switchboard on port 0 against a test database, with a small HTTP client for tests of the API. */
@@ -29,9 +30,14 @@ final class ApiTestServer implements AutoCloseable {
     }
 
     static ApiTestServer start(TestDatabase database, Path dataDirectory) {
+        return start(database, dataDirectory, Clock.systemUTC());
+    }
+
+    /** As {@link #start(TestDatabase, Path)}, every service reading the time from {@code clock}. */
+    static ApiTestServer start(TestDatabase database, Path dataDirectory, Clock clock) {
         DatabaseConfig config = new DatabaseConfig.External(database.jdbcUrl(), Optional.empty(), Optional.empty(), 4);
         return new ApiTestServer(Switchboard.start(TestConfigurations.sandbox(dataDirectory, config),
-                new SecureRandom()));
+                new SecureRandom(), clock));
     }
 
     Switchboard switchboard() {

@@ -282,6 +282,25 @@ class CommandLineTest {
     }
 
     @Test
+    void rotatingTheKeyWithGraceKeepsBothKeysWorkingOnTheRunningServer() throws Exception {
+        JsonNode app = run(environment, "apps", "create", "--name", "Rotated with grace").json();
+        String appId = app.get("app_id").asText();
+        String oldKey = app.get("api_key").asText();
+
+        Run run = run(environment, "api-key", "rotate", "--app", appId, "--grace", "600");
+
+        assertThat(run.code()).as(run.err()).isZero();
+        String newKey = run.json().get("api_key").asText();
+        assertThat(Instant.parse(run.json().get("previous_key_expires_at").asText()))
+                .isAfter(Instant.now().plusSeconds(590));
+        assertThat(api("/api/calls", newKey).statusCode()).isEqualTo(200);
+        assertThat(api("/api/calls", oldKey).statusCode()).isEqualTo(200);
+        assertThat(run(environment, "api-key", "rotate", "--app", appId, "--grace", "-1").code()).isEqualTo(2);
+        assertThat(run(environment, "api-key", "rotate", "--app", appId, "--grace", "604801").code()).isEqualTo(2);
+        assertThat(api("/api/calls", newKey).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void simulateMakesTheAppsSocketReceiveACallAVoicemailAndAnSms() throws Exception {
         JsonNode app = run(environment, "apps", "create", "--name", "Simulated").json();
         String appId = app.get("app_id").asText();

@@ -6,9 +6,15 @@ import java.util.Locale;
 public enum ApiKeyAction {
     /** The app had no active key and got one. */
     CREATED,
-    /** The app's active key was replaced by a new one; the old one stopped working at that moment. */
+    /**
+     * The app's active key was replaced by a new one; the old one stopped working at that moment, or keeps working
+     * until the grace end the entry records.
+     */
     ROTATED,
-    /** The app's active key was revoked; the app has no key until a new one is created. */
+    /**
+     * The app's active key was revoked, and with it a previous key still in its grace period; the app has no key
+     * until a new one is created.
+     */
     REVOKED;
 
     /** The lowercase name stored and shown: {@code created}, {@code rotated}, {@code revoked}. */

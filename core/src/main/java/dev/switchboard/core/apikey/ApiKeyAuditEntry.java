@@ -14,9 +14,11 @@ import java.util.UUID;
  * @param newHint hint of the key that started working (created, rotated); empty for revoked
  * @param actor   who did it, e.g. {@code internal_api}: 1 to {@value #MAX_ACTOR_LENGTH} characters
  * @param at      when
+ * @param previousKeyExpiresAt for a rotation with a grace period, when the old key stops working; empty otherwise
+ *                (the old key stopped at {@code at})
  */
 public record ApiKeyAuditEntry(UUID appId, ApiKeyAction action, Optional<String> oldHint, Optional<String> newHint,
-                               String actor, Instant at) {
+                               String actor, Instant at, Optional<Instant> previousKeyExpiresAt) {
     /** Longest actor accepted. */
     public static final int MAX_ACTOR_LENGTH = 100;
 
@@ -27,6 +29,11 @@ public record ApiKeyAuditEntry(UUID appId, ApiKeyAction action, Optional<String>
         Objects.requireNonNull(newHint, "newHint");
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(previousKeyExpiresAt, "previousKeyExpiresAt");
+        if (previousKeyExpiresAt.isPresent()
+                && (action != ApiKeyAction.ROTATED || !previousKeyExpiresAt.get().isAfter(at))) {
+            throw new IllegalArgumentException("only a rotation has a grace end, and it is after the rotation");
+        }
         oldHint.ifPresent(ApiKeyAuditEntry::checkHint);
         newHint.ifPresent(ApiKeyAuditEntry::checkHint);
         boolean shapeOk = switch (action) {
@@ -38,6 +45,12 @@ public record ApiKeyAuditEntry(UUID appId, ApiKeyAction action, Optional<String>
             throw new IllegalArgumentException("the hints do not fit the action " + action.code());
         }
         checkActor(actor);
+    }
+
+    /** An entry without a grace period. */
+    public ApiKeyAuditEntry(UUID appId, ApiKeyAction action, Optional<String> oldHint, Optional<String> newHint,
+                            String actor, Instant at) {
+        this(appId, action, oldHint, newHint, actor, at, Optional.empty());
     }
 
     /** Throws IllegalArgumentException unless {@code actor} has 1 to {@value #MAX_ACTOR_LENGTH} characters. */

@@ -11,11 +11,13 @@ import java.util.UUID;
  * convenience. Services depend on the role port they call; a store that keeps an access generation also implements
  * {@link ApiKeyAccessGeneration}.
  *
- * <p>Promises: an app has at most one active key at any moment, also under concurrent writes from several
- * instances; every write changes the keys and appends its audit entry in one transaction, so the trail never
- * misses or invents a change; lookup prefixes are unique over the keys that can be found. A key revoked or rotated
- * away leaves the lookup at once: {@link #findByLookupPrefix} no longer finds it, so presenting a dead key (or
- * anything with its prefix) costs no bcrypt comparison. What the trail and {@link #status} show of it (hint, times)
+ * <p>Promises: an app has at most one active key at any moment, plus at most one previous key rotated away with a
+ * grace period (found by the lookup with its grace end, see {@link ApiKeyIssuance#createOrRotate(UUID, StoredApiKey,
+ * String, Instant, java.time.Duration)}), also under concurrent writes from several instances; every write changes
+ * the keys and appends its audit entry in one transaction, so the trail never misses or invents a change; lookup
+ * prefixes are unique over the keys that can be found. A key revoked or rotated away without grace leaves the lookup
+ * at once: {@link #findByLookupPrefix} no longer finds it, so presenting a dead key (or anything with its prefix)
+ * costs no bcrypt comparison. What the trail and {@link #status} show of it (hint, times)
  * is kept.
  *
  * <p>Every method but {@link #findByLookupPrefix} is scoped to one app. An {@code actor} has 1 to
@@ -25,14 +27,17 @@ import java.util.UUID;
  */
 public interface ApiKeyStore extends ApiKeyLookup, ApiKeyIssuance {
     /**
-     * Revokes the app's active key at {@code at}, so it stops authenticating, and appends a
-     * {@link ApiKeyAction#REVOKED} entry.
+     * Revokes the app's active key at {@code at}, and a previous key still in its grace period with it, so both stop
+     * authenticating, and appends a {@link ApiKeyAction#REVOKED} entry (the active key's hint).
      *
      * @return the audit entry written, or empty when the app has no active key (or does not exist)
      */
     Optional<ApiKeyAuditEntry> revoke(UUID appId, String actor, Instant at);
 
-    /** The state of the app's key: its active key, else its most recent revoked key, else none. */
+    /**
+     * The state of the app's key: its active key (with the previous key while it is in grace, or whose grace may
+     * have ended: see {@link ApiKeyStatus#asOf}), else its most recent revoked key, else none.
+     */
     ApiKeyStatus status(UUID appId);
 
     /** The app's key audit trail, oldest first; empty for an unknown app. */

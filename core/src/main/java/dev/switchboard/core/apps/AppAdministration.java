@@ -8,6 +8,7 @@ import dev.switchboard.core.audit.AuditEvent;
 import dev.switchboard.core.audit.AuditEventType;
 import dev.switchboard.core.audit.AuditLog;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -51,7 +52,7 @@ public final class AppAdministration {
         App app = apps.create(name);
         audit.record(new AuditEvent(clock.instant(), AuditEventType.APP_CREATED, Optional.of(app.id()), actor,
                 clientIp, Map.of("app_name", app.name())));
-        KeyIssued issued = store(app.id(), actor)
+        KeyIssued issued = store(app.id(), actor, Duration.ZERO)
                 .orElseThrow(() -> new IllegalStateException("the app just created has disappeared"));
         audit.record(new AuditEvent(issued.entry().at(), AuditEventType.API_KEY_CREATED, Optional.of(app.id()), actor,
                 clientIp, Map.of("key_hint", issued.key().hint())));
@@ -63,11 +64,22 @@ public final class AppAdministration {
      * {@code api_key_created} or {@code api_key_rotated} with the hints. Empty when no app has this id.
      */
     public Optional<KeyIssued> issueKey(UUID appId, String actor, Optional<String> clientIp) {
-        Optional<KeyIssued> issued = store(appId, actor);
+        return issueKey(appId, actor, clientIp, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #issueKey(UUID, String, Optional)}, but a replaced key keeps working for {@code grace} (0 to 7 days;
+     * see {@link ApiKeyIssuance#createOrRotate(UUID, dev.switchboard.core.apikey.StoredApiKey, String,
+     * java.time.Instant, Duration)}); the audit records the grace end as {@code previous_key_expires_at}.
+     */
+    public Optional<KeyIssued> issueKey(UUID appId, String actor, Optional<String> clientIp, Duration grace) {
+        Optional<KeyIssued> issued = store(appId, actor, grace);
         issued.ifPresent(done -> {
             Map<String, String> details = new LinkedHashMap<>();
             done.entry().oldHint().ifPresent(hint -> details.put("old_hint", hint));
             details.put("new_hint", done.key().hint());
+            done.entry().previousKeyExpiresAt()
+                    .ifPresent(end -> details.put("previous_key_expires_at", end.toString()));
             AuditEventType type = done.entry().oldHint().isPresent() ? AuditEventType.API_KEY_ROTATED
                     : AuditEventType.API_KEY_CREATED;
             audit.record(new AuditEvent(done.entry().at(), type, Optional.of(appId), actor, clientIp, details));
@@ -76,12 +88,12 @@ public final class AppAdministration {
     }
 
     /** Stores a fresh key for the app; empty when no app has this id. */
-    private Optional<KeyIssued> store(UUID appId, String actor) {
+    private Optional<KeyIssued> store(UUID appId, String actor, Duration grace) {
         // a lookup prefix collision is a 2^-64 event per pair of keys: one fresh key is all a retry needs
         for (int attempt = 1; ; attempt++) {
             IssuedApiKey key = apiKeys.issue();
             try {
-                return keyStore.createOrRotate(appId, key.stored(), actor, clock.instant())
+                return keyStore.createOrRotate(appId, key.stored(), actor, clock.instant(), grace)
                         .map(entry -> new KeyIssued(key, entry));
             } catch (IllegalStateException e) {
                 if (attempt >= 2) {
