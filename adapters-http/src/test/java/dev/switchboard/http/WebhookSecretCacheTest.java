@@ -158,6 +158,12 @@ class WebhookSecretCacheTest {
         }
 
         @Override
+        public boolean rotateSecret(UUID appId, UUID id, DialpadWebhookSecret secret, Instant previousAcceptedUntil) {
+            writes.add("rotateSecret");
+            return stored.containsKey(appId);
+        }
+
+        @Override
         public boolean setSubscriptions(UUID appId, UUID id, List<String> subscriptionIds) {
             writes.add("setSubscriptions");
             return stored.containsKey(appId);

@@ -129,7 +129,8 @@ public final class WebhookIntake {
     }
 
     /**
-     * A delivery on {@code POST /webhooks/dialpad/{app_id}}: a JWT signed with one of the app's webhook secrets.
+     * A delivery on {@code POST /webhooks/dialpad/{app_id}}: a JWT signed with one of the app's webhook secrets that
+     * is accepted now ({@link DialpadWebhookSecret#acceptedAt}).
      *
      * @param body the raw body, whatever its Content-Type
      */
@@ -140,7 +141,10 @@ public final class WebhookIntake {
         if (known.isEmpty()) {
             return new WebhookReceipt.UnknownApp(appId);
         }
-        WebhookCheck check = missingSignature(verifyWithAny(body, known.get()), body);
+        Instant now = clock.instant();
+        // a secret replaced by a rotation is accepted until its overlap ends, whatever a cache still holds
+        List<DialpadWebhookSecret> usable = known.get().stream().filter(secret -> secret.acceptedAt(now)).toList();
+        WebhookCheck check = missingSignature(verifyWithAny(body, usable), body);
         Map<String, Object> payload;
         if (check instanceof WebhookCheck.Rejected rejected) {
             return new WebhookReceipt.Rejected(rejected.reason());
@@ -149,7 +153,6 @@ public final class WebhookIntake {
         } else {
             throw unknown(check);
         }
-        Instant now = clock.instant();
         NewWebhookEvent event = NewWebhookEvent.of(Optional.of(appId),
                 OrganisationRouter.candidates(payload).stream().findFirst(), payload, jwtPayload(body), now);
         return new WebhookReceipt.Stored(List.of(events.store(event)), List.of(appId), event.organisationId());
