@@ -8,6 +8,7 @@ enum DialpadCall {
     COMPANY("company lookup"),
     WEBHOOK_CREATE("webhook creation"),
     WEBHOOK_DELETE("webhook deletion"),
+    WEBHOOK_UPDATE("webhook secret update"),
     WEBHOOK_LIST("webhook listing"),
     CALL_SUBSCRIPTION_CREATE("call subscription creation"),
     CALL_SUBSCRIPTION_DELETE("call subscription deletion"),

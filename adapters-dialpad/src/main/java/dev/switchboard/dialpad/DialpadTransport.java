@@ -83,6 +83,12 @@ final class DialpadTransport {
         }
     }
 
+    /**
+     * A request header that is never sent: its value replaces the request's method on the wire. The request type
+     * knows no PATCH, which Dialpad's webhook update needs.
+     */
+    static final String METHOD_HEADER = "X-Switchboard-Wire-Method";
+
     /** Sends {@code request}; never throws for what the network or Dialpad does. */
     DialpadReply send(DialpadCall call, HTTPRequest request) {
         long started = System.nanoTime();
@@ -99,8 +105,11 @@ final class DialpadTransport {
 
     private ReadOnlyHTTPResponse exchange(ReadOnlyHTTPRequest request) throws IOException {
         HttpRequest.Builder builder = HttpRequest.newBuilder(request.getURI()).timeout(requestTimeout);
+        String method = request.getMethod().name();
         for (Map.Entry<String, List<String>> header : request.getHeaderMap().entrySet()) {
-            if (!RESTRICTED_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+            if (header.getKey().equalsIgnoreCase(METHOD_HEADER)) {
+                method = header.getValue().get(0);
+            } else if (!RESTRICTED_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
                 header.getValue().forEach(value -> builder.header(header.getKey(), value));
             }
         }
@@ -108,7 +117,7 @@ final class DialpadTransport {
         HttpRequest.BodyPublisher publisher = body == null
                 ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8);
-        builder.method(request.getMethod().name(), publisher);
+        builder.method(method, publisher);
 
         CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(builder.build(), info -> new CappedBody());
         HttpResponse<byte[]> answer;

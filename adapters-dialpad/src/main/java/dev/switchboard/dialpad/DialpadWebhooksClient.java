@@ -114,6 +114,46 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
     }
 
     @Override
+    public Update updateWebhookSecret(String accessToken, String webhookId, URI hookUrl,
+                                      DialpadWebhookSecret secret) {
+        NimbusDialpadClient.requireText(accessToken, "accessToken");
+        Objects.requireNonNull(hookUrl, "hookUrl");
+        Objects.requireNonNull(secret, "secret");
+        URI uri = endpoints.webhook(DialpadWebhookAdmin.validId(webhookId));
+        ObjectNode body = DialpadJson.MAPPER.createObjectNode();
+        body.put("hook_url", hookUrl.toString());
+        body.put("secret", secret.value());
+        HTTPRequest request = new HTTPRequest(HTTPRequest.Method.PUT, uri);
+        request.setHeader(DialpadTransport.METHOD_HEADER, "PATCH");
+        authorize(request, accessToken);
+        request.setEntityContentType(ContentType.APPLICATION_JSON);
+        try {
+            request.setBody(DialpadJson.MAPPER.writeValueAsString(body));
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException("a JSON object of strings could not be written", impossible);
+        }
+        DialpadCall call = DialpadCall.WEBHOOK_UPDATE;
+        DialpadReply reply = transport.send(call, request);
+        if (reply instanceof DialpadReply.Failed failed) {
+            return new Unavailable(failed.reason());
+        }
+        if (!(reply instanceof DialpadReply.Answered answer)) {
+            throw new IllegalStateException("unexpected outcome " + reply.getClass().getName());
+        }
+        // the answer echoes the secret: only its status is looked at
+        int status = answer.status();
+        if (status >= 200 && status < 300) {
+            LOG.info("Dialpad {} succeeded", call);
+            return new Updated();
+        }
+        if (status == 404) {
+            LOG.info("Dialpad {}: no such webhook", call);
+            return new NotFound();
+        }
+        return NimbusDialpadClient.isRefusal(status) ? refusal(call, status) : unavailable(call, status);
+    }
+
+    @Override
     public Removal deleteCallSubscription(String accessToken, String subscriptionId) {
         return delete(DialpadCall.CALL_SUBSCRIPTION_DELETE,
                 endpoints.callSubscription(DialpadWebhookAdmin.validId(subscriptionId)), accessToken);

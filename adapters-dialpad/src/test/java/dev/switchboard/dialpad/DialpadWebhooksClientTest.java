@@ -135,6 +135,41 @@ class DialpadWebhooksClientTest {
     }
 
     @Test
+    void updateWebhookSecretWhenWebhookExistsThenDialpadSignsWithTheNewSecretAndUnknownIsNotFound() {
+        String webhookId = created(client.createWebhook(token, HOOK, SECRET));
+        DialpadWebhookSecret next = new DialpadWebhookSecret("next-per-app-webhook-secret-0a1b2c3d");
+
+        DialpadWebhookAdmin.Update update = client.updateWebhookSecret(token, webhookId, HOOK, next);
+
+        assertThat(update).isEqualTo(new DialpadWebhookAdmin.Updated());
+        assertThat(fake.lastRequest()).hasValueSatisfying(request -> {
+            assertThat(request.method()).isEqualTo("PATCH");
+            assertThat(request.header(DialpadTransport.METHOD_HEADER)).isEmpty();
+        });
+        assertThat(fake.webhooks(organisation)).singleElement().satisfies(webhook -> {
+            assertThat(webhook.signingSecret()).contains(next.value());
+            assertThat(webhook.hookUrl()).isEqualTo(HOOK.toString());
+        });
+        assertThat(client.updateWebhookSecret(token, "999999", HOOK, next)).isEqualTo(new NotFound());
+    }
+
+    @Test
+    void updateWebhookSecretWhenDialpadFailsThenUnavailableOrRefusedWithoutTheSecret() {
+        String webhookId = created(client.createWebhook(token, HOOK, SECRET));
+        DialpadWebhookSecret next = new DialpadWebhookSecret("next-per-app-webhook-secret-0a1b2c3d");
+        fake.failNext(dev.switchboard.testkit.dialpad.DialpadEndpoint.WEBHOOKS, 1, 500, "{}");
+
+        DialpadWebhookAdmin.Update failed = client.updateWebhookSecret(token, webhookId, HOOK, next);
+
+        assertThat(failed).isInstanceOf(DialpadWebhookAdmin.Unavailable.class);
+        assertThat(failed.toString()).doesNotContain(next.value());
+        assertThat(fake.webhooks(organisation).get(0).signingSecret()).contains(SECRET_VALUE);
+        fake.failNext(dev.switchboard.testkit.dialpad.DialpadEndpoint.WEBHOOKS, 1, 403, "{}");
+        assertThat(client.updateWebhookSecret(token, webhookId, HOOK, next))
+                .isInstanceOf(DialpadWebhookAdmin.Refused.class);
+    }
+
+    @Test
     void createSubscriptionWhenWebhookBelongsToNobodyThenRefused() {
         DialpadWebhookAdmin.Creation creation = client.createCallSubscription(token, "999999", List.of("all"));
 

@@ -5,8 +5,10 @@ import dev.switchboard.core.webhook.DialpadFailure;
 import dev.switchboard.core.webhook.DialpadWebhook;
 import dev.switchboard.core.webhook.DialpadWebhookProvisioner;
 import dev.switchboard.core.webhook.DialpadWebhookStore;
+import dev.switchboard.core.webhook.SecretRotation;
 import dev.switchboard.core.webhook.WebhookCreation;
 import dev.switchboard.core.webhook.WebhookRemoval;
+import dev.switchboard.core.webhook.WebhookSecretRotator;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -32,6 +34,10 @@ import java.util.UUID;
  *       there counts as deleted), then here; 200 {@code {"deleted": true, "id", "dialpad_webhook_id"}}. 400 / 404 as
  *       for GET; app not connected 409 {@code not_connected}; Dialpad failed 502 {@code dialpad_error}, and the
  *       webhook is kept here so that a retry can finish.</li>
+ *   <li>{@code POST /internal/webhooks/{id}/rotate-secret} (no body): sets a fresh secret at Dialpad and, once
+ *       Dialpad accepted it, keeps it here; the previous secret stays accepted for 24 hours. 200 the webhook plus
+ *       {@code previous_secret_expires_at}. 400 / 404 as for GET; app not connected 409 {@code not_connected};
+ *       Dialpad failed 502 {@code dialpad_error} and nothing changed (the current secret alone stays valid).</li>
  * </ul>
  * A webhook is {@code id}, {@code app_id}, {@code dialpad_webhook_id}, {@code hook_url},
  * {@code call_subscription_id}, {@code sms_subscription_id} and {@code created_at}. Thread-safe.
@@ -40,18 +46,22 @@ public final class DialpadWebhookRoutes implements RouteGroup {
     private final AppStore apps;
     private final DialpadWebhookStore webhooks;
     private final DialpadWebhookProvisioner provisioner;
+    private final WebhookSecretRotator rotator;
 
-    private DialpadWebhookRoutes(AppStore apps, DialpadWebhookStore webhooks, DialpadWebhookProvisioner provisioner) {
+    private DialpadWebhookRoutes(AppStore apps, DialpadWebhookStore webhooks, DialpadWebhookProvisioner provisioner,
+                                 WebhookSecretRotator rotator) {
         this.apps = apps;
         this.webhooks = webhooks;
         this.provisioner = provisioner;
+        this.rotator = rotator;
     }
 
-    /** The routes over these ports and the provisioning service. */
+    /** The routes over these ports, the provisioning service and the secret rotation. */
     public static DialpadWebhookRoutes create(AppStore apps, DialpadWebhookStore webhooks,
-                                              DialpadWebhookProvisioner provisioner) {
+                                              DialpadWebhookProvisioner provisioner, WebhookSecretRotator rotator) {
         return new DialpadWebhookRoutes(Objects.requireNonNull(apps, "apps"),
-                Objects.requireNonNull(webhooks, "webhooks"), Objects.requireNonNull(provisioner, "provisioner"));
+                Objects.requireNonNull(webhooks, "webhooks"), Objects.requireNonNull(provisioner, "provisioner"),
+                Objects.requireNonNull(rotator, "rotator"));
     }
 
     @Override
@@ -60,6 +70,27 @@ public final class DialpadWebhookRoutes implements RouteGroup {
         routes.get("/internal/webhooks", this::list);
         routes.get("/internal/webhooks/{id}", this::show);
         routes.delete("/internal/webhooks/{id}", this::delete);
+        routes.post("/internal/webhooks/{id}/rotate-secret", this::rotateSecret);
+    }
+
+    private void rotateSecret(Context ctx) {
+        UUID id = Requests.uuidPath(ctx, "id", "invalid_webhook_id");
+        SecretRotation rotation = rotator.rotate(id, Requests.clientIp(ctx));
+        if (rotation instanceof SecretRotation.Rotated rotated) {
+            Map<String, Object> answer = fields(rotated.webhook());
+            answer.put("previous_secret_expires_at", rotated.previousSecretExpiresAt());
+            ctx.json(answer);
+        } else if (rotation instanceof SecretRotation.NotFound) {
+            throw webhookNotFound();
+        } else if (rotation instanceof SecretRotation.NotConnected) {
+            throw notConnected();
+        } else {
+            if (!(rotation instanceof SecretRotation.DialpadFailed failed)) {
+                throw new IllegalStateException("unexpected outcome " + rotation.getClass().getName());
+            }
+            throw dialpadError("Dialpad did not take the new webhook secret" + failed(failed.failure())
+                    + "; nothing changed, the current secret stays valid.");
+        }
     }
 
     private void create(Context ctx) {

@@ -4,6 +4,8 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -12,23 +14,39 @@ import java.util.Objects;
  * $INTERNAL_API_SECRET}. A missing or non-bearer header is 401, a wrong secret 403 (as the predecessor answered).
  *
  * <p>The comparison hashes both sides with SHA-256 and compares the digests with {@link MessageDigest#isEqual}, so
- * its time depends neither on where the first differing byte is nor on the presented secret's length.
- * Thread-safe.
+ * its time depends neither on where the first differing byte is nor on the presented secret's length. During a
+ * rotation two secrets are accepted: the presented digest is compared with every accepted one, always all of them,
+ * so the time does not tell which one matched either. Thread-safe.
  */
 public final class InternalAuth {
-    private final byte[] expectedDigest;
+    private final List<byte[]> expectedDigests;
 
-    private InternalAuth(byte[] expectedDigest) {
-        this.expectedDigest = expectedDigest;
+    private InternalAuth(List<byte[]> expectedDigests) {
+        this.expectedDigests = expectedDigests;
     }
 
     /** A check against {@code secret}, which must not be blank. */
     public static InternalAuth withSecret(String secret) {
-        Objects.requireNonNull(secret, "secret");
-        if (secret.isBlank()) {
-            throw new IllegalArgumentException("the internal API secret must not be blank");
+        return withSecrets(List.of(Objects.requireNonNull(secret, "secret")));
+    }
+
+    /**
+     * A check accepting any of {@code secrets} (the current secret and the one replacing it during a rotation);
+     * there must be at least one, and none may be blank.
+     */
+    public static InternalAuth withSecrets(List<String> secrets) {
+        if (secrets.isEmpty()) {
+            throw new IllegalArgumentException("at least one internal API secret is needed");
         }
-        return new InternalAuth(sha256(secret));
+        List<byte[]> digests = new ArrayList<>(secrets.size());
+        for (String secret : secrets) {
+            Objects.requireNonNull(secret, "secret");
+            if (secret.isBlank()) {
+                throw new IllegalArgumentException("the internal API secret must not be blank");
+            }
+            digests.add(sha256(secret));
+        }
+        return new InternalAuth(List.copyOf(digests));
     }
 
     /** Throws 401 or 403 {@link Problem}s unless the request carries the secret. */
@@ -42,7 +60,13 @@ public final class InternalAuth {
             throw Problems.unauthorized("missing_authorization", "An Authorization: Bearer header is required.");
         }
         String presented = trimmed.substring(7).strip();
-        if (!MessageDigest.isEqual(expectedDigest, sha256(presented))) {
+        byte[] presentedDigest = sha256(presented);
+        boolean accepted = false;
+        for (byte[] expected : expectedDigests) {
+            // no early exit: every accepted secret is compared whatever the outcome of the others
+            accepted |= MessageDigest.isEqual(expected, presentedDigest);
+        }
+        if (!accepted) {
             throw Problems.forbidden("forbidden", "The internal API secret is not valid.");
         }
     }

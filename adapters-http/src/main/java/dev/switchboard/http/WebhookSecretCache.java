@@ -10,6 +10,7 @@ import dev.switchboard.core.webhook.DialpadWebhookSecret;
 import dev.switchboard.core.webhook.DialpadWebhookStore;
 import dev.switchboard.core.webhook.NewDialpadWebhook;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,7 +24,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>An answer is reused only while it is known to be current, which {@link DataVersions} tells: the version of the
  * app is taken before its secrets are read and kept with them, and the answer is reused while the app's version is
- * the same. Every change of an app's {@code dialpad_webhooks} rows (a webhook created, its secret replaced, deleted,
+ * the same. Every change of an app's {@code dialpad_webhooks} rows (a webhook created, its secret replaced or rotated, deleted,
  * the app removed) sends a change notice at commit, which every instance's listener turns into a new version of that
  * app: other instances read again as soon as the notice arrives (milliseconds). This instance does not wait for its
  * notice: writers use the store of {@link #invalidatingOnWrite}, which gives the app a new version once the write
@@ -175,6 +176,16 @@ public final class WebhookSecretCache implements AppWebhookSecrets {
             @Override
             public List<DialpadWebhookSecret> secrets(UUID appId) {
                 return store.secrets(appId);
+            }
+
+            @Override
+            public boolean rotateSecret(UUID appId, UUID id, DialpadWebhookSecret secret,
+                                        Instant previousAcceptedUntil) {
+                try {
+                    return store.rotateSecret(appId, id, secret, previousAcceptedUntil);
+                } finally {
+                    forget(appId);
+                }
             }
 
             @Override

@@ -65,4 +65,31 @@ class InternalAuthTest {
     void withSecretWhenBlankThenRejected() {
         assertThatThrownBy(() -> InternalAuth.withSecret(" ")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void withSecretsWhenTwoThenEitherPassesAndAnyOtherIsRefused() throws Exception {
+        String next = "next-internal-secret-of-32-characters-or-more";
+        InternalAuth auth = InternalAuth.withSecrets(List.of(SECRET, next));
+        RouteGroup internal = routes -> {
+            routes.before("/internal/*", auth::require);
+            routes.get("/internal/ping", ctx -> ctx.json(java.util.Map.of("ok", true)));
+        };
+        try (HttpServer rotating = HttpServer.start(HttpSettings.of("127.0.0.1", 0), List.of(internal))) {
+            URI uri = URI.create("http://127.0.0.1:" + rotating.port() + "/internal/ping");
+            for (var entry : java.util.Map.of(SECRET, 200, next, 200, "third-secret-of-at-least-32-characters!!", 403,
+                    SECRET + "," + next, 403).entrySet()) {
+                HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(uri)
+                        .header("Authorization", "Bearer " + entry.getKey()).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as("status").isEqualTo(entry.getValue());
+            }
+        }
+    }
+
+    @Test
+    void withSecretsWhenEmptyOrOneBlankThenRejected() {
+        assertThatThrownBy(() -> InternalAuth.withSecrets(List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> InternalAuth.withSecrets(List.of(SECRET, " ")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

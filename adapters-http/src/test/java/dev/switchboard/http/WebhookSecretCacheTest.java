@@ -134,6 +134,22 @@ class WebhookSecretCacheTest {
     }
 
     @Test
+    void invalidatingOnWriteWhenASecretIsRotatedHereThenTheNextLookupReads() {
+        Webhooks webhooks = new Webhooks();
+        DialpadWebhookStore writes = cache.invalidatingOnWrite(webhooks);
+        DialpadWebhook saved = writes.save(new NewDialpadWebhook(app, "wh-4", "https://x.test/webhooks/dialpad/" + app,
+                SECOND, List.of()));
+        cache.find(app);
+        int before = sourceReads.get();
+
+        writes.rotateSecret(app, saved.id(), SECOND, Instant.EPOCH);
+        cache.find(app);
+
+        assertThat(sourceReads).hasValue(before + 1);
+        assertThat(webhooks.writes).containsExactly("save", "rotateSecret");
+    }
+
+    @Test
     void invalidatingOnWriteWhenNoticesAreLostThenTheNextLookupReadsAllTheSame() {
         DialpadWebhookStore writes = cache.invalidatingOnWrite(new Webhooks());
         versions.lost();
@@ -155,6 +171,12 @@ class WebhookSecretCacheTest {
             stored.put(webhook.appId(), List.of(webhook.secret()));
             return new DialpadWebhook(UUID.randomUUID(), webhook.appId(), webhook.dialpadWebhookId(),
                     webhook.hookUrl(), webhook.subscriptionIds(), Instant.EPOCH);
+        }
+
+        @Override
+        public boolean rotateSecret(UUID appId, UUID id, DialpadWebhookSecret secret, Instant previousAcceptedUntil) {
+            writes.add("rotateSecret");
+            return stored.containsKey(appId);
         }
 
         @Override

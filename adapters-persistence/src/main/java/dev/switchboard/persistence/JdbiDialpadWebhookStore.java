@@ -9,6 +9,8 @@ import dev.switchboard.core.webhook.NewDialpadWebhook;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -95,19 +97,84 @@ public final class JdbiDialpadWebhookStore implements DialpadWebhookStore {
     public List<DialpadWebhookSecret> secrets(UUID appId) {
         Objects.requireNonNull(appId, "appId");
         List<Row> rows = PersistenceErrors.call("read Dialpad webhook secrets", () -> jdbi.withHandle(handle -> handle
-                .createQuery("SELECT dialpad_webhook_id, secret_key_id, secret_ciphertext FROM dialpad_webhooks "
+                .createQuery("SELECT dialpad_webhook_id, secret_key_id, secret_ciphertext, previous_secret_key_id, "
+                        + "previous_secret_ciphertext, previous_secret_expires_at FROM dialpad_webhooks "
                         + "WHERE app_id = :app ORDER BY created_at DESC, id")
                 .bind("app", appId)
                 .map((rs, ctx) -> new Row(rs.getString("dialpad_webhook_id"),
-                        new Sealed(rs.getString("secret_key_id"), rs.getBytes("secret_ciphertext"))))
+                        new Sealed(rs.getString("secret_key_id"), rs.getBytes("secret_ciphertext")),
+                        rs.getString("previous_secret_key_id") == null ? Optional.empty()
+                                : Optional.of(new Sealed(rs.getString("previous_secret_key_id"),
+                                        rs.getBytes("previous_secret_ciphertext"))),
+                        Sql.optionalInstant(rs, "previous_secret_expires_at")))
                 .list()));
-        return rows.stream()
-                .map(row -> new DialpadWebhookSecret(cipher.openString(row.sealed(),
-                        associatedData(appId, row.dialpadWebhookId()))))
-                .toList();
+        Instant now = clock.instant();
+        List<DialpadWebhookSecret> secrets = new ArrayList<>();
+        boolean expired = false;
+        for (Row row : rows) {
+            String associatedData = associatedData(appId, row.dialpadWebhookId());
+            secrets.add(new DialpadWebhookSecret(cipher.openString(row.sealed(), associatedData)));
+            if (row.previous().isPresent() && row.previousUntil().isPresent()) {
+                if (now.isBefore(row.previousUntil().get())) {
+                    secrets.add(new DialpadWebhookSecret(cipher.openString(row.previous().get(), associatedData),
+                            row.previousUntil()));
+                } else {
+                    expired = true;
+                }
+            }
+        }
+        if (expired) {
+            clearExpiredPrevious(appId, now);
+        }
+        return List.copyOf(secrets);
     }
 
-    private record Row(String dialpadWebhookId, Sealed sealed) {
+    /** Forgets the previous secrets of the app whose overlap ended; they are never accepted again anyway. */
+    private void clearExpiredPrevious(UUID appId, Instant now) {
+        PersistenceErrors.call("forget expired Dialpad webhook secrets", () -> jdbi.withHandle(handle -> handle
+                .createUpdate("UPDATE dialpad_webhooks SET previous_secret_ciphertext = NULL, "
+                        + "previous_secret_key_id = NULL, previous_secret_expires_at = NULL "
+                        + "WHERE app_id = :app AND previous_secret_expires_at <= :now")
+                .bind("app", appId)
+                .bind("now", Sql.at(now))
+                .execute()));
+    }
+
+    @Override
+    public boolean rotateSecret(UUID appId, UUID id, DialpadWebhookSecret secret, Instant previousAcceptedUntil) {
+        Objects.requireNonNull(appId, "appId");
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(secret, "secret");
+        Objects.requireNonNull(previousAcceptedUntil, "previousAcceptedUntil");
+        return PersistenceErrors.call("rotate a Dialpad webhook secret", () -> jdbi.inTransaction(handle -> {
+            Optional<String> dialpadWebhookId = handle
+                    .createQuery("SELECT dialpad_webhook_id FROM dialpad_webhooks WHERE app_id = :app AND id = :id "
+                            + "FOR UPDATE")
+                    .bind("app", appId)
+                    .bind("id", id)
+                    .mapTo(String.class)
+                    .findOne();
+            if (dialpadWebhookId.isEmpty()) {
+                return false;
+            }
+            Sealed sealed = cipher.sealString(secret.value(), associatedData(appId, dialpadWebhookId.get()));
+            // the right-hand sides read the row as it was: the current secret becomes the previous one
+            return handle.createUpdate("UPDATE dialpad_webhooks SET previous_secret_ciphertext = secret_ciphertext, "
+                            + "previous_secret_key_id = secret_key_id, previous_secret_expires_at = :until, "
+                            + "secret_ciphertext = :secret, secret_key_id = :key, updated_at = :now "
+                            + "WHERE app_id = :app AND id = :id")
+                    .bind("app", appId)
+                    .bind("id", id)
+                    .bind("until", Sql.at(previousAcceptedUntil))
+                    .bind("secret", sealed.ciphertext())
+                    .bind("key", sealed.keyId())
+                    .bind("now", Sql.at(clock.instant()))
+                    .execute() == 1;
+        }));
+    }
+
+    private record Row(String dialpadWebhookId, Sealed sealed, Optional<Sealed> previous,
+                       Optional<Instant> previousUntil) {
     }
 
     @Override

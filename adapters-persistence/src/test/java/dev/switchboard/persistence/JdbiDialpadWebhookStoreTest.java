@@ -102,4 +102,55 @@ class JdbiDialpadWebhookStoreTest {
         assertThat(webhooks.delete(appA, a.id())).isTrue();
         assertThat(webhooks.list(appA)).isEmpty();
     }
+
+    @Test
+    void rotateSecretWhenOverlapRunsThenBothReturnedAndAfterItThePreviousIsForgottenInTheRow() throws Exception {
+        UUID app = Apps.insert(testDatabase);
+        dev.switchboard.core.testing.MutableClock clock =
+                dev.switchboard.core.testing.MutableClock.at(java.time.Instant.parse("2030-01-01T00:00:00Z"));
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        JdbiDialpadWebhookStore store = JdbiDialpadWebhookStore.create(database,
+                SecretCipher.fromBase64Key(Base64.getEncoder().encodeToString(key), new SecureRandom()), clock);
+        DialpadWebhook webhook = store.save(new NewDialpadWebhook(app, "777", "https://sb.example/webhooks/dialpad/"
+                + app, new DialpadWebhookSecret("old-secret-" + UUID.randomUUID()), List.of()));
+        String old = store.secrets(app).get(0).value();
+        String fresh = "new-secret-" + UUID.randomUUID();
+        java.time.Instant until = clock.instant().plus(java.time.Duration.ofHours(24));
+
+        assertThat(store.rotateSecret(app, webhook.id(), new DialpadWebhookSecret(fresh), until)).isTrue();
+
+        assertThat(store.secrets(app)).containsExactly(new DialpadWebhookSecret(fresh),
+                new DialpadWebhookSecret(old, java.util.Optional.of(until)));
+        assertThat(dump()).doesNotContain(fresh).doesNotContain(old);
+        clock.advance(java.time.Duration.ofHours(24));
+        assertThat(store.secrets(app)).containsExactly(new DialpadWebhookSecret(fresh));
+        try (Connection connection = testDatabase.connect(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT previous_secret_ciphertext, previous_secret_expires_at "
+                     + "FROM dialpad_webhooks WHERE id = '" + webhook.id() + "'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getBytes(1)).isNull();
+            assertThat(rs.getObject(2)).isNull();
+        }
+        assertThat(store.rotateSecret(app, UUID.randomUUID(), new DialpadWebhookSecret(fresh), until)).isFalse();
+        assertThat(store.rotateSecret(Apps.insert(testDatabase), webhook.id(), new DialpadWebhookSecret(fresh),
+                until)).isFalse();
+    }
+
+    private static String dump() throws Exception {
+        StringBuilder dump = new StringBuilder();
+        try (Connection connection = testDatabase.connect(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT * FROM dialpad_webhooks")) {
+            ResultSetMetaData meta = rs.getMetaData();
+            while (rs.next()) {
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    byte[] bytes = rs.getBytes(i);
+                    if (bytes != null) {
+                        dump.append(new String(bytes, StandardCharsets.ISO_8859_1)).append('|');
+                    }
+                }
+            }
+        }
+        return dump.toString();
+    }
 }

@@ -5,6 +5,7 @@ import dev.switchboard.app.config.Configuration;
 import dev.switchboard.core.secrets.SecretCipher;
 import dev.switchboard.core.webhook.DialpadWebhookProvisioner;
 import dev.switchboard.core.webhook.DialpadWebhookStore;
+import dev.switchboard.core.webhook.WebhookSecretRotator;
 import dev.switchboard.dialpad.DialpadEndpoints;
 import dev.switchboard.dialpad.DialpadWebhooksClient;
 import dev.switchboard.http.AuditExportRoutes;
@@ -46,14 +47,17 @@ final class AdministrationWiring {
         JdbiAuditLog audit = JdbiAuditLog.create(database);
         DialpadWebhookStore webhooks = secrets.invalidatingOnWrite(
                 JdbiDialpadWebhookStore.create(database, cipher, clock));
-        DialpadWebhookProvisioner provisioner = DialpadWebhookProvisioner.create(apps,
-                JdbiConnectionStore.create(database, cipher),
-                DialpadWebhooksClient.create(DialpadEndpoints.of(configuration.dialpad().baseUrl().toString())),
+        JdbiConnectionStore connections = JdbiConnectionStore.create(database, cipher);
+        DialpadWebhooksClient dialpad = DialpadWebhooksClient.create(
+                DialpadEndpoints.of(configuration.dialpad().baseUrl().toString()));
+        DialpadWebhookProvisioner provisioner = DialpadWebhookProvisioner.create(apps, connections, dialpad,
                 webhooks, audit, configuration.publicBaseUrl(), random, clock);
+        WebhookSecretRotator rotator = WebhookSecretRotator.create(connections, dialpad, webhooks, audit, random,
+                clock);
         return List.of(
                 UserMappingRoutes.create(apps, JdbiUserMappingStore.create(database, clock), audit, clock),
                 VoicemailRoutes.create(apps, JdbiVoicemailStore.create(database)),
-                DialpadWebhookRoutes.create(apps, webhooks, provisioner),
+                DialpadWebhookRoutes.create(apps, webhooks, provisioner, rotator),
                 AuditExportRoutes.create(AuditExport.over(audit), id -> apps.find(id).isPresent()));
     }
 }

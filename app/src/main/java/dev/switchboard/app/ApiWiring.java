@@ -4,6 +4,7 @@ import dev.switchboard.core.apikey.ApiKeyAuthenticator;
 import dev.switchboard.core.apikey.ApiKeys;
 import dev.switchboard.core.data.DataVersions;
 import dev.switchboard.app.config.Configuration;
+import dev.switchboard.app.config.SecretValues;
 import dev.switchboard.http.ApiKeyRoutes;
 import dev.switchboard.http.AppAuthenticator;
 import dev.switchboard.http.DataApiRoutes;
@@ -42,7 +43,8 @@ record ApiWiring(AppAuthenticator authenticator, List<RouteGroup> routes) {
         JdbiApiKeyStore keyStore = JdbiApiKeyStore.create(database);
         AppAuthenticator authenticator = AppAuthenticator.create(ApiKeyAuthenticator.create(apiKeys, keyStore, clock),
                 keyStore, keyStore, AppAuthenticator.Settings.defaults());
-        InternalAuth internalAuth = InternalAuth.withSecret(configuration.secrets().requireInternalApiSecret().value());
+        InternalAuth internalAuth = InternalAuth.withSecrets(
+                SecretValues.of(configuration.secrets().requireInternalApiSecret()));
         RouteGroup keys = ApiKeyRoutes.create(JdbiAppStore.create(database, clock), apiKeys, keyStore, authenticator,
                 JdbiAuditLog.create(database), internalAuth, clock);
         RouteGroup data = DataApiRoutes.create(authenticator, JdbiCallStore.create(database, clock),

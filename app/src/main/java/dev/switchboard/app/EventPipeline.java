@@ -2,6 +2,7 @@ package dev.switchboard.app;
 
 import dev.switchboard.app.config.Configuration;
 import dev.switchboard.app.config.ProcessingConfig;
+import dev.switchboard.app.config.SecretValues;
 import dev.switchboard.core.data.DataVersions;
 import dev.switchboard.core.secrets.SecretCipher;
 import dev.switchboard.core.webhook.AppWebhookSecrets;
@@ -79,7 +80,7 @@ final class EventPipeline implements AutoCloseable {
                 JdbiDialpadWebhookStore.create(database, cipher, clock), JdbiAppStore.create(database, clock)),
                 versions);
         WebhookIntake intake = WebhookIntake.create(WebhookVerifier.create(clock),
-                configuration.secrets().requireDialpadWebhookSecret().value(), router, secrets, inbox, clock);
+                SecretValues.of(configuration.secrets().requireDialpadWebhookSecret()), router, secrets, inbox, clock);
         EventProcessor processor = EventProcessor.create(inbox, JdbiProcessingStore.create(database, clock), router,
                 signal, clock, EventProcessor.Settings.defaults(instanceName(), Math.max(1, workers)));
         if (workers > 0) {

@@ -3,6 +3,7 @@ package dev.switchboard.app;
 import dev.switchboard.core.apikey.ApiKeys;
 import dev.switchboard.app.config.Configuration;
 import dev.switchboard.app.config.DialpadConfig;
+import dev.switchboard.app.config.SecretValues;
 import dev.switchboard.core.oauth.BrowserBinding;
 import dev.switchboard.core.oauth.ConnectTokenStore;
 import dev.switchboard.core.oauth.ConnectionStore;
@@ -51,7 +52,8 @@ final class OAuthWiring {
         ConnectionStore connections = JdbiConnectionStore.create(database, cipher);
         ConnectTokenStore connectTokens = JdbiConnectTokenStore.create(database);
         OAuthFlows flows = flows(configuration, database, apps, connectTokens, cipher, audit, random, clock);
-        InternalAuth internalAuth = InternalAuth.withSecret(configuration.secrets().requireInternalApiSecret().value());
+        InternalAuth internalAuth = InternalAuth.withSecrets(
+                SecretValues.of(configuration.secrets().requireInternalApiSecret()));
 
         RouteGroup oauth;
         DialpadConfig dialpad = configuration.dialpad();

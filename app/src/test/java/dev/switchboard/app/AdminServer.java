@@ -58,7 +58,7 @@ final class AdminServer implements AutoCloseable {
     private final byte[] key = new byte[32];
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private AdminServer(Map<String, String> extraEnvironment) {
+    private AdminServer(Map<String, String> extraEnvironment, Clock clock) {
         new SecureRandom().nextBytes(key);
         testDatabase = TestDatabase.create();
         dialpad = FakeDialpad.start();
@@ -82,7 +82,7 @@ final class AdminServer implements AutoCloseable {
             throw new IllegalStateException("test configuration refused: " + result);
         }
         Configuration configuration = valid.configuration().withListenAddress("127.0.0.1", 0);
-        switchboard = Switchboard.start(configuration, new SecureRandom());
+        switchboard = Switchboard.start(configuration, new SecureRandom(), clock);
         database = Database.open(DatabaseSettings.of(testDatabase.jdbcUrl(), 2));
         apps = JdbiAppStore.create(database, Clock.systemUTC());
         audit = JdbiAuditLog.create(database);
@@ -91,12 +91,17 @@ final class AdminServer implements AutoCloseable {
     }
 
     static AdminServer start() {
-        return new AdminServer(Map.of());
+        return new AdminServer(Map.of(), Clock.systemUTC());
     }
 
     /** A server whose environment also has {@code extraEnvironment} (which wins over the defaults above). */
     static AdminServer start(Map<String, String> extraEnvironment) {
-        return new AdminServer(extraEnvironment);
+        return new AdminServer(extraEnvironment, Clock.systemUTC());
+    }
+
+    /** A server whose own time is {@code clock} (the test's stores keep the system clock). */
+    static AdminServer start(Clock clock) {
+        return new AdminServer(Map.of(), clock);
     }
 
     App newApp() {

@@ -436,7 +436,11 @@ class ApiDescriptionTest {
                 null).json().path("id").asText();
         internal("GET", "/internal/webhooks", "/internal/webhooks?app_id=" + app.id(), null);
         internal("GET", "/internal/webhooks/{id}", "/internal/webhooks/" + id, null);
+        assertThat(internal("POST", "/internal/webhooks/{id}/rotate-secret", "/internal/webhooks/" + id
+                + "/rotate-secret", null).status()).isEqualTo(200);
         internal("DELETE", "/internal/webhooks/{id}", "/internal/webhooks/" + id, null);
+        assertThat(internal("POST", "/internal/webhooks/{id}/rotate-secret", "/internal/webhooks/" + id
+                + "/rotate-secret", null).status()).isEqualTo(404);
 
         assertThat(internal("POST", "/internal/webhooks/create", "/internal/webhooks/create?app_id="
                 + notConnected.id(), null).status()).isEqualTo(409);

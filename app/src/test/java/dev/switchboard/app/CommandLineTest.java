@@ -143,6 +143,19 @@ class CommandLineTest {
     }
 
     @Test
+    void checkConfigWhenASecretHasAShortSecondOrAThirdValueThenNamesItsPositionWithoutTheValue() {
+        String first = "first-internal-secret-0123456789abcdefgh";
+        String shortSecond = "short-second-SECRET";
+        Run run = run(Map.of("APP_ENV", "production", "INTERNAL_API_SECRET", first + "," + shortSecond,
+                "DIALPAD_WEBHOOK_SECRET", first + "," + first + "," + first), "check-config");
+
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.out()).contains("INTERNAL_API_SECRET value 2 of 2 must have at least 32 characters")
+                .contains("DIALPAD_WEBHOOK_SECRET has 3 comma-separated values");
+        assertThat(run.out() + run.err()).doesNotContain(shortSecond).doesNotContain(first);
+    }
+
+    @Test
     void checkConfigOfAValidConfigurationSaysSoAndExitsZero() {
         Run run = run(environment, "check-config");
         assertThat(run.code()).isZero();

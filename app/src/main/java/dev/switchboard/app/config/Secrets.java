@@ -43,7 +43,10 @@ public record Secrets(SecretSetting internalApiSecret, SecretSetting sessionSecr
         Objects.requireNonNull(tokenEncryptionKey, "tokenEncryptionKey");
         Objects.requireNonNull(dialpadWebhookSecret, "dialpadWebhookSecret");
         requireLength(INTERNAL_API_SECRET, internalApiSecret);
-        requireLength(SESSION_SECRET, sessionSecret);
+        if (sessionSecret instanceof SecretSetting.Provided provided && provided.secret().length() < MIN_SECRET_LENGTH) {
+            throw new IllegalArgumentException(SESSION_SECRET + " must have at least " + MIN_SECRET_LENGTH
+                    + " characters");
+        }
         if (tokenEncryptionKey instanceof SecretSetting.Provided provided) {
             // throws IllegalArgumentException, whose message never contains a key
             SecretCipher.fromKeyRing(provided.secret().value(), new java.security.SecureRandom());
@@ -126,8 +129,12 @@ public record Secrets(SecretSetting internalApiSecret, SecretSetting sessionSecr
     }
 
     private static void requireLength(String name, SecretSetting setting) {
-        if (setting instanceof SecretSetting.Provided provided && provided.secret().length() < MIN_SECRET_LENGTH) {
-            throw new IllegalArgumentException(name + " must have at least " + MIN_SECRET_LENGTH + " characters");
+        if (setting instanceof SecretSetting.Provided provided) {
+            // the internal API secret may hold two values during a rotation: each one must be long enough
+            String problem = SecretValues.problem(provided.secret().value(), MIN_SECRET_LENGTH);
+            if (problem != null) {
+                throw new IllegalArgumentException(name + " " + problem);
+            }
         }
     }
 }

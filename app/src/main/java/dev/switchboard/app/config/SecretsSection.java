@@ -14,14 +14,14 @@ final class SecretsSection {
     }
 
     Secrets secrets(boolean production) {
-        SecretSetting internal = secret(Secrets.INTERNAL_API_SECRET, production, true,
+        SecretSetting internal = rotatingSecret(Secrets.INTERNAL_API_SECRET, production, true,
                 "the bearer secret of /internal/*");
         SecretSetting session = secret(Secrets.SESSION_SECRET, production, true,
                 "the key that signs the OAuth flow's browser cookie");
         SecretSetting tokenKey = tokenKeys(production);
         // routing on the shared path trusts the payload's organisation, so this one secret guards every tenant:
         // production wants it as long as the others; a sandbox keeps whatever its developer set
-        SecretSetting webhook = secret(Secrets.DIALPAD_WEBHOOK_SECRET, production, production,
+        SecretSetting webhook = rotatingSecret(Secrets.DIALPAD_WEBHOOK_SECRET, production, production,
                 "the secret of the shared webhook endpoint, as configured at Dialpad");
         if (!env.problems().isEmpty()) {
             return null;
@@ -75,6 +75,25 @@ final class SecretsSection {
             return new SecretSetting.GenerateInSandbox();
         }
         return SecretSetting.provided(ring.get());
+    }
+
+    /**
+     * A secret that may hold two comma-separated values during a rotation ({@link SecretValues}); each value must
+     * have the minimum length when {@code minimumLength}, and the problem names the value by position only.
+     */
+    private SecretSetting rotatingSecret(String name, boolean production, boolean minimumLength, String what) {
+        Optional<String> value = env.optional(name);
+        if (value.isEmpty()) {
+            if (production) {
+                env.problem(name, "is required in production (" + what + ")");
+            }
+            return new SecretSetting.GenerateInSandbox();
+        }
+        String problem = SecretValues.problem(value.get(), minimumLength ? Secrets.MIN_SECRET_LENGTH : 1);
+        if (problem != null) {
+            env.problem(name, problem);
+        }
+        return SecretSetting.provided(value.get());
     }
 
     private SecretSetting secret(String name, boolean production, boolean minimumLength, String what) {

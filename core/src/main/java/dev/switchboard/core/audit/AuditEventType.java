@@ -23,6 +23,8 @@ public enum AuditEventType {
     WEBHOOK_REJECTED,
     WEBHOOK_CREATED,
     WEBHOOK_DELETED,
+    /** An app's Dialpad webhook got a new secret; the previous one stays accepted for an overlap. */
+    WEBHOOK_SECRET_ROTATED,
     USER_MAPPING_CHANGED;
 
     /** The snake_case name, e.g. {@code oauth_exchanged}. */

@@ -51,6 +51,15 @@ public interface DialpadWebhookAdmin {
     /** Deletes an SMS subscription ({@code DELETE /api/v2/subscriptions/sms/{id}}). */
     Removal deleteSmsSubscription(String accessToken, String subscriptionId);
 
+    /**
+     * Gives the webhook a new secret ({@code PATCH /api/v2/webhooks/{id}} with {@code hook_url} and {@code secret});
+     * Dialpad signs every later delivery with it. Dialpad echoes the secret in its answer; implementations drop it.
+     *
+     * @return {@link Updated}, {@link NotFound} when Dialpad has no such webhook, {@link Refused} or
+     *         {@link Unavailable}
+     */
+    Update updateWebhookSecret(String accessToken, String webhookId, URI hookUrl, DialpadWebhookSecret secret);
+
     /** The company's webhooks ({@code GET /api/v2/webhooks}, every page), without their secrets. */
     Listing listWebhooks(String accessToken);
 
@@ -60,6 +69,10 @@ public interface DialpadWebhookAdmin {
 
     /** What Dialpad answered to a deletion. */
     sealed interface Removal permits Removed, NotFound, Refused, Unavailable {
+    }
+
+    /** What Dialpad answered to an update. */
+    sealed interface Update permits Updated, NotFound, Refused, Unavailable {
     }
 
     /** What Dialpad answered to a listing. */
@@ -73,12 +86,16 @@ public interface DialpadWebhookAdmin {
         }
     }
 
+    /** Dialpad accepted the update. */
+    record Updated() implements Update {
+    }
+
     /** Deleted at Dialpad. */
     record Removed() implements Removal {
     }
 
     /** Dialpad has no such object (404): already gone, which a caller cleaning up may treat as done. */
-    record NotFound() implements Removal {
+    record NotFound() implements Removal, Update {
     }
 
     /** The company's webhooks, in Dialpad's order. */
@@ -95,7 +112,7 @@ public interface DialpadWebhookAdmin {
      * @param errorCode   a short code such as {@code unauthorized}, {@code forbidden}, {@code bad_request}
      * @param description a sentence written by the adapter, never Dialpad's text
      */
-    record Refused(int status, String errorCode, String description) implements Creation, Removal, Listing {
+    record Refused(int status, String errorCode, String description) implements Creation, Removal, Listing, Update {
         private static final Pattern CODE = Pattern.compile("[a-z0-9_]{1,64}");
 
         public Refused {
@@ -111,7 +128,7 @@ public interface DialpadWebhookAdmin {
     }
 
     /** Dialpad could not be reached or answered unusably (timeout, 429, 5xx, unreadable body); worth retrying. */
-    record Unavailable(String reason) implements Creation, Removal, Listing {
+    record Unavailable(String reason) implements Creation, Removal, Listing, Update {
         public Unavailable {
             Objects.requireNonNull(reason, "reason");
         }

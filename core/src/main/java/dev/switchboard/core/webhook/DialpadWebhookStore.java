@@ -1,5 +1,6 @@
 package dev.switchboard.core.webhook;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,9 +28,19 @@ public interface DialpadWebhookStore {
 
     /**
      * The secrets of all the app's webhooks, newest first, to check a delivery on the app's path against each (an
-     * app may have two webhooks while one replaces the other). Empty when the app has none.
+     * app may have two webhooks while one replaces the other): each webhook's current secret, then its previous
+     * secret when a rotation left one, with {@link DialpadWebhookSecret#acceptedUntil()} set (the caller ignores it
+     * once that time passed). Empty when the app has none.
      */
     List<DialpadWebhookSecret> secrets(UUID appId);
+
+    /**
+     * Gives the app's webhook {@code secret} as its current secret and keeps the one it replaces as the previous
+     * secret, accepted until {@code previousAcceptedUntil} (a previous secret of an earlier rotation is forgotten);
+     * both stay encrypted at rest. {@link #secrets(UUID)} then returns the previous secret too, with its end, until
+     * it is cleared. False when the app has no such webhook.
+     */
+    boolean rotateSecret(UUID appId, UUID id, DialpadWebhookSecret secret, Instant previousAcceptedUntil);
 
     /** Replaces the subscription ids of the app's webhook; false when the app has no such webhook. */
     boolean setSubscriptions(UUID appId, UUID id, List<String> subscriptionIds);

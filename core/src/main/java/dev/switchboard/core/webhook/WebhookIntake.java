@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * {@link #receiveForApp} returned {@link WebhookReceipt.Stored}.
  *
  * <ul>
- *   <li>Shared path: verified with the shared secret ({@code DIALPAD_WEBHOOK_SECRET}) as a JWT, or, when the
+ *   <li>Shared path: verified with the shared secret ({@code DIALPAD_WEBHOOK_SECRET}, either of its two values
+ *       during a rotation) as a JWT, or, when the
  *       predecessor's {@code x-dialpad-signature} header is present, as HMAC of the raw JSON body
  *       ({@link WebhookVerifier#check}); routed by organisation with {@link OrganisationRouter}: one event per
  *       connected app, or one unrouted event kept at most {@link UnroutedEventExpiry#RETENTION}, for an app
@@ -40,16 +41,16 @@ public final class WebhookIntake {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookIntake.class);
 
     private final WebhookVerifier verifier;
-    private final byte[] sharedSecret;
+    private final List<byte[]> sharedSecrets;
     private final OrganisationRouter router;
     private final AppWebhookSecrets secrets;
     private final WebhookEventStore events;
     private final Clock clock;
 
-    private WebhookIntake(WebhookVerifier verifier, byte[] sharedSecret, OrganisationRouter router,
+    private WebhookIntake(WebhookVerifier verifier, List<byte[]> sharedSecrets, OrganisationRouter router,
                           AppWebhookSecrets secrets, WebhookEventStore events, Clock clock) {
         this.verifier = verifier;
-        this.sharedSecret = sharedSecret;
+        this.sharedSecrets = sharedSecrets;
         this.router = router;
         this.secrets = secrets;
         this.events = events;
@@ -64,9 +65,27 @@ public final class WebhookIntake {
      */
     public static WebhookIntake create(WebhookVerifier verifier, String sharedSecret, OrganisationRouter router,
                                        AppWebhookSecrets secrets, WebhookEventStore events, Clock clock) {
-        Objects.requireNonNull(sharedSecret, "sharedSecret");
+        return create(verifier, List.of(Objects.requireNonNull(sharedSecret, "sharedSecret")), router, secrets,
+                events, clock);
+    }
+
+    /**
+     * As {@link #create(WebhookVerifier, String, OrganisationRouter, AppWebhookSecrets, WebhookEventStore, Clock)}
+     * with the shared path's secrets during a rotation (the current one and the one replacing it, at least one): a
+     * delivery signed with any of them is accepted.
+     */
+    public static WebhookIntake create(WebhookVerifier verifier, List<String> sharedSecrets,
+                                       OrganisationRouter router, AppWebhookSecrets secrets, WebhookEventStore events,
+                                       Clock clock) {
+        if (sharedSecrets.isEmpty()) {
+            throw new IllegalArgumentException("at least one shared webhook secret is needed");
+        }
+        List<byte[]> keys = new ArrayList<>(sharedSecrets.size());
+        for (String secret : sharedSecrets) {
+            keys.add(Objects.requireNonNull(secret, "sharedSecret").getBytes(StandardCharsets.UTF_8));
+        }
         return new WebhookIntake(Objects.requireNonNull(verifier, "verifier"),
-                sharedSecret.getBytes(StandardCharsets.UTF_8), Objects.requireNonNull(router, "router"),
+                List.copyOf(keys), Objects.requireNonNull(router, "router"),
                 Objects.requireNonNull(secrets, "secrets"), Objects.requireNonNull(events, "events"),
                 Objects.requireNonNull(clock, "clock"));
     }
@@ -79,7 +98,7 @@ public final class WebhookIntake {
      */
     public WebhookReceipt receiveShared(byte[] body, String legacySignature) {
         Objects.requireNonNull(body, "body");
-        WebhookCheck check = verifier.check(body, legacySignature, sharedSecret);
+        WebhookCheck check = checkShared(body, legacySignature);
         if (legacySignature == null) {
             check = missingSignature(check, body);
         }
@@ -110,7 +129,8 @@ public final class WebhookIntake {
     }
 
     /**
-     * A delivery on {@code POST /webhooks/dialpad/{app_id}}: a JWT signed with one of the app's webhook secrets.
+     * A delivery on {@code POST /webhooks/dialpad/{app_id}}: a JWT signed with one of the app's webhook secrets that
+     * is accepted now ({@link DialpadWebhookSecret#acceptedAt}).
      *
      * @param body the raw body, whatever its Content-Type
      */
@@ -121,7 +141,10 @@ public final class WebhookIntake {
         if (known.isEmpty()) {
             return new WebhookReceipt.UnknownApp(appId);
         }
-        WebhookCheck check = missingSignature(verifyWithAny(body, known.get()), body);
+        Instant now = clock.instant();
+        // a secret replaced by a rotation is accepted until its overlap ends, whatever a cache still holds
+        List<DialpadWebhookSecret> usable = known.get().stream().filter(secret -> secret.acceptedAt(now)).toList();
+        WebhookCheck check = missingSignature(verifyWithAny(body, usable), body);
         Map<String, Object> payload;
         if (check instanceof WebhookCheck.Rejected rejected) {
             return new WebhookReceipt.Rejected(rejected.reason());
@@ -130,7 +153,6 @@ public final class WebhookIntake {
         } else {
             throw unknown(check);
         }
-        Instant now = clock.instant();
         NewWebhookEvent event = NewWebhookEvent.of(Optional.of(appId),
                 OrganisationRouter.candidates(payload).stream().findFirst(), payload, jwtPayload(body), now);
         return new WebhookReceipt.Stored(List.of(events.store(event)), List.of(appId), event.organisationId());
@@ -172,6 +194,22 @@ public final class WebhookIntake {
             }
         }
         return last;
+    }
+
+    /**
+     * The verdict of the shared secrets: the first acceptance, else the last rejection. Every secret is tried even
+     * after one accepted, so the time taken does not tell which of two secrets signed the delivery.
+     */
+    private WebhookCheck checkShared(byte[] body, String legacySignature) {
+        WebhookCheck accepted = null;
+        WebhookCheck last = null;
+        for (byte[] secret : sharedSecrets) {
+            last = verifier.check(body, legacySignature, secret);
+            if (accepted == null && last instanceof WebhookCheck.Accepted) {
+                accepted = last;
+            }
+        }
+        return accepted != null ? accepted : last;
     }
 
     /** The decoded payload segment of a compact JWS that already verified. */

@@ -20,6 +20,7 @@ import java.util.UUID;
 public final class InMemoryDialpadWebhookStore implements DialpadWebhookStore {
     private final Map<UUID, DialpadWebhook> webhooks = new LinkedHashMap<>();
     private final Map<UUID, DialpadWebhookSecret> secrets = new LinkedHashMap<>();
+    private final Map<UUID, DialpadWebhookSecret> previousSecrets = new LinkedHashMap<>();
     private final Clock clock;
     private DialpadWebhookSecret lastSecret;
     private boolean failSaves;
@@ -70,7 +71,25 @@ public final class InMemoryDialpadWebhookStore implements DialpadWebhookStore {
     @Override
     public synchronized List<DialpadWebhookSecret> secrets(UUID appId) {
         return webhooks.values().stream().filter(webhook -> webhook.appId().equals(appId))
-                .map(webhook -> secrets.get(webhook.id())).toList();
+                .flatMap(webhook -> java.util.stream.Stream.of(secrets.get(webhook.id()),
+                        previousSecrets.get(webhook.id())))
+                .filter(Objects::nonNull).toList();
+    }
+
+    @Override
+    public synchronized boolean rotateSecret(UUID appId, UUID id, DialpadWebhookSecret secret,
+                                             java.time.Instant previousAcceptedUntil) {
+        DialpadWebhook webhook = webhooks.get(id);
+        if (webhook == null || !webhook.appId().equals(appId)) {
+            return false;
+        }
+        if (failSaves) {
+            throw new StoreUnavailableException("store down", new IllegalStateException());
+        }
+        DialpadWebhookSecret previous = secrets.put(id, new DialpadWebhookSecret(secret.value()));
+        previousSecrets.put(id, new DialpadWebhookSecret(previous.value(), Optional.of(previousAcceptedUntil)));
+        lastSecret = secret;
+        return true;
     }
 
     @Override
@@ -92,6 +111,7 @@ public final class InMemoryDialpadWebhookStore implements DialpadWebhookStore {
         }
         webhooks.remove(id);
         secrets.remove(id);
+        previousSecrets.remove(id);
         return true;
     }
 }

@@ -209,6 +209,13 @@ class DialpadWebhookProvisionerTest {
         }
 
         @Override
+        public Update updateWebhookSecret(String accessToken, String webhookId, URI hookUrl,
+                                          DialpadWebhookSecret secret) {
+            calls.add("update webhook " + webhookId);
+            return new Updated();
+        }
+
+        @Override
         public Listing listWebhooks(String accessToken) {
             return new Listed(List.of());
         }

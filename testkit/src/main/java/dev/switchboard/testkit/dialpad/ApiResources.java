@@ -77,8 +77,36 @@ final class ApiResources {
                 webhooks.remove(found.get().id());
                 yield Response.json(200, webhookJson(found.get()));
             }
-            default -> notAllowed("GET, DELETE");
+            case "PATCH" -> updateWebhook(found.get(), body);
+            default -> notAllowed("GET, PATCH, DELETE");
         };
+    }
+
+    /** {@code PATCH /api/v2/webhooks/{id}}: a new {@code hook_url} and/or {@code secret}; others are kept. */
+    private Response updateWebhook(FakeWebhook webhook, byte[] body) {
+        Optional<JsonNode> json = HttpMessages.jsonObject(body);
+        if (json.isEmpty()) {
+            return HttpMessages.apiError(400, "expected a JSON object");
+        }
+        String hookUrl = webhook.hookUrl();
+        JsonNode newHookUrl = json.get().get("hook_url");
+        if (newHookUrl != null) {
+            if (!newHookUrl.isTextual() || !isHttpUrl(newHookUrl.asText())) {
+                return HttpMessages.apiError(400, "hook_url must be an absolute http(s) URL");
+            }
+            hookUrl = newHookUrl.asText();
+        }
+        String secret = webhook.secret();
+        JsonNode newSecret = json.get().get("secret");
+        if (newSecret != null) {
+            if (!newSecret.isTextual() || newSecret.asText().isEmpty()) {
+                return HttpMessages.apiError(400, "secret must be a non-empty string");
+            }
+            secret = newSecret.asText();
+        }
+        FakeWebhook updated = new FakeWebhook(webhook.id(), webhook.organisationId(), hookUrl, secret);
+        webhooks.put(updated.id(), updated);
+        return Response.json(200, webhookJson(updated));
     }
 
     private Response createWebhook(long organisation, byte[] body) {

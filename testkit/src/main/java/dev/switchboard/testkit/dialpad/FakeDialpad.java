@@ -59,7 +59,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       for an unknown, expired or revoked token.</li>
  *   <li>{@code GET /api/v2/company}, {@code /api/v2/webhooks[/id]}, {@code /api/v2/subscriptions/{call,sms}[/id]}:
  *       a live Bearer token required; each grant belongs to an organisation, and resources are kept per
- *       organisation.</li>
+ *       organisation. {@code PATCH /api/v2/webhooks/{id}} changes a webhook's {@code hook_url} and/or
+ *       {@code secret}.</li>
  * </ul>
  *
  * <h2>What it can be told</h2>
