@@ -16,8 +16,8 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * {@link SealedRows} over every sealed column: the two tokens of {@code dialpad_connections} (one key id for both),
- * the PKCE verifier of {@code oauth_flows} and the secret of {@code dialpad_webhooks}, with the associated data their
- * stores seal them with. A replacement is an {@code UPDATE} conditioned on the key id and ciphertext read, so a row
+ * the PKCE verifier of {@code oauth_flows}, and the secret of {@code dialpad_webhooks} with the secret a rotation
+ * replaced while it is still kept, each with the associated data its store seals it with. A replacement is an {@code UPDATE} conditioned on the key id and ciphertext read, so a row
  * rewritten meanwhile is left alone; one batch is one short transaction.
  *
  * <p>{@link #runExclusively} holds a session-level advisory lock so that one instance re-seals at a time; the lock
@@ -29,6 +29,7 @@ public final class JdbiSealedRows implements SealedRows {
     private static final String CONNECTION = "connection";
     private static final String OAUTH_FLOW = "oauth_flow";
     private static final String DIALPAD_WEBHOOK = "dialpad_webhook";
+    private static final String PREVIOUS_WEBHOOK_SECRET = "previous_webhook_secret";
 
     private final Jdbi jdbi;
 
@@ -111,6 +112,22 @@ public final class JdbiSealedRows implements SealedRows {
                                                 rs.getString("dialpad_webhook_id"))))))
                         .list());
             }
+            if (rows.size() < limit) {
+                // a rotated secret stays accepted for a day, so it is re-sealed like the current one
+                rows.addAll(handle.createQuery("""
+                                SELECT id, app_id, dialpad_webhook_id, previous_secret_key_id, previous_secret_ciphertext
+                                FROM dialpad_webhooks
+                                WHERE previous_secret_key_id <> :active AND previous_secret_key_id = ANY(:readable)
+                                LIMIT :limit""")
+                        .bind("active", activeKeyId).bindArray("readable", String.class, (Object[]) readable)
+                        .bind("limit", limit - rows.size())
+                        .map((rs, ctx) -> new Row(PREVIOUS_WEBHOOK_SECRET, rs.getObject("id", UUID.class).toString(),
+                                List.of(new Value(new Sealed(rs.getString("previous_secret_key_id"),
+                                        rs.getBytes("previous_secret_ciphertext")),
+                                        JdbiDialpadWebhookStore.associatedData(rs.getObject("app_id", UUID.class),
+                                                rs.getString("dialpad_webhook_id"))))))
+                        .list());
+            }
             return rows;
         }));
     }
@@ -132,6 +149,10 @@ public final class JdbiSealedRows implements SealedRows {
             PreparedBatch webhooks = handle.prepareBatch("""
                     UPDATE dialpad_webhooks SET secret_key_id = :key, secret_ciphertext = :value
                     WHERE id = :id AND secret_key_id = :old_key AND secret_ciphertext = :old_value""");
+            PreparedBatch previousSecrets = handle.prepareBatch("""
+                    UPDATE dialpad_webhooks SET previous_secret_key_id = :key, previous_secret_ciphertext = :value
+                    WHERE id = :id AND previous_secret_key_id = :old_key
+                        AND previous_secret_ciphertext = :old_value""");
             for (Replacement replacement : replacements) {
                 Row row = replacement.row();
                 List<Sealed> fresh = replacement.values();
@@ -145,10 +166,12 @@ public final class JdbiSealedRows implements SealedRows {
                             .add();
                     case DIALPAD_WEBHOOK -> single(webhooks, row, fresh.get(0)).bind("id", UUID.fromString(row.id()))
                             .add();
+                    case PREVIOUS_WEBHOOK_SECRET -> single(previousSecrets, row, fresh.get(0))
+                            .bind("id", UUID.fromString(row.id())).add();
                     default -> throw new IllegalArgumentException("not a sealed row of this store: " + row.kind());
                 }
             }
-            return executed(connections) + executed(flows) + executed(webhooks);
+            return executed(connections) + executed(flows) + executed(webhooks) + executed(previousSecrets);
         }));
     }
 
@@ -160,7 +183,9 @@ public final class JdbiSealedRows implements SealedRows {
                             SELECT key_id, count(*) AS n FROM (
                                 SELECT key_id FROM dialpad_connections
                                 UNION ALL SELECT verifier_key_id FROM oauth_flows
-                                UNION ALL SELECT secret_key_id FROM dialpad_webhooks) sealed
+                                UNION ALL SELECT secret_key_id FROM dialpad_webhooks
+                                UNION ALL SELECT previous_secret_key_id FROM dialpad_webhooks
+                                    WHERE previous_secret_key_id IS NOT NULL) sealed
                             GROUP BY key_id ORDER BY key_id""")
                     .map((rs, ctx) -> Map.entry(rs.getString("key_id"), rs.getLong("n")))
                     .forEach(entry -> counts.put(entry.getKey(), entry.getValue()));

@@ -88,6 +88,27 @@ class JdbiSealedRowsTest {
     }
 
     @Test
+    void theSecretARotationReplacedMovesToTheNewKeyAndIsStillAcceptedUntilItsEnd() {
+        UUID app = Apps.insert(testDatabase);
+        Clock clock = Clock.fixed(NOW, java.time.ZoneOffset.UTC);
+        JdbiDialpadWebhookStore underA = JdbiDialpadWebhookStore.create(database, ONLY_A, clock);
+        UUID id = underA.save(new NewDialpadWebhook(app, "56", "https://sb.example/h",
+                new DialpadWebhookSecret("whsec-old"), List.of())).id();
+        assertThat(underA.rotateSecret(app, id, new DialpadWebhookSecret("whsec-new"), NOW.plus(Duration.ofHours(24))))
+                .isTrue();
+        assertThat(sealed.rowsPerKeyId()).containsExactly(Map.entry("a", 2L));
+
+        Resealer resealer = Resealer.create(sealed, bThenA());
+        assertThat(resealer.resealBatch(10)).isEqualTo(new Resealer.Batch(2, 2, 0, 0));
+        assertThat(resealer.resealBatch(10).read()).isZero();
+
+        assertThat(sealed.rowsPerKeyId()).containsExactly(Map.entry("b", 2L));
+        assertThat(JdbiDialpadWebhookStore.create(database, ONLY_B, clock).secrets(app)).containsExactlyInAnyOrder(
+                new DialpadWebhookSecret("whsec-new"),
+                new DialpadWebhookSecret("whsec-old", Optional.of(NOW.plus(Duration.ofHours(24)))));
+    }
+
+    @Test
     void aRowRewrittenAfterTheReadIsNotOverwritten() {
         UUID app = Apps.insert(testDatabase);
         JdbiConnectionStore.create(database, ONLY_A).save(connection(app));

@@ -35,7 +35,7 @@ final class LogRedactor {
             // "name": "value" and, inside a JSON string, \"name\":\"value\"
             new Rule(Pattern.compile("(\\\\?\")(" + SECRET_NAMES + ")(\\\\?\"\\s*:\\s*\\\\?\")((?:[^\"\\\\]|\\\\[^\"])*)",
                     Pattern.CASE_INSENSITIVE), "$1$2$3" + MASK),
-            new Rule(Pattern.compile("(?<![A-Za-z0-9_-])(" + SECRET_NAMES + ")=([^&\\s\"'\\\\,;<>]+)",
+            new Rule(Pattern.compile("(?<![A-Za-z0-9_-])(" + SECRET_NAMES + ")=([^&\\s\"'\\\\;<>]+)",
                     Pattern.CASE_INSENSITIVE), "$1=" + MASK),
             new Rule(Pattern.compile("((?:set-)?cookie\\s*:\\s*)[^\\r\\n\"\\\\]+", Pattern.CASE_INSENSITIVE),
                     "$1" + MASK),

@@ -48,6 +48,15 @@ class LogRedactorTest {
     }
 
     @Test
+    void redactWhenASettingHoldsSeveralCommaSeparatedValuesThenEveryValueIsMasked() {
+        String line = LogRedactor.redact("TOKEN_ENCRYPTION_KEYS=new:S2V5TmV3,old:S2V5T2xk "
+                + "INTERNAL_API_SECRET=first-value-0123,second-value-4567");
+
+        assertThat(line).doesNotContain("S2V5TmV3", "S2V5T2xk", "first-value-0123", "second-value-4567")
+                .contains("TOKEN_ENCRYPTION_KEYS=[REDACTED]", "INTERNAL_API_SECRET=[REDACTED]");
+    }
+
+    @Test
     void redactWhenJsonMembersPlainOrEscapedThenValuesMasked() {
         String plain = LogRedactor.redact("{\"access_token\": \"ACCESS1\", \"token_type\":\"bearer\", \"expires_in\":3600}");
         String escaped = LogRedactor.redact("{\"message\":\"body {\\\"refresh_token\\\":\\\"REFRESH2\\\",\\\"x\\\":1}\"}");
