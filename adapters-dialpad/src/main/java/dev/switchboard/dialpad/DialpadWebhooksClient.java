@@ -132,25 +132,8 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
         } catch (JsonProcessingException impossible) {
             throw new IllegalStateException("a JSON object of strings could not be written", impossible);
         }
-        DialpadCall call = DialpadCall.WEBHOOK_UPDATE;
-        DialpadReply reply = transport.send(call, request);
-        if (reply instanceof DialpadReply.Failed failed) {
-            return new Unavailable(failed.reason());
-        }
-        if (!(reply instanceof DialpadReply.Answered answer)) {
-            throw new IllegalStateException("unexpected outcome " + reply.getClass().getName());
-        }
         // the answer echoes the secret: only its status is looked at
-        int status = answer.status();
-        if (status >= 200 && status < 300) {
-            LOG.info("Dialpad {} succeeded", call);
-            return new Updated();
-        }
-        if (status == 404) {
-            LOG.info("Dialpad {}: no such webhook", call);
-            return new NotFound();
-        }
-        return NimbusDialpadClient.isRefusal(status) ? refusal(call, status) : unavailable(call, status);
+        return byStatus(Update.class, DialpadCall.WEBHOOK_UPDATE, request, new Updated(), "no such webhook");
     }
 
     @Override
@@ -237,9 +220,17 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
         NimbusDialpadClient.requireText(accessToken, "accessToken");
         HTTPRequest request = new HTTPRequest(HTTPRequest.Method.DELETE, uri);
         authorize(request, accessToken);
+        return byStatus(Removal.class, call, request, new Removed(), "nothing to delete");
+    }
+
+    /**
+     * Sends a request whose answer counts by its status alone: a 2xx is {@code done}, a 404 {@link NotFound}, a
+     * refusal {@link Refused}, anything else (or no answer) {@link Unavailable}; each of them is an {@code outcome}.
+     */
+    private <T> T byStatus(Class<T> outcome, DialpadCall call, HTTPRequest request, T done, String absent) {
         DialpadReply reply = transport.send(call, request);
         if (reply instanceof DialpadReply.Failed failed) {
-            return new Unavailable(failed.reason());
+            return outcome.cast(new Unavailable(failed.reason()));
         }
         if (!(reply instanceof DialpadReply.Answered answer)) {
             throw new IllegalStateException("unexpected outcome " + reply.getClass().getName());
@@ -247,13 +238,13 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
         int status = answer.status();
         if (status >= 200 && status < 300) {
             LOG.info("Dialpad {} succeeded", call);
-            return new Removed();
+            return done;
         }
         if (status == 404) {
-            LOG.info("Dialpad {}: nothing to delete", call);
-            return new NotFound();
+            LOG.info("Dialpad {}: {}", call, absent);
+            return outcome.cast(new NotFound());
         }
-        return NimbusDialpadClient.isRefusal(status) ? refusal(call, status) : unavailable(call, status);
+        return outcome.cast(NimbusDialpadClient.isRefusal(status) ? refusal(call, status) : unavailable(call, status));
     }
 
     private static Refused refusal(DialpadCall call, int status) {
