@@ -126,12 +126,7 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
         HTTPRequest request = new HTTPRequest(HTTPRequest.Method.PUT, uri);
         request.setHeader(DialpadTransport.METHOD_HEADER, "PATCH");
         authorize(request, accessToken);
-        request.setEntityContentType(ContentType.APPLICATION_JSON);
-        try {
-            request.setBody(DialpadJson.MAPPER.writeValueAsString(body));
-        } catch (JsonProcessingException impossible) {
-            throw new IllegalStateException("a JSON object of strings could not be written", impossible);
-        }
+        jsonBody(request, body);
         // the answer echoes the secret: only its status is looked at
         return byStatus(Update.class, DialpadCall.WEBHOOK_UPDATE, request, new Updated(), "no such webhook");
     }
@@ -189,12 +184,7 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
     private Creation create(DialpadCall call, URI uri, String accessToken, ObjectNode body) {
         HTTPRequest request = new HTTPRequest(HTTPRequest.Method.POST, uri);
         authorize(request, accessToken);
-        request.setEntityContentType(ContentType.APPLICATION_JSON);
-        try {
-            request.setBody(DialpadJson.MAPPER.writeValueAsString(body));
-        } catch (JsonProcessingException impossible) {
-            throw new IllegalStateException("a JSON object of strings could not be written", impossible);
-        }
+        jsonBody(request, body);
         DialpadReply reply = transport.send(call, request);
         if (reply instanceof DialpadReply.Failed failed) {
             return new Unavailable(failed.reason());
@@ -245,6 +235,15 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
             return outcome.cast(new NotFound());
         }
         return outcome.cast(NimbusDialpadClient.isRefusal(status) ? refusal(call, status) : unavailable(call, status));
+    }
+
+    private static void jsonBody(HTTPRequest request, ObjectNode body) {
+        request.setEntityContentType(ContentType.APPLICATION_JSON);
+        try {
+            request.setBody(DialpadJson.MAPPER.writeValueAsString(body));
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException("a JSON object of strings could not be written", impossible);
+        }
     }
 
     private static Refused refusal(DialpadCall call, int status) {

@@ -50,21 +50,7 @@ class JdbiDialpadWebhookStoreTest {
         webhooks.save(new NewDialpadWebhook(app, "555", "https://sb.example/webhooks/dialpad/" + app,
                 new DialpadWebhookSecret(secret), List.of("sub-call", "sub-sms")));
 
-        StringBuilder dump = new StringBuilder();
-        try (Connection connection = testDatabase.connect(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT * FROM dialpad_webhooks")) {
-            ResultSetMetaData meta = rs.getMetaData();
-            while (rs.next()) {
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    byte[] bytes = rs.getBytes(i);
-                    if (bytes != null) {
-                        dump.append(new String(bytes, StandardCharsets.ISO_8859_1)).append('|')
-                                .append(HexFormat.of().formatHex(bytes)).append('|');
-                    }
-                    dump.append(rs.getString(i)).append('\n');
-                }
-            }
-        }
+        String dump = dump();
 
         assertThat(dump).doesNotContain(secret)
                 .doesNotContain(HexFormat.of().formatHex(secret.getBytes(StandardCharsets.UTF_8)));
@@ -146,8 +132,10 @@ class JdbiDialpadWebhookStoreTest {
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
                     byte[] bytes = rs.getBytes(i);
                     if (bytes != null) {
-                        dump.append(new String(bytes, StandardCharsets.ISO_8859_1)).append('|');
+                        dump.append(new String(bytes, StandardCharsets.ISO_8859_1)).append('|')
+                                .append(HexFormat.of().formatHex(bytes)).append('|');
                     }
+                    dump.append(rs.getString(i)).append('\n');
                 }
             }
         }

@@ -8,35 +8,28 @@ import dev.switchboard.core.apps.App;
 import dev.switchboard.core.audit.AuditEvent;
 import dev.switchboard.core.audit.AuditEventType;
 import dev.switchboard.core.webhook.DialpadWebhookProvisioner;
-import dev.switchboard.testkit.Await;
 import dev.switchboard.testkit.dialpad.DialpadEndpoint;
 import dev.switchboard.testkit.dialpad.DialpadEvent;
-import dev.switchboard.testkit.dialpad.DialpadEvents;
 import dev.switchboard.testkit.dialpad.FakeSubscription;
 import dev.switchboard.testkit.dialpad.FakeWebhook;
-import dev.switchboard.testkit.dialpad.WebhookSender;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class DialpadWebhookRoutesTest {
-    private static final WebhookSender SENDER = WebhookSender.create();
-    private static final AtomicLong CALL_IDS = new AtomicLong(9_100_000_000L);
+    private static final SignedDeliveries DELIVERIES = new SignedDeliveries(9_100_000_000L);
     private static AdminServer server;
 
     @BeforeAll
@@ -188,37 +181,24 @@ class DialpadWebhookRoutesTest {
         long organisation = server.connect(app);
         try (Switchboard other = Switchboard.start(server.switchboard.configuration(), new SecureRandom())) {
             // both instances have looked the app up and keep its answer: it exists and has no secret yet
-            assertThat(deliver(server.switchboard, app, "guessed-secret")).isEqualTo(401);
-            assertThat(deliver(other, app, "guessed-secret")).isEqualTo(401);
+            assertThat(DELIVERIES.deliver(server.switchboard, app, "guessed-secret")).isEqualTo(401);
+            assertThat(DELIVERIES.deliver(other, app, "guessed-secret")).isEqualTo(401);
 
             String id = create(app).json().get("id").asText();
             String secret = server.dialpad.webhooks(organisation).get(0).signingSecret().orElseThrow();
 
-            assertThat(deliver(server.switchboard, app, secret)).as("the instance that created it, at once")
+            assertThat(DELIVERIES.deliver(server.switchboard, app, secret)).as("the instance that created it, at once")
                     .isEqualTo(200);
-            assertThat(deliverUntil(other, app, secret, 200)).as("another instance, once the notice arrives")
+            assertThat(DELIVERIES.deliverUntil(other, app, secret, 200)).as("another instance, once the notice arrives")
                     .isEqualTo(200);
-            assertThat(deliver(other, app, "guessed-secret")).isEqualTo(401);
+            assertThat(DELIVERIES.deliver(other, app, "guessed-secret")).isEqualTo(401);
 
             assertThat(server.delete("/internal/webhooks/" + id).status()).isEqualTo(200);
 
-            assertThat(deliver(server.switchboard, app, secret)).as("the instance that deleted it, at once")
+            assertThat(DELIVERIES.deliver(server.switchboard, app, secret)).as("the instance that deleted it, at once")
                     .isEqualTo(401);
-            assertThat(deliverUntil(other, app, secret, 401)).isEqualTo(401);
+            assertThat(DELIVERIES.deliverUntil(other, app, secret, 401)).isEqualTo(401);
         }
-    }
-
-    /** The status of one delivery to {@code app}'s path on {@code instance}, signed with {@code secret}. */
-    private static int deliver(Switchboard instance, App app, String secret) {
-        URI hook = URI.create("http://127.0.0.1:" + instance.port() + "/webhooks/dialpad/" + app.id());
-        return SENDER.sendJwt(hook, secret, DialpadEvents.call(CALL_IDS.incrementAndGet(), "ringing").build())
-                .status();
-    }
-
-    /** Delivers every 20 ms until {@code instance} answers {@code status}, for at most 10 s; the last status. */
-    private static int deliverUntil(Switchboard instance, App app, String secret, int status) throws Exception {
-        return Await.atMost(Duration.ofSeconds(10)).pollingEvery(Duration.ofMillis(20))
-                .until(() -> deliver(instance, app, secret), answered -> answered == status);
     }
 
     @Test

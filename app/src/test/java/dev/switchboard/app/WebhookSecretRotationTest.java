@@ -8,18 +8,13 @@ import dev.switchboard.core.apps.App;
 import dev.switchboard.core.audit.AuditEvent;
 import dev.switchboard.core.audit.AuditEventType;
 import dev.switchboard.core.testing.MutableClock;
-import dev.switchboard.testkit.Await;
 import dev.switchboard.testkit.dialpad.DialpadEndpoint;
-import dev.switchboard.testkit.dialpad.DialpadEvents;
-import dev.switchboard.testkit.dialpad.WebhookSender;
-import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,8 +24,7 @@ import org.junit.jupiter.api.Test;
  * clock is a {@link MutableClock}, moved past the overlap to see the previous secret refused.
  */
 class WebhookSecretRotationTest {
-    private static final WebhookSender SENDER = WebhookSender.create();
-    private static final AtomicLong CALL_IDS = new AtomicLong(9_300_000_000L);
+    private static final SignedDeliveries DELIVERIES = new SignedDeliveries(9_300_000_000L);
     private static MutableClock clock;
     private static AdminServer server;
 
@@ -53,8 +47,8 @@ class WebhookSecretRotationTest {
         String old = secretAtDialpad(organisation);
         try (Switchboard other = Switchboard.start(server.switchboard.configuration(), new SecureRandom(), clock)) {
             // both instances have read the app's secrets and keep them
-            assertThat(deliver(server.switchboard, app, old)).isEqualTo(200);
-            assertThat(deliver(other, app, old)).isEqualTo(200);
+            assertThat(DELIVERIES.deliver(server.switchboard, app, old)).isEqualTo(200);
+            assertThat(DELIVERIES.deliver(other, app, old)).isEqualTo(200);
             Instant rotatedAt = clock.instant();
 
             Response rotated = server.post("/internal/webhooks/" + id + "/rotate-secret", null);
@@ -69,11 +63,11 @@ class WebhookSecretRotationTest {
             assertThat(rotated.body()).doesNotContain(fresh).doesNotContain(old);
             assertThat(server.get("/internal/webhooks/" + id).body()).doesNotContain("secret");
 
-            assertThat(deliver(server.switchboard, app, fresh)).as("new, at once here").isEqualTo(200);
-            assertThat(deliverUntil(other, app, fresh, 200)).as("new, on the other instance").isEqualTo(200);
-            assertThat(deliver(server.switchboard, app, old)).as("old, during the overlap").isEqualTo(200);
-            assertThat(deliver(other, app, old)).as("old, during the overlap, other").isEqualTo(200);
-            assertThat(deliver(other, app, "guessed-secret")).isEqualTo(401);
+            assertThat(DELIVERIES.deliver(server.switchboard, app, fresh)).as("new, at once here").isEqualTo(200);
+            assertThat(DELIVERIES.deliverUntil(other, app, fresh, 200)).as("new, on the other instance").isEqualTo(200);
+            assertThat(DELIVERIES.deliver(server.switchboard, app, old)).as("old, during the overlap").isEqualTo(200);
+            assertThat(DELIVERIES.deliver(other, app, old)).as("old, during the overlap, other").isEqualTo(200);
+            assertThat(DELIVERIES.deliver(other, app, "guessed-secret")).isEqualTo(401);
             List<AuditEvent> audited = server.audit.read(app.id(), Instant.EPOCH,
                     clock.instant().plus(Duration.ofDays(2)), 10);
             assertThat(audited).extracting(AuditEvent::type).contains(AuditEventType.WEBHOOK_SECRET_ROTATED);
@@ -82,10 +76,10 @@ class WebhookSecretRotationTest {
 
             clock.advance(Duration.ofHours(24));
 
-            assertThat(deliver(server.switchboard, app, old)).as("old, after the overlap").isEqualTo(401);
-            assertThat(deliver(other, app, old)).as("old, after the overlap, other").isEqualTo(401);
-            assertThat(deliver(server.switchboard, app, fresh)).as("new, after the overlap").isEqualTo(200);
-            assertThat(deliver(other, app, fresh)).as("new, after the overlap, other").isEqualTo(200);
+            assertThat(DELIVERIES.deliver(server.switchboard, app, old)).as("old, after the overlap").isEqualTo(401);
+            assertThat(DELIVERIES.deliver(other, app, old)).as("old, after the overlap, other").isEqualTo(401);
+            assertThat(DELIVERIES.deliver(server.switchboard, app, fresh)).as("new, after the overlap").isEqualTo(200);
+            assertThat(DELIVERIES.deliver(other, app, fresh)).as("new, after the overlap, other").isEqualTo(200);
         }
     }
 
@@ -103,7 +97,7 @@ class WebhookSecretRotationTest {
         assertThat(failed.error()).isEqualTo("dialpad_error");
         assertThat(failed.json().get("message").asText()).doesNotContain("upstream");
         assertThat(secretAtDialpad(organisation)).isEqualTo(old);
-        assertThat(deliver(server.switchboard, app, old)).isEqualTo(200);
+        assertThat(DELIVERIES.deliver(server.switchboard, app, old)).isEqualTo(200);
         assertThat(server.audit.read(app.id(), Instant.EPOCH, clock.instant().plus(Duration.ofDays(2)), 10))
                 .extracting(AuditEvent::type).doesNotContain(AuditEventType.WEBHOOK_SECRET_ROTATED);
     }
@@ -120,16 +114,5 @@ class WebhookSecretRotationTest {
 
     private static String secretAtDialpad(long organisation) {
         return server.dialpad.webhooks(organisation).get(0).signingSecret().orElseThrow();
-    }
-
-    private static int deliver(Switchboard instance, App app, String secret) {
-        URI hook = URI.create("http://127.0.0.1:" + instance.port() + "/webhooks/dialpad/" + app.id());
-        return SENDER.sendJwt(hook, secret, DialpadEvents.call(CALL_IDS.incrementAndGet(), "ringing").build())
-                .status();
-    }
-
-    private static int deliverUntil(Switchboard instance, App app, String secret, int status) throws Exception {
-        return Await.atMost(Duration.ofSeconds(10)).pollingEvery(Duration.ofMillis(20))
-                .until(() -> deliver(instance, app, secret), answered -> answered == status);
     }
 }

@@ -75,6 +75,12 @@ public final class ConnectLinks {
      */
     public ConnectLinkIssue issue(UUID appId, Optional<String> organisationId, Optional<String> clientIp,
                                   String actor) {
+        return issue(appId, organisationId, clientIp, actor, () -> { });
+    }
+
+    /** As {@link #issue(UUID, Optional, Optional, String)}, running {@code beforeIssuing} once the app is checked. */
+    ConnectLinkIssue issue(UUID appId, Optional<String> organisationId, Optional<String> clientIp, String actor,
+                           Runnable beforeIssuing) {
         Objects.requireNonNull(appId, "appId");
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(organisationId, "organisationId");
@@ -86,11 +92,7 @@ public final class ConnectLinks {
         if (!app.get().active()) {
             return new ConnectLinkIssue.AppInactive();
         }
-        return issueFor(appId, organisationId, clientIp, actor);
-    }
-
-    /** As {@link #issue} for an app already checked to exist and be active. */
-    ConnectLinkIssue issueFor(UUID appId, Optional<String> organisationId, Optional<String> clientIp, String actor) {
+        beforeIssuing.run();
         Instant now = clock.instant();
         Instant expiresAt = now.plus(LIFETIME);
         String token = RandomSecrets.next(random);

@@ -101,19 +101,7 @@ public final class OAuthFlows {
     /** As {@link #createConnectLink(UUID, Optional, Optional)}, audited as done by {@code actor} (the command line). */
     public ConnectLinkIssue createConnectLink(UUID appId, Optional<String> organisationId, Optional<String> clientIp,
                                               String actor) {
-        Objects.requireNonNull(appId, "appId");
-        Objects.requireNonNull(actor, "actor");
-        Objects.requireNonNull(organisationId, "organisationId");
-        Objects.requireNonNull(clientIp, "clientIp");
-        Optional<App> app = apps.find(appId);
-        if (app.isEmpty()) {
-            return new ConnectLinkIssue.AppNotFound();
-        }
-        if (!app.get().active()) {
-            return new ConnectLinkIssue.AppInactive();
-        }
-        purgeExpired();
-        return links.issueFor(appId, organisationId, clientIp, actor);
+        return links.issue(appId, organisationId, clientIp, actor, this::purgeExpired);
     }
 
     /**
