@@ -90,6 +90,9 @@ final class Resealing implements AutoCloseable {
         return this;
     }
 
+    /** Consecutive batches that move nothing before a run ends: enough to read past every remembered bad row. */
+    private static final int MAX_UNMOVING_BATCHES = Resealer.MAX_REMEMBERED_UNREADABLE / BATCH + 1;
+
     /** One run: re-seals batches under the lock until nothing moves; false when another instance held the lock. */
     boolean runOnce() {
         try {
@@ -98,13 +101,17 @@ final class Resealing implements AutoCloseable {
                 long changed = 0;
                 long unreadable = 0;
                 Resealer.Batch batch;
+                // batches of rows that do not open move nothing but let the next ones read past them; the bound
+                // ends a run that meets more of them than the resealer remembers
+                int unmoving = 0;
                 do {
                     batch = resealer.resealBatch(BATCH);
                     moved += batch.resealed();
                     changed += batch.changed();
                     unreadable += batch.unreadable();
                     resealed.addAndGet(batch.resealed());
-                } while (batch.resealed() > 0 && pause());
+                    unmoving = batch.resealed() > 0 ? 0 : unmoving + 1;
+                } while (batch.read() > 0 && unmoving <= MAX_UNMOVING_BATCHES && pause());
                 if (moved + changed + unreadable > 0) {
                     LOG.info("re-sealing: {} rows moved to the active key, {} changed meanwhile (retried next run), "
                             + "{} could not be opened", moved, changed, unreadable);

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Moves sealed values to the cipher's current key one small batch at a time, and reports which keys seal what.
@@ -18,8 +19,15 @@ import java.util.TreeSet;
  * and a request that rewrites a row meanwhile wins. Thread-safe when its port is.
  */
 public final class Resealer {
+    /**
+     * Most unreadable rows remembered so that later batches read past them; beyond it a run may read the same
+     * unreadable rows again (each is still counted), which only a store with that many tampered rows would meet.
+     */
+    public static final int MAX_REMEMBERED_UNREADABLE = 10_000;
+
     private final SealedRows rows;
     private final SecretCipher cipher;
+    private final Set<String> unreadableRows = ConcurrentHashMap.newKeySet();
 
     private Resealer(SealedRows rows, SecretCipher cipher) {
         this.rows = rows;
@@ -36,7 +44,10 @@ public final class Resealer {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be positive");
         }
-        List<SealedRows.Row> batch = rows.sealedUnderOtherKeys(cipher.currentKeyId(), cipher.keyIds(), limit);
+        // rows that did not open are read past, so that they never hold back the rows behind them
+        List<SealedRows.Row> batch = rows.sealedUnderOtherKeys(cipher.currentKeyId(), cipher.keyIds(),
+                        limit + unreadableRows.size()).stream()
+                .filter(row -> !unreadableRows.contains(identity(row))).limit(limit).toList();
         List<SealedRows.Replacement> replacements = new ArrayList<>(batch.size());
         int unreadable = 0;
         for (SealedRows.Row row : batch) {
@@ -49,12 +60,19 @@ public final class Resealer {
             } catch (SecretCipher.SecretCipherException e) {
                 // a tampered value stays as it is: its reader reports it, moving it would hide that
                 unreadable++;
+                if (unreadableRows.size() < MAX_REMEMBERED_UNREADABLE) {
+                    unreadableRows.add(identity(row));
+                }
                 continue;
             }
             replacements.add(new SealedRows.Replacement(row, fresh));
         }
         int resealed = replacements.isEmpty() ? 0 : rows.replace(replacements);
         return new Batch(batch.size(), resealed, replacements.size() - resealed, unreadable);
+    }
+
+    private static String identity(SealedRows.Row row) {
+        return row.kind() + "/" + row.id();
     }
 
     /** The current key and, for each key id of the ring or of a stored row, how many rows it seals. */

@@ -77,6 +77,25 @@ class ResealerTest {
     }
 
     @Test
+    void unreadableRowsFirstInTheStoreDoNotHoldBackTheRowsBehindThem() {
+        SealedRows.Row sample = row(onlyA, "flow", "sample", "verifier");
+        for (int i = 0; i < 3; i++) {
+            rows.put(new SealedRows.Row("flow", "bad" + i,
+                    List.of(new SealedRows.Value(sample.values().get(0).sealed(), "another row"))));
+        }
+        for (int i = 0; i < 2; i++) {
+            rows.put(row(onlyA, "flow", "good" + i, "verifier-" + i));
+        }
+        Resealer resealer = Resealer.create(rows, bThenA);
+
+        assertThat(resealer.resealBatch(2)).isEqualTo(new Resealer.Batch(2, 0, 0, 2));
+        assertThat(resealer.resealBatch(2)).isEqualTo(new Resealer.Batch(2, 1, 0, 1));
+        assertThat(resealer.resealBatch(2)).isEqualTo(new Resealer.Batch(1, 1, 0, 0));
+        assertThat(resealer.resealBatch(2).read()).isZero();
+        assertThat(rows.rowsPerKeyId()).containsOnly(Map.entry("a", 3L), Map.entry("b", 2L));
+    }
+
+    @Test
     void rowsUnderAKeyOutsideTheRingAreNeitherReadNorMovedButReportedMissing() {
         SecretCipher onlyC = SecretCipher.of("c", Map.of("c", key(3)), random);
         rows.put(row(onlyC, "webhook", "w", "secret"));
