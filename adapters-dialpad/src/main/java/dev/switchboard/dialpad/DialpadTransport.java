@@ -83,17 +83,19 @@ final class DialpadTransport {
         }
     }
 
-    /**
-     * A request header that is never sent: its value replaces the request's method on the wire. The request type
-     * knows no PATCH, which Dialpad's webhook update needs.
-     */
-    static final String METHOD_HEADER = "X-Switchboard-Wire-Method";
-
     /** Sends {@code request}; never throws for what the network or Dialpad does. */
     DialpadReply send(DialpadCall call, HTTPRequest request) {
+        return send(call, request, request.getMethod().name());
+    }
+
+    /**
+     * As {@link #send(DialpadCall, HTTPRequest)}, with {@code method} on the wire instead of the request's own: the
+     * request type knows no PATCH, which Dialpad's webhook update needs.
+     */
+    DialpadReply send(DialpadCall call, HTTPRequest request, String method) {
         long started = System.nanoTime();
         try {
-            HTTPResponse response = request.send(this::exchange);
+            HTTPResponse response = request.send(sent -> exchange(sent, method));
             LOG.debug("Dialpad {} answered {} in {} ms", call, response.getStatusCode(), millisSince(started));
             return new DialpadReply.Answered(response);
         } catch (IOException failure) {
@@ -103,13 +105,10 @@ final class DialpadTransport {
         }
     }
 
-    private ReadOnlyHTTPResponse exchange(ReadOnlyHTTPRequest request) throws IOException {
+    private ReadOnlyHTTPResponse exchange(ReadOnlyHTTPRequest request, String method) throws IOException {
         HttpRequest.Builder builder = HttpRequest.newBuilder(request.getURI()).timeout(requestTimeout);
-        String method = request.getMethod().name();
         for (Map.Entry<String, List<String>> header : request.getHeaderMap().entrySet()) {
-            if (header.getKey().equalsIgnoreCase(METHOD_HEADER)) {
-                method = header.getValue().get(0);
-            } else if (!RESTRICTED_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+            if (!RESTRICTED_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
                 header.getValue().forEach(value -> builder.header(header.getKey(), value));
             }
         }

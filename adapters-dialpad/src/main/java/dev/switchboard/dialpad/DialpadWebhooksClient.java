@@ -124,11 +124,11 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
         body.put("hook_url", hookUrl.toString());
         body.put("secret", secret.value());
         HTTPRequest request = new HTTPRequest(HTTPRequest.Method.PUT, uri);
-        request.setHeader(DialpadTransport.METHOD_HEADER, "PATCH");
         authorize(request, accessToken);
         jsonBody(request, body);
         // the answer echoes the secret: only its status is looked at
-        return byStatus(Update.class, DialpadCall.WEBHOOK_UPDATE, request, new Updated(), "no such webhook");
+        return byStatus(Update.class, DialpadCall.WEBHOOK_UPDATE, request, "PATCH", new Updated(),
+                "no such webhook");
     }
 
     @Override
@@ -210,15 +210,17 @@ public final class DialpadWebhooksClient implements DialpadWebhookAdmin {
         NimbusDialpadClient.requireText(accessToken, "accessToken");
         HTTPRequest request = new HTTPRequest(HTTPRequest.Method.DELETE, uri);
         authorize(request, accessToken);
-        return byStatus(Removal.class, call, request, new Removed(), "nothing to delete");
+        return byStatus(Removal.class, call, request, "DELETE", new Removed(), "nothing to delete");
     }
 
     /**
      * Sends a request whose answer counts by its status alone: a 2xx is {@code done}, a 404 {@link NotFound}, a
      * refusal {@link Refused}, anything else (or no answer) {@link Unavailable}; each of them is an {@code outcome}.
+     * {@code method} goes on the wire.
      */
-    private <T> T byStatus(Class<T> outcome, DialpadCall call, HTTPRequest request, T done, String absent) {
-        DialpadReply reply = transport.send(call, request);
+    private <T> T byStatus(Class<T> outcome, DialpadCall call, HTTPRequest request, String method, T done,
+                           String absent) {
+        DialpadReply reply = transport.send(call, request, method);
         if (reply instanceof DialpadReply.Failed failed) {
             return outcome.cast(new Unavailable(failed.reason()));
         }

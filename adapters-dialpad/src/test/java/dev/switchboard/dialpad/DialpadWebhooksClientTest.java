@@ -144,7 +144,7 @@ class DialpadWebhooksClientTest {
         assertThat(update).isEqualTo(new DialpadWebhookAdmin.Updated());
         assertThat(fake.lastRequest()).hasValueSatisfying(request -> {
             assertThat(request.method()).isEqualTo("PATCH");
-            assertThat(request.header(DialpadTransport.METHOD_HEADER)).isEmpty();
+            assertThat(request.header("X-Switchboard-Wire-Method")).isEmpty();
         });
         assertThat(fake.webhooks(organisation)).singleElement().satisfies(webhook -> {
             assertThat(webhook.signingSecret()).contains(next.value());
